@@ -1,0 +1,1 @@
+"""Plan database for Vietnamese industrial-extension (khuyến công) programmes."""

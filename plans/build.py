@@ -1,0 +1,607 @@
+"""Build the DuckDB plan database from data/*.csv: validate, load, derive, swap atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from plans import db, settings
+from plans.messages import t
+from plans.numbers import NumberFormatError, parse_amount, parse_number
+from plans.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
+from plans.sources import document_lines, parse_line_refs
+from plans.targets import parse_targets
+
+# Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
+DERIVED: tuple[str, ...] = (
+    "budget_lines",
+    "budget_shares",
+    "total_checks",
+    "percentage_checks",
+    "reconciliation",
+    "target_results",
+    "programme_budgets",
+)
+_LINES = re.compile(r"^\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*$")
+MAX_ERRORS = 50
+_FILE_LEVEL = {
+    "missing_file",
+    "not_utf8",
+    "empty_file",
+    "missing_column",
+    "unknown_column",
+    "bad_csv",
+}
+
+
+@dataclass(frozen=True)
+class DataError:
+    """One problem in one cell (or row, or file) of the data directory."""
+
+    file: str
+    line: int | None
+    column: str | None
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str | None = None) -> str:
+        """The problem as one sentence naming file, line and column, in `lang`."""
+        if self.line is None:
+            where = self.file
+        elif self.column is None:
+            where = t("where_line", lang, file=self.file, line=self.line)
+        else:
+            where = t("where", lang, file=self.file, line=self.line, column=self.column)
+        return f"{where}: {t(self.key, lang, **dict(self.fields))}"
+
+
+class BuildError(Exception):
+    """The data directory cannot be built; carries every problem found."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        super().__init__(f"{len(errors)} data errors")
+        self.errors = errors
+
+    def report(self, lang: str | None = None) -> str:
+        """A readable report: a headline and one line per problem."""
+        head = t("build_failed", lang, count=len(self.errors))
+        return "\n".join([head, *(f"  - {e.message(lang)}" for e in self.errors)])
+
+
+def _err(
+    spec: FileSpec, line: int | None, column: str | None, key: str, /, **fields: Any
+) -> DataError:
+    return DataError(f"data/{spec.path}", line, column, key, tuple(fields.items()))
+
+
+def _convert(spec: FileSpec, col: Column, raw: str, line: int, errors: list[DataError]) -> Any:
+    """A typed value for one cell, or None after recording why it is unusable."""
+    value = raw.strip()
+    if value == "":
+        if col.required:
+            errors.append(_err(spec, line, col.name, "required"))
+        return None
+    try:
+        if col.type == "text":
+            out: Any = value
+        elif col.type in ("int", "year"):
+            if not re.fullmatch(r"-?\d+", value):
+                key = "not_year" if col.type == "year" else "not_int"
+                errors.append(_err(spec, line, col.name, key, value=value))
+                return None
+            out = int(value)
+            if col.type == "year" and not 1900 <= out <= 2100:
+                errors.append(_err(spec, line, col.name, "not_year", value=value))
+                return None
+        elif col.type == "float":
+            # Machine columns use a plain decimal point; printed text lives in *_printed columns.
+            if not re.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", value):
+                errors.append(_err(spec, line, col.name, "not_number", value=value))
+                return None
+            out = float(value)
+        elif col.type == "lines":
+            if not _LINES.match(value):
+                errors.append(_err(spec, line, col.name, "not_lines", value=value))
+                return None
+            out = value
+        else:  # pragma: no cover - a schema typo, not a data problem
+            raise ValueError(col.type)
+    except ValueError:  # pragma: no cover - guarded by the regexes above
+        errors.append(_err(spec, line, col.name, "not_number", value=value))
+        return None
+    if col.choices and out not in col.choices:
+        errors.append(
+            _err(spec, line, col.name, "choice", value=value, choices="|".join(col.choices))
+        )
+        return None
+    if isinstance(out, (int, float)) and col.type != "year":
+        if col.min is not None and col.min >= 0 and out < 0:
+            errors.append(_err(spec, line, col.name, "negative", value=value))
+            return None
+        low, high = col.min, col.max
+        if (low is not None and out < low) or (high is not None and out > high):
+            errors.append(
+                _err(spec, line, col.name, "out_of_range", value=value, low=low, high=high)
+            )
+            return None
+    return out
+
+
+def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[dict[str, Any]]:
+    """Rows of one CSV file with typed values and their CSV line number (`_line`)."""
+    path = data_dir / spec.path
+    if not path.is_file():
+        errors.append(_err(spec, None, None, "missing_file"))
+        return []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        errors.append(_err(spec, line, None, "not_utf8", pos=exc.start))
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            errors.append(_err(spec, 1, None, "empty_file"))
+            return []
+        names = [h.strip() for h in header]
+        known = [c.name for c in spec.columns]
+        for name in known:
+            if name not in names:
+                errors.append(_err(spec, 1, name, "missing_column", name=name))
+        for name in names:
+            if name not in known:
+                errors.append(
+                    _err(spec, 1, name, "unknown_column", name=name, known=", ".join(known))
+                )
+        if any(e.file == f"data/{spec.path}" and e.line == 1 for e in errors):
+            return []
+        rows: list[dict[str, Any]] = []
+        for cells in reader:
+            line = reader.line_num
+            if not cells or all(c.strip() == "" for c in cells):
+                continue  # blank lines are harmless in a hand-edited file
+            if len(cells) != len(names):
+                errors.append(
+                    _err(spec, line, None, "field_count", got=len(cells), want=len(names))
+                )
+                continue
+            cell = dict(zip(names, cells, strict=True))
+            row = {c.name: _convert(spec, c, cell[c.name], line, errors) for c in spec.columns}
+            row["_line"] = line
+            rows.append(row)
+    except csv.Error as exc:
+        errors.append(_err(spec, reader.line_num, None, "bad_csv", error=str(exc)))
+        return []
+    return rows
+
+
+def _check_keys(spec: FileSpec, rows: list[dict[str, Any]], errors: list[DataError]) -> None:
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = tuple(row[k] for k in spec.key)
+        if key in seen:
+            shown = ", ".join(
+                f"{k}={v}" for k, v in zip(spec.key, key, strict=True) if v is not None
+            )
+            errors.append(_err(spec, row["_line"], None, "duplicate", key=shown, first=seen[key]))
+        else:
+            seen[key] = row["_line"]
+
+
+def _check_refs(
+    spec: FileSpec,
+    rows: list[dict[str, Any]],
+    tables: dict[str, list[dict[str, Any]]],
+    errors: list[DataError],
+) -> None:
+    for here, target, there in spec.refs:
+        known = {tuple(r[c] for c in there) for r in tables.get(target, [])}
+        for row in rows:
+            value = tuple(row[c] for c in here)
+            if any(v is None for v in value):
+                continue  # optional reference left empty, or already reported
+            if value not in known:
+                shown = "/".join(str(v) for v in value)
+                errors.append(
+                    _err(
+                        spec,
+                        row["_line"],
+                        here[-1],
+                        "unknown_ref",
+                        value=shown,
+                        target=f"{target}.{'/'.join(there)}",
+                    )
+                )
+
+
+def _check_source_lines(
+    data_dir: Path, tables: dict[str, list[dict[str, Any]]], errors: list[DataError]
+) -> None:
+    """Every cited source line must exist in the cited document (when the copies are present)."""
+    sources_dir = data_dir / "sources"
+    for spec in SPECS:
+        line_col = next(
+            (c.name for c in spec.columns if c.name in ("source_line", "source_lines")), None
+        )
+        if line_col is None or "source_file" not in {c.name for c in spec.columns}:
+            continue
+        for row in tables[spec.table]:
+            name, refs = row["source_file"], row[line_col]
+            if not name or not refs or not (sources_dir / name).is_file():
+                continue
+            count = len(document_lines(name, sources_dir))
+            beyond = [n for n in parse_line_refs(refs) if n > count]
+            if beyond:
+                errors.append(
+                    _err(
+                        spec,
+                        row["_line"],
+                        line_col,
+                        "line_beyond",
+                        number=beyond[0],
+                        file=name,
+                        count=count,
+                    )
+                )
+
+
+def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataError]) -> None:
+    """Checks that span files: years inside periods, printed figures matching their numbers."""
+    periods = {
+        p["programme_id"]: (p["period_start"], p["period_end"]) for p in tables["programmes"]
+    }
+    styles = {d["source_file"]: d["number_style"] for d in tables["documents"]}
+    for name in ("budget_amounts", "stated_totals"):
+        spec = SPEC_BY_TABLE[name]
+        for row in tables[name]:
+            period = periods.get(row["programme_id"])
+            if period and row["year"] is not None and not period[0] <= row["year"] <= period[1]:
+                errors.append(
+                    _err(
+                        spec,
+                        row["_line"],
+                        "year",
+                        "year_outside",
+                        year=row["year"],
+                        start=period[0],
+                        end=period[1],
+                        programme=row["programme_id"],
+                    )
+                )
+    spec = SPEC_BY_TABLE["budget_amounts"]
+    for row in tables["budget_amounts"]:
+        style = styles.get(row["source_file"], "vi")
+        printed = row["amount_printed"]
+        if row["basis"] == "printed":
+            if not printed:
+                errors.append(_err(spec, row["_line"], "amount_printed", "basis_printed_empty"))
+            else:
+                _match_printed(spec, row, "amount_printed", "amount_mvnd", style, errors)
+        elif printed:
+            errors.append(
+                _err(
+                    spec, row["_line"], "amount_printed", "basis_blank_nonzero", basis=row["basis"]
+                )
+            )
+        if row["quantity_printed"]:
+            _match_printed(spec, row, "quantity_printed", "quantity", style, errors)
+    spec = SPEC_BY_TABLE["stated_totals"]
+    for row in tables["stated_totals"]:
+        style = styles.get(row["source_file"], "vi")
+        if row["scope"] != "text":
+            _match_printed(spec, row, "printed_text", "stated_value", style, errors)
+    spec = SPEC_BY_TABLE["budget_execution"]
+    for row in tables["budget_execution"]:
+        _match_printed(spec, row, "printed_text", "amount_mvnd", "amount", errors)
+
+
+def _match_printed(
+    spec: FileSpec,
+    row: dict[str, Any],
+    printed_col: str,
+    value_col: str,
+    style: str,
+    errors: list[DataError],
+) -> None:
+    """The number a person typed must be what the printed text says (catches editing slips)."""
+    printed, value = row[printed_col], row[value_col]
+    if printed is None or value is None:
+        return
+    try:
+        parsed = parse_amount(printed) if style == "amount" else parse_number(printed, style=style)
+    except NumberFormatError:
+        errors.append(
+            _err(
+                spec, row["_line"], printed_col, "printed_unreadable", printed=printed, style=style
+            )
+        )
+        return
+    if abs(float(parsed) - float(value)) > 1e-9:
+        errors.append(
+            _err(
+                spec,
+                row["_line"],
+                value_col,
+                "printed_mismatch",
+                printed=printed,
+                parsed=parsed,
+                column=value_col,
+                value=value,
+            )
+        )
+
+
+def _pct_parts(text: str | None) -> tuple[float | None, int | None]:
+    """Percentage and its printed decimals from text such as 'đạt 71,2% kế hoạch'."""
+    if not text:
+        return None, None
+    match = re.search(r"(\d+(?:,\d+)?)\s*%", text)
+    if not match:
+        return None, None
+    number = match.group(1)
+    decimals = len(number.split(",")[1]) if "," in number else 0
+    return float(parse_number(number)), decimals
+
+
+_STOP = {
+    "với", "cho", "tại", "để", "từ", "của", "đến", "trong", "nhằm", "và", "được", "tham", "có",
+    "thu", "đạt", "tương", "là", "về", "dưới", "ở", "hoạt",
+}  # fmt: skip
+
+
+def _indicator(source: str, quantity_text: str, unit: str) -> str:
+    """A short label for a target: its unit plus the few words that follow it in the text."""
+    at = source.find(quantity_text)
+    if at < 0 or not unit or unit.startswith("%"):
+        return unit
+    tail = source[at + len(quantity_text) :]
+    words: list[str] = []
+    for word in re.split(r"\s+", tail.strip()):
+        clean = "" if word[:1] in "()" else word.rstrip(")")
+        # stop at a bracket, a figure, an ellipsis or a linking word: the label is the noun phrase
+        if (
+            not clean
+            or clean.lower() in _STOP
+            or len(words) >= 4
+            or re.search(r"[(\d*]|\.\.", clean)
+        ):
+            break
+        words.append(clean.rstrip(",.;:"))
+        if re.search(r"[,.;:)]$", word):
+            break
+    return " ".join([unit, *words]).strip()
+
+
+def target_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Targets parsed from expected-result cells and goal sentences, each with its source."""
+    out: list[dict[str, Any]] = []
+    items = [
+        (
+            "task",
+            r["programme_id"],
+            r["task_code"],
+            None,
+            r["expected_result"],
+            r["source_file"],
+            r["source_lines"],
+        )
+        for r in tables["tasks"]
+        if r["expected_result"]
+    ] + [
+        (
+            "goal",
+            r["programme_id"],
+            None,
+            r["goal_code"],
+            r["text"],
+            r["source_file"],
+            r["source_line"],
+        )
+        for r in tables["goals"]
+    ]
+    tasks = {(r["programme_id"], r["task_code"]): r for r in tables["tasks"]}
+    for kind, programme, task, goal, text, source_file, lines in items:
+        for no, target in enumerate(parse_targets(text), start=1):
+            out.append(
+                {
+                    "programme_id": programme,
+                    "source_kind": kind,
+                    "task_code": task,
+                    "goal_code": goal,
+                    "target_no": no,
+                    "indicator": _indicator(text, target.quantity_text, target.unit),
+                    "unit": target.unit,
+                    "target_min": target.min,
+                    "target_max": target.max,
+                    "qualifier": target.qualifier,
+                    "per_unit": target.per,
+                    "parse_certain": target.certain,
+                    "quantity_text": target.quantity_text,
+                    "source_text": text,
+                    "source_file": source_file,
+                    "source_line": lines,
+                }
+            )
+    # Plan tables with a unit and quantity column (Hưng Yên) state their targets as numbers.
+    for row in tables["stated_totals"]:
+        if row["scope"] != "task" or row["measure"] != "quantity":
+            continue
+        task = tasks[(row["programme_id"], row["task_code"])]
+        unit = (task["unit"] or "").lower()
+        out.append(
+            {
+                "programme_id": row["programme_id"],
+                "source_kind": "quantity",
+                "task_code": row["task_code"],
+                "goal_code": None,
+                "target_no": 1,
+                "indicator": task["task_name"],
+                "unit": unit,
+                "target_min": row["stated_value"],
+                "target_max": row["stated_value"],
+                "qualifier": "exact",
+                "per_unit": None,
+                "parse_certain": True,
+                "quantity_text": f"{row['printed_text']} {task['unit']}".strip(),
+                "source_text": task["task_name"],
+                "source_file": row["source_file"],
+                "source_line": row["source_line"],
+            }
+        )
+    return out
+
+
+def load_tables(data_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Read and validate every data file; raise BuildError listing all problems."""
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    errors: list[DataError] = []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    unreadable: set[str] = set()
+    for spec in SPECS:
+        before = len(errors)
+        tables[spec.table] = read_file(data_dir, spec, errors)
+        if any(e.key in _FILE_LEVEL for e in errors[before:]):
+            unreadable.add(spec.table)
+    for spec in SPECS:
+        _check_keys(spec, tables[spec.table], errors)
+        # A file that could not be read at all would make every reference to it look wrong.
+        if not unreadable & {target for _, target, _ in spec.refs}:
+            _check_refs(spec, tables[spec.table], tables, errors)
+    if not errors:
+        _check_semantics(tables, errors)
+        _check_source_lines(data_dir, tables, errors)
+    if errors:
+        raise BuildError(errors[:MAX_ERRORS])
+    for row in tables["results"]:
+        row["stated_pct"], row["stated_pct_decimals"] = _pct_parts(row["stated_pct_text"])
+    for row in tables["stated_percentages"]:
+        row["stated_pct"], row["stated_pct_decimals"] = _pct_parts(row["printed_text"])
+    tables["targets"] = target_rows(tables)
+    return tables
+
+
+_DUCK_TYPES = {
+    "text": "varchar",
+    "int": "integer",
+    "year": "integer",
+    "float": "double",
+    "lines": "varchar",
+}
+_EXTRA_TYPES = {"_line": "integer", "stated_pct": "double", "stated_pct_decimals": "integer"}
+
+
+def _frame(spec: FileSpec | None, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if spec is not None and frame.empty:
+        frame = pd.DataFrame(columns=[c.name for c in spec.columns])
+    return frame
+
+
+def _create(
+    con: duckdb.DuckDBPyConnection, table: str, spec: FileSpec | None, rows: list[dict[str, Any]]
+) -> None:
+    """Create one base table with explicit column types (not pandas' guesses)."""
+    frame = _frame(spec, rows)
+    if spec is not None:
+        types = {c.name: _DUCK_TYPES[c.type] for c in spec.columns} | _EXTRA_TYPES
+        cols = [c for c in frame.columns]
+        select = ", ".join(
+            f'cast("{c}" as {types.get(c, "varchar")}) as "{"csv_line" if c == "_line" else c}"'
+            for c in cols
+        )
+    else:
+        select = "*"
+    con.register("_incoming", frame)
+    con.execute(f"create table {table} as select {select} from _incoming")  # noqa: S608 - names are ours
+    con.unregister("_incoming")
+
+
+def data_checksum(data_dir: Path) -> str:
+    """SHA-256 over every data file's path and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for spec in SPECS:
+        path = data_dir / spec.path
+        digest.update(spec.path.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
+    """Write all tables into a fresh file at `path` (which must not exist yet)."""
+    con = duckdb.connect(str(path))
+    try:
+        for spec in SPECS:
+            _create(con, spec.table, spec, tables[spec.table])
+        target_cols = {
+            "target_no": "integer",
+            "target_min": "double",
+            "target_max": "double",
+            "parse_certain": "boolean",
+        }
+        frame = pd.DataFrame(tables["targets"])
+        select = ", ".join(
+            f'cast("{c}" as {target_cols.get(c, "varchar")}) as "{c}"' for c in frame.columns
+        )
+        con.register("_incoming", frame)
+        con.execute(f"create table targets as select {select} from _incoming")  # noqa: S608
+        con.unregister("_incoming")
+        params = {"programme_budgets": {"price_year": None}}
+        for name in DERIVED:
+            sql = db.load_query(name).strip().rstrip(";")
+            try:
+                con.execute(f"create table {name} as {sql}", params.get(name) or None)
+            except duckdb.Error as exc:
+                raise RuntimeError(f"query {name}: {exc}") from exc
+        con.execute(
+            "create table build_info as select $checksum as data_sha256", {"checksum": checksum}
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def build(db_path: Path | None = None, data_dir: Path | None = None) -> dict[str, int]:
+    """Validate data/, build the database beside `db_path`, then swap it in atomically."""
+    db_path = Path(db_path or settings.DB_PATH)
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    tables = load_tables(data_dir)  # raises before anything is written
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB wants to create the file itself
+    try:
+        write_database(tables, tmp, data_checksum(data_dir))
+        os.replace(tmp, db_path)  # atomic on one filesystem: readers see old or new, never half
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+    with db.connect(db_path) as con:
+        counts = {
+            "programmes": con.execute("select count(*) from programmes").fetchone()[0],
+            "lines": con.execute("select count(*) from budget_lines").fetchone()[0],
+            "targets": con.execute("select count(*) from targets").fetchone()[0],
+            "findings": con.execute("select count(*) from reconciliation").fetchone()[0],
+        }
+    return counts
+
+
+def ensure_database(db_path: Path | None = None) -> Path:
+    """Build the database when it is missing (first start of the dashboard)."""
+    db_path = Path(db_path or settings.DB_PATH)
+    if not db_path.exists():
+        build(db_path)
+    return db_path

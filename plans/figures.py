@@ -1,0 +1,49 @@
+"""Pure figure builders: DataFrame in, plotly Figure out (no Streamlit, no database)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plans.numbers import format_mvnd, format_pct
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+    "#D55E00", "#F0E442", "#000000", "#999999",
+)  # fmt: skip
+
+LABELS = {
+    "vi": {"share": "Tỷ trọng (%)", "amount": "Kinh phí", "key": "Mục"},
+    "en": {"share": "Share (%)", "amount": "Budget", "key": "Section"},
+}
+
+
+def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Horizontal bars of budget shares; hover and labels in the reader's number format."""
+    text = [
+        f"{format_pct(p, 1, lang)} · {format_mvnd(a, lang)}"
+        for p, a in zip(shares["share_pct"], shares["amount_mvnd"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=shares["share_pct"],
+            y=shares["key"],
+            orientation="h",
+            text=text,
+            textposition="auto",
+            customdata=shares["label"],
+            hovertemplate="%{y}: %{customdata}<br>%{text}<extra></extra>",
+            marker_color=[PALETTE[i % len(PALETTE)] for i in range(len(shares))],
+        )
+    )
+    labels = LABELS[lang]
+    fig.update_layout(
+        title=title,
+        xaxis_title=labels["share"],
+        yaxis_title=labels["key"],
+        yaxis={"autorange": "reversed"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        separators=",." if lang == "vi" else ".,",
+    )
+    return fig

@@ -1,0 +1,304 @@
+"""The shape of every CSV file in data/: columns, types, keys and references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its type, whether it may be empty, and allowed values."""
+
+    name: str
+    type: str = "text"  # text | int | float | year | lines
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file of data/ and the table it becomes."""
+
+    path: str  # relative to the data directory
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    # (columns here, table there, columns there): each non-empty tuple must exist there.
+    refs: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = field(default=())
+
+
+def C(name: str, type: str = "text", required: bool = True, **kw: object) -> Column:  # noqa: N802
+    """Short constructor used in the table below."""
+    return Column(name, type, required, **kw)  # type: ignore[arg-type]
+
+
+def opt(name: str, type: str = "text", **kw: object) -> Column:
+    """An optional column."""
+    return Column(name, type, False, **kw)  # type: ignore[arg-type]
+
+
+MEASURES = ("planned", "allocated", "disbursed")
+PROG = (("programme_id",), "programmes", ("programme_id",))
+DOC = (("source_file",), "documents", ("source_file",))
+AREA = (("content_area",), "content_areas", ("code",))
+
+SPECS: tuple[FileSpec, ...] = (
+    FileSpec(
+        "reference/content_areas.csv",
+        "content_areas",
+        (C("code"), C("name_vi"), C("name_en")),
+        key=("code",),
+    ),
+    FileSpec(
+        "reference/cpi_vietnam.csv",
+        "cpi",
+        (C("year", "year"), C("cpi_change_pct", "float", min=-50, max=1000), C("source")),
+        key=("year",),
+    ),
+    FileSpec(
+        "documents.csv",
+        "documents",
+        (
+            C("source_file"),
+            C("doc_type"),
+            C("title"),
+            C("title_en"),
+            C("issuer"),
+            opt("ref_printed"),
+            opt("date_printed"),
+            C("number_style", choices=("vi", "en_thousands")),
+            C("source_line", "int", min=1),
+        ),
+        key=("source_file",),
+    ),
+    FileSpec(
+        "programmes.csv",
+        "programmes",
+        (
+            C("programme_id"),
+            C("province"),
+            C("kind", choices=("khuyen_cong", "cong_nghiep_ho_tro")),
+            C("title"),
+            C("title_en"),
+            C("period_start", "year"),
+            C("period_end", "year"),
+            opt("decision_ref"),
+            opt("decision_date"),
+            opt("stated_total_printed"),
+            opt("stated_total_mvnd", "float", min=0, max=1e9),
+            C("source_file"),
+            C("source_line", "lines"),
+            opt("note"),
+        ),
+        key=("programme_id",),
+        refs=(DOC,),
+    ),
+    FileSpec(
+        "sections.csv",
+        "sections",
+        (
+            C("programme_id"),
+            C("section_code"),
+            C("section_name"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "section_code"),
+        refs=(PROG, DOC),
+    ),
+    FileSpec(
+        "tasks.csv",
+        "tasks",
+        (
+            C("programme_id"),
+            C("section_code"),
+            C("task_code"),
+            opt("task_no_printed"),
+            C("task_name"),
+            opt("expected_result"),
+            opt("unit"),
+            opt("lead_unit"),
+            opt("coordinating_units"),
+            opt("month_start", "int", min=1, max=12),
+            opt("month_end", "int", min=1, max=12),
+            opt("timing_text"),
+            C("source_file"),
+            C("source_lines", "lines"),
+        ),
+        key=("programme_id", "task_code"),
+        refs=(
+            PROG,
+            DOC,
+            (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
+        ),
+    ),
+    FileSpec(
+        "budget_amounts.csv",
+        "budget_amounts",
+        (
+            C("programme_id"),
+            C("task_code"),
+            C("year", "year"),
+            opt("amount_printed"),
+            C("amount_mvnd", "float", min=0, max=1e8),
+            opt("quantity_printed"),
+            opt("quantity", "float", min=0, max=1e9),
+            C("basis", choices=("printed", "blank", "derived")),
+            opt("note"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "task_code", "year"),
+        refs=(PROG, DOC, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
+    ),
+    FileSpec(
+        "stated_totals.csv",
+        "stated_totals",
+        (
+            C("programme_id"),
+            C("scope", choices=("task", "section", "grand", "text")),
+            opt("section_code"),
+            opt("task_code"),
+            opt("year", "year"),
+            C("measure", choices=("amount_mvnd", "quantity")),
+            C("printed_text"),
+            C("stated_value", "float", min=0, max=1e9),
+            C("precision", "float", min=1e-9, max=1e6),
+            opt("note"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=(
+            "programme_id",
+            "scope",
+            "section_code",
+            "task_code",
+            "year",
+            "measure",
+            "source_line",
+        ),
+        refs=(
+            PROG,
+            DOC,
+            (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
+            (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
+        ),
+    ),
+    FileSpec(
+        "goals.csv",
+        "goals",
+        (
+            C("programme_id"),
+            C("goal_code"),
+            C("kind", choices=("goal", "content")),
+            opt("content_area"),
+            C("text"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "goal_code"),
+        refs=(PROG, DOC, AREA),
+    ),
+    FileSpec(
+        "results.csv",
+        "results",
+        (
+            C("programme_id"),
+            C("result_code"),
+            opt("content_area"),
+            C("indicator"),
+            C("indicator_en"),
+            C("unit"),
+            C("achieved_text"),
+            C("achieved", "float", min=0, max=1e12),
+            C("achieved_qualifier", choices=("exact", "at_least", "nearly", "about")),
+            opt("stated_pct_text"),
+            opt("target_text"),
+            opt("target_printed", "float", min=0, max=1e12),
+            opt("comparable_indicator"),
+            opt("note"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "result_code"),
+        refs=(PROG, DOC, AREA),
+    ),
+    FileSpec(
+        "budget_execution.csv",
+        "budget_execution",
+        (
+            C("programme_id"),
+            C("measure", choices=MEASURES),
+            C("printed_text"),
+            C("amount_mvnd", "float", min=0, max=1e9),
+            C("precision", "float", min=1e-9, max=1e6),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "measure"),
+        refs=(PROG, DOC),
+    ),
+    FileSpec(
+        "stated_percentages.csv",
+        "stated_percentages",
+        (
+            C("programme_id"),
+            C("location"),
+            C("location_en"),
+            C("numerator", choices=MEASURES),
+            C("denominator", choices=MEASURES),
+            C("printed_text"),
+            C("context"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("programme_id", "location"),
+        refs=(
+            PROG,
+            DOC,
+            (("programme_id", "numerator"), "budget_execution", ("programme_id", "measure")),
+            (("programme_id", "denominator"), "budget_execution", ("programme_id", "measure")),
+        ),
+    ),
+    FileSpec(
+        "content_area_map.csv",
+        "content_area_map",
+        (C("programme_id"), C("task_code"), C("content_area"), C("reason")),
+        key=("programme_id", "task_code"),
+        refs=(PROG, AREA, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
+    ),
+    FileSpec(
+        "priority_areas.csv",
+        "priority_areas",
+        (
+            C("source_file"),
+            C("source_line", "lines"),
+            C("item_no", "int", min=1),
+            C("text"),
+            C("content_area"),
+        ),
+        key=("source_file", "item_no"),
+        refs=(DOC, AREA),
+    ),
+    FileSpec(
+        "document_discrepancies.csv",
+        "document_discrepancies",
+        (
+            C("discrepancy_id"),
+            C("kind"),
+            C("source_file"),
+            C("source_line", "lines"),
+            C("printed"),
+            C("other_file"),
+            C("other_line", "lines"),
+            C("other_printed"),
+            C("note"),
+        ),
+        key=("discrepancy_id",),
+        refs=(DOC, (("other_file",), "documents", ("source_file",))),
+    ),
+)
+
+SPEC_BY_TABLE: dict[str, FileSpec] = {s.table: s for s in SPECS}

@@ -1,0 +1,22 @@
+"""Project paths and defaults, each overridable by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parent.parent
+
+# Where the human-editable CSV files live (PLANS_DATA_DIR to point at another copy).
+DATA_DIR: Path = Path(os.environ.get("PLANS_DATA_DIR", ROOT / "data"))
+
+# The DuckDB file that pages, the command line and analysts read (PLANS_DB to move it).
+DB_PATH: Path = Path(os.environ.get("PLANS_DB", ROOT / "build" / "plans.duckdb"))
+
+QUERIES_DIR: Path = ROOT / "queries"
+
+# Plain-text copies of the source documents, so every figure can be shown with its lines.
+SOURCES_DIR: Path = DATA_DIR / "sources"
+
+# Language of messages: Vietnamese first, English switchable (PLANS_LANG=en).
+LANG: str = os.environ.get("PLANS_LANG", "vi")

@@ -1,0 +1,103 @@
+-- programme_budgets: each programme's planned, allocated and disbursed budget, and the planned
+--                    budget in constant prices of one year.
+-- grain: one row per programme.
+-- params: $price_year (integer, or null for the latest year with a CPI figure).
+-- sources: programmes (stated totals), budget_execution, budget_lines, cpi.
+-- Real terms: each year's amount x index(price_year) / index(year), the index chaining the
+-- annual CPI changes from 2010 = 1. A programme without yearly lines is spread evenly over its
+-- period (real_basis says so). Years without a CPI figure are listed in cpi_missing_years and
+-- then planned_real_mvnd is null: a gap is shown, never filled.
+with cpi_index as (
+    select 2010 as year, 1.0 as idx
+    union all
+    select
+        year,
+        exp(sum(ln(1 + cpi_change_pct / 100)) over (order by year)) as idx
+    from cpi
+),
+
+price as (
+    select coalesce($price_year, (select max(year) from cpi)) as price_year
+),
+
+yearly as (
+    -- programmes with task-year lines
+    select programme_id, year, sum(amount_mvnd) as amount_mvnd, 'yearly_lines' as real_basis
+    from budget_lines
+    group by programme_id, year
+    union all
+    -- programmes known only by a total: even spread over the period (an assumption, labelled)
+    select
+        p.programme_id,
+        y.year,
+        coalesce(e.amount_mvnd, p.stated_total_mvnd) / (p.period_end - p.period_start + 1),
+        'even_spread' as real_basis
+    from programmes as p
+    left join budget_execution as e on e.programme_id = p.programme_id and e.measure = 'planned'
+    cross join lateral (select unnest(range(p.period_start, p.period_end + 1)) as year) as y
+    where
+        p.programme_id not in (select programme_id from budget_lines)
+        and coalesce(e.amount_mvnd, p.stated_total_mvnd) is not null
+),
+
+real_terms as (
+    select
+        y.programme_id,
+        any_value(y.real_basis) as real_basis,
+        any_value(pr.price_year) as price_year,
+        sum(y.amount_mvnd) as yearly_sum_mvnd,
+        sum(y.amount_mvnd * pi.idx / yi.idx) as real_known_mvnd,
+        string_agg(case when yi.idx is null or pi.idx is null then y.year::varchar end, ',' order by y.year)
+            as cpi_missing_years
+    from yearly as y
+    cross join price as pr
+    left join cpi_index as yi on yi.year = y.year
+    left join cpi_index as pi on pi.year = pr.price_year
+    group by y.programme_id
+),
+
+execution as (
+    select
+        programme_id,
+        max(amount_mvnd) filter (where measure = 'planned') as planned_mvnd,
+        max(amount_mvnd) filter (where measure = 'allocated') as allocated_mvnd,
+        max(amount_mvnd) filter (where measure = 'disbursed') as disbursed_mvnd
+    from budget_execution
+    group by programme_id
+),
+
+lines as (
+    select programme_id, sum(amount_mvnd) as lines_total_mvnd
+    from budget_lines
+    group by programme_id
+),
+
+final as (
+    select
+        p.programme_id,
+        p.province,
+        p.period_start,
+        p.period_end,
+        coalesce(e.planned_mvnd, p.stated_total_mvnd) as planned_mvnd,
+        p.stated_total_mvnd,
+        l.lines_total_mvnd,
+        e.allocated_mvnd,
+        e.disbursed_mvnd,
+        100.0 * e.allocated_mvnd / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd), 0)
+            as allocated_pct_of_planned,
+        100.0 * e.disbursed_mvnd / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd), 0)
+            as disbursed_pct_of_planned,
+        100.0 * e.disbursed_mvnd / nullif(e.allocated_mvnd, 0) as disbursed_pct_of_allocated,
+        case when r.cpi_missing_years is null then r.real_known_mvnd end as planned_real_mvnd,
+        r.real_known_mvnd as planned_real_known_mvnd,
+        r.cpi_missing_years,
+        r.real_basis,
+        coalesce(r.price_year, (select price_year from price)) as price_year
+    from programmes as p
+    left join execution as e using (programme_id)
+    left join lines as l using (programme_id)
+    left join real_terms as r using (programme_id)
+)
+
+select * from final
+order by programme_id

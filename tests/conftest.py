@@ -1,0 +1,39 @@
+"""Shared fixtures: a plan database built once per test session from data/."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from plans import db, settings
+from plans.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real DuckDB file built from the project's data directory."""
+    path = tmp_path_factory.mktemp("db") / "plans.duckdb"
+    build(path, settings.DATA_DIR)
+    return path
+
+
+@pytest.fixture()
+def con(built_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection, as the dashboard holds."""
+    connection = db.connect(built_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(settings.DATA_DIR, target)
+    return target
