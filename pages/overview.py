@@ -7,6 +7,7 @@ import streamlit as st
 from plans.cache import query
 from plans.figures import share_bar
 from plans.numbers import format_mvnd, format_number
+from plans.tables import for_display
 
 lang = st.session_state.get("lang", "vi")
 T = {
@@ -77,11 +78,21 @@ if shares.empty:
 else:
     st.plotly_chart(share_bar(shares, f"{T['chart']} — {labels[programme_id]}", lang))
     st.caption(T["caption"].format(file=row["source_file"], line=row["source_line"]))
-    st.dataframe(shares, hide_index=True)
+    columns = ["key", "label", "amount_mvnd", "share_pct"]
+    st.dataframe(for_display(shares, columns, lang), hide_index=True)
 
 st.subheader(T["recon"])
 findings = query("programme_findings", programme_id=programme_id)
 if findings.empty:
     st.success(T["none"])
 else:
-    st.dataframe(findings, hide_index=True)
+    findings["source"] = findings["source_file"].str[:3] + ":" + findings["source_line"]
+    columns = [
+        "location" if lang == "vi" else "location_en",
+        "printed_text",
+        "stated_value",
+        "computed_value",
+        "difference",
+        "source",
+    ]
+    st.dataframe(for_display(findings, columns, lang), hide_index=True)

@@ -1,0 +1,58 @@
+"""Tables for people: localised headers and numbers in the reader's format (pure pandas)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from plans.numbers import format_number, format_pct
+
+# Column headers a reader sees, by language; columns not listed keep their name.
+HEADERS: dict[str, dict[str, str]] = {
+    "vi": {
+        "key": "Mã",
+        "label": "Nội dung",
+        "amount_mvnd": "Kinh phí (triệu đồng)",
+        "share_pct": "Tỷ trọng",
+        "location": "Vị trí trong văn bản",
+        "kind": "Loại",
+        "printed_text": "Số in",
+        "stated_value": "Số văn bản ghi",
+        "computed_value": "Số tính lại",
+        "difference": "Chênh lệch",
+        "source": "Nguồn",
+    },
+    "en": {
+        "key": "Code",
+        "label": "Item",
+        "amount_mvnd": "Budget (million VND)",
+        "share_pct": "Share",
+        "location_en": "Place in the document",
+        "kind": "Kind",
+        "printed_text": "Printed",
+        "stated_value": "Stated",
+        "computed_value": "Recomputed",
+        "difference": "Difference",
+        "source": "Source",
+    },
+}
+
+
+def _format_value(column: str, value: object, lang: str) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if not isinstance(value, (int, float)):
+        return value
+    if column.endswith("_pct"):
+        return format_pct(float(value), 1, lang)
+    decimals = 0 if float(value).is_integer() else 2
+    return format_number(float(value), decimals, lang)
+
+
+def for_display(frame: pd.DataFrame, columns: list[str], lang: str = "vi") -> pd.DataFrame:
+    """The chosen columns, numbers formatted as text for `lang`, headers translated."""
+    shown = frame[columns].copy()
+    for column in columns:
+        if pd.api.types.is_numeric_dtype(shown[column]):
+            values = [_format_value(column, v, lang) for v in shown[column]]
+            shown[column] = pd.Series(values, index=shown.index, dtype=object)
+    return shown.rename(columns=HEADERS.get(lang, {}))
