@@ -160,7 +160,7 @@ def _format_decimal(value: Decimal, decimals: int, lang: str) -> str:
 
 
 def format_number(value: float, decimals: int = 0, lang: str = "vi") -> str:
-    """Format with fixed decimals: vi "250.900" / "71,2", en "250,900" / "71.2" (ties away from 0)."""
+    """Fixed decimals, ties away from zero: vi "250.900" / "71,2", en "250,900" / "71.2"."""
     if decimals < 0:
         raise ValueError(f"decimals must be >= 0, got {decimals}")
     return _format_decimal(_to_decimal(value), decimals, lang)

@@ -1,25 +1,4 @@
-"""Quantified targets in free Vietnamese text: "khoảng 500 - 600 doanh nghiệp" -> bounds and a unit.
-
-Decisions on cases the documents leave open:
-
-- A range after "khoảng" ("khoảng 500 - 600 doanh nghiệp") keeps qualifier "about" with min/max
-  set to the range ends; any other range ("từ 150 – 200", "15-20") is qualifier "range".
-- "khoảng:" followed by a list ("dự kiến khoảng: 05 lớp, 350 lượt học viên") applies "about" to
-  every figure of the list, up to the closing bracket, ";" or the end of the sentence.
-- A rate is a target with `per` set: "(01 cuộc thi/năm)" -> 1 cuộc thi per "năm",
-  "(02 đoàn/1 năm)" -> 2 đoàn per "năm", "100 người/lớp" -> 100 người per "lớp". Only figures
-  whose own unit is a time word ("dưới 3 tháng", "2 ngày/lớp") are dropped as durations.
-- "mỗi <thing> … <figure>" in the same clause sets `per` to the thing
-  ("quy mô mỗi hội chợ từ 400 – 600 gian hàng" -> per "hội chợ"); `quantity_text` covers only
-  qualifier, figures and unit, not the "mỗi …" lead-in.
-- "từ X <unit> xuống/lên …" describes a change, not a lower bound, so it is "exact".
-- Not targets: dates and document numbers (a figure glued to "/"), years and day/month numbers
-  after năm/ngày/tháng/quý, periods after "giai đoạn", references after Điều/Khoản/Mục/Chương,
-  identifiers (glued to letters as in "G7", or after an acronym or "Covid"), list enumerators at
-  a line start ("1.", "2.1.", a table index followed by a tab), a reversed range ("32027 - 10"),
-  and figures followed by no word at all.
-- `quantity_text` is a substring of the NFC-normalised input (the seed files are already NFC).
-"""
+"""Quantified targets in free Vietnamese text ("khoảng 500 - 600 doanh nghiệp" -> bounds, unit)."""
 
 from __future__ import annotations
 
@@ -89,6 +68,7 @@ _UNIT_FORMS: dict[str, str] = {
     "tỉnh": "tỉnh",
     "quốc gia": "quốc gia",
     "dự án": "dự án",
+    "lĩnh vực": "lĩnh vực",
     "cụm công nghiệp": "cụm công nghiệp",
     "ccn": "cụm công nghiệp",
     "nhãn hiệu": "nhãn hiệu",
@@ -110,22 +90,25 @@ KNOWN_UNITS: frozenset[str] = frozenset(_UNIT_FORMS.values())
 TIME_WORDS: frozenset[str] = frozenset({"ngày", "tháng", "năm", "tuần", "giờ", "phút", "quý"})
 
 _LETTER = r"[^\W\d_]"  # a letter in any script; \w would also let digits and "_" through
-_NOT_LETTER_AFTER = rf"(?!{_LETTER})"
+_WORD_END = r"(?!\w)"  # "C1607" is a code, not the word "c"
+# Whitespace that stays inside one table cell: a tab separates cells in the converted tables.
+_SPACE = r"[^\S\t]"
 
 
 def _phrase_pattern(phrases: list[str]) -> str:
     # Spaces inside a phrase may be any run of whitespace (scans break lines mid-phrase).
     ordered = sorted(phrases, key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(word) for word in p.split()) for p in ordered)
+    return "|".join(rf"{_SPACE}+".join(re.escape(word) for word in p.split()) for p in ordered)
 
 
 _UNIT_RE = re.compile(
-    rf"\s*(?P<unit>{_phrase_pattern(list(_UNIT_FORMS))}){_NOT_LETTER_AFTER}", re.IGNORECASE
+    rf"{_SPACE}*(?P<unit>{_phrase_pattern(list(_UNIT_FORMS))}){_WORD_END}", re.IGNORECASE
 )
-_WORD_RE = re.compile(rf"\s+(?P<word>{_LETTER}+){_NOT_LETTER_AFTER}")
-_PERCENT_RE = re.compile(r"\s*%")
+_WORD_RE = re.compile(rf"{_SPACE}+(?P<word>{_LETTER}+){_WORD_END}")
+_GLUED_WORD_RE = re.compile(rf"{_LETTER}+{_WORD_END}")
+_PERCENT_RE = re.compile(rf"{_SPACE}*%")
 # "/năm", "/ năm", "/1 năm", "/lớp": the denominator of a rate, possibly chained ("/người/tháng").
-_PER_RE = re.compile(r"\s*/\s*(?:[0-9]+\s*)?(?=\S)")
+_PER_RE = re.compile(rf"{_SPACE}*/{_SPACE}*(?:[0-9]+{_SPACE}*)?(?=\S)")
 
 # Vietnamese notation as printed: "10.500", "60.000", "31,67", "05".
 _NUM = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?"
@@ -133,7 +116,8 @@ _QUANTITY_RE = re.compile(
     # Not glued to a word, a dotted/slashed code, a decimal tail or a "Covid-" style prefix.
     rf"(?<![\w./])(?<![0-9],)(?<!{_LETTER}-)(?<![0-9][-–—])"
     rf"(?P<a>{_NUM})(?![.,]?[0-9])"
-    rf"(?:(?P<a_pct>\s*%)?(?:\s*[-–—]\s*|\s+(?:đến|tới)\s+)(?P<b>{_NUM})(?![.,]?[0-9]))?",
+    rf"(?:(?P<a_pct>{_SPACE}*%)?(?:{_SPACE}*[-–—]{_SPACE}*|{_SPACE}+(?:đến|tới){_SPACE}+)"
+    rf"(?P<b>{_NUM})(?![.,]?[0-9]))?",
     re.IGNORECASE,
 )
 # A figure immediately followed by "/" and more code: a date ("16/4/2019") or "920/QĐ-BCT".
@@ -155,7 +139,8 @@ _QUALIFIER_WORDS: dict[str, str] = {
     "gần": "nearly",
 }
 _QUALIFIER_RE = re.compile(
-    rf"(?<!{_LETTER})(?P<word>{_phrase_pattern(list(_QUALIFIER_WORDS))})\s*(?P<colon>:)?\s*$",
+    rf"(?<!{_LETTER})(?P<word>{_phrase_pattern(list(_QUALIFIER_WORDS))})"
+    rf"{_SPACE}*(?P<colon>:)?{_SPACE}*$",
     re.IGNORECASE,
 )
 # Words after which a figure is a date part, a period or a reference, never a quantity.
@@ -163,7 +148,7 @@ _ALWAYS_SKIP_AFTER = ("giai đoạn", "điều", "khoản", "mục", "chương",
 _DATE_WORD_LIMITS: dict[str, int] = {"ngày": 31, "tháng": 12, "quý": 4}
 _CONTEXT_WORD_RE = re.compile(
     rf"(?<!{_LETTER})(?P<word>{_phrase_pattern([*_ALWAYS_SKIP_AFTER, *_DATE_WORD_LIMITS, 'năm'])})"
-    r"\s*:?\s*$",
+    rf"{_SPACE}*:?{_SPACE}*$",
     re.IGNORECASE,
 )
 _ACRONYM_RE = re.compile(r"(?<![^\W\d_])[A-Z]{2,}\s*$")  # "ISO 9001", "COVID 19"
@@ -194,17 +179,12 @@ def _per_at(text: str, pos: int) -> tuple[str | None, int]:
     """The "/x" or "/x/y" denominator starting at `pos`, and where it ends."""
     parts: list[str] = []
     while slash := _PER_RE.match(text, pos):
-        unit = _unit_at(text, slash.end() - 1 if text[slash.end() - 1].isspace() else slash.end())
-        if unit is None:
-            # _WORD_RE needs leading whitespace; allow a word glued to the slash ("người/lớp").
-            glued = re.match(rf"{_LETTER}+", text[slash.end() :])
-            if glued is None:
-                break
-            parts.append(glued.group().lower())
-            pos = slash.end() + glued.end()
-        else:
-            parts.append(unit[0])
-            pos = unit[2]
+        known = _UNIT_RE.match(text, slash.end())
+        word = known or _GLUED_WORD_RE.match(text, slash.end())
+        if word is None:
+            break
+        parts.append(_normalise_unit(known["unit"]) if known else word.group().lower())
+        pos = word.end()
     return ("/".join(parts) or None), pos
 
 
@@ -238,7 +218,30 @@ def _to_value(number: str) -> float | None:
 
 
 def parse_targets(text: str) -> list[Target]:
-    """Every quantified target in `text`, in reading order (see the module docstring)."""
+    """Every quantified target in `text`, in reading order.
+
+    Decisions on cases the documents leave open:
+
+    - A range after "khoảng" ("khoảng 500 - 600 doanh nghiệp") keeps qualifier "about" with min/max
+      set to the range ends; any other range ("từ 150 – 200", "15-20") is qualifier "range".
+    - "khoảng:" followed by a list ("dự kiến khoảng: 05 lớp, 350 lượt học viên") applies "about" to
+      every figure of the list, up to the closing bracket, ";" or the end of the sentence.
+    - A rate is a target with `per` set: "(01 cuộc thi/năm)" -> 1 cuộc thi per "năm",
+      "(02 đoàn/1 năm)" -> 2 đoàn per "năm", "100 người/lớp" -> 100 người per "lớp". Only figures
+      whose own unit is a time word ("dưới 3 tháng", "2 ngày/lớp") are dropped as durations.
+    - "mỗi <thing> … <figure>" in the same clause sets `per` to the thing
+      ("quy mô mỗi hội chợ từ 400 – 600 gian hàng" -> per "hội chợ"); `quantity_text` covers only
+      qualifier, figures and unit, not the "mỗi …" lead-in.
+    - "từ X <unit> xuống/lên …" describes a change, not a lower bound, so it is "exact".
+    - Not targets: dates and document numbers (a figure glued to "/"), years and day/month numbers
+      after năm/ngày/tháng/quý, periods after "giai đoạn", references after Điều/Khoản/Mục/Chương,
+      identifiers (glued to letters as in "G7", or after an acronym or "Covid"), list enumerators at
+      a line start ("1.", "2.1.", a table index followed by a tab), a reversed range ("32027 - 10"),
+      and figures followed by no word at all.
+    - A unit never crosses a tab (the converted tables separate cells with tabs); a word that is
+      not a known unit becomes the unit with certain=False.
+    - `quantity_text` is a substring of the NFC-normalised input (the seed files are already NFC).
+    """
     text = unicodedata.normalize("NFC", text)
     enumerators = [(m.start(), m.end()) for m in _ENUMERATOR_RE.finditer(text)]
     targets: list[Target] = []
@@ -329,12 +332,10 @@ def _shown(value: float, lang: str) -> str:
 
 def target_summary(t: Target, lang: str = "vi") -> str:
     """Compact display: "150–200 sản phẩm", "≥ 10.000 lượt doanh nghiệp", "≈ 8.000 lượt cán bộ"."""
-    if t.min is not None and t.max is not None and t.min != t.max:
-        figures = f"{_shown(t.min, lang)}–{_shown(t.max, lang)}"
-    elif t.min is not None or t.max is not None:
-        figures = _shown(t.min if t.min is not None else t.max, lang)  # type: ignore[arg-type]
-    else:
+    shown = [_shown(bound, lang) for bound in (t.min, t.max) if bound is not None]
+    if not shown:
         raise ValueError(f"target without bounds: {t!r}")
+    figures = "–".join(dict.fromkeys(shown))  # one figure when min == max
     gap = "" if t.unit.startswith("%") else " "  # "80%", but "300 lớp"
     summary = f"{_SYMBOLS.get(t.qualifier, '')}{figures}{gap}{t.unit}"
     if t.per and not t.unit.endswith(f"/{t.per}"):

@@ -85,3 +85,20 @@ def test_sources_are_copies_of_the_shared_seeds() -> None:
         pytest.skip("shared/seeds not beside this checkout")
     for path in sorted(Path(settings.SOURCES_DIR).glob("*.txt")):
         assert (shared / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(
+    "row", rows("document_discrepancies.csv"), ids=lambda r: r["discrepancy_id"]
+)
+def test_discrepancies_cite_two_existing_places(row: dict[str, str]) -> None:
+    assert cited_text(row["source_file"], row["source_line"])
+    assert cited_text(row["other_file"], row["other_line"])
+    # the first printed figure in each description is on the cited line
+    for file, refs, printed in (
+        (row["source_file"], row["source_line"], row["printed"]),
+        (row["other_file"], row["other_line"], row["other_printed"]),
+    ):
+        figures = re.findall(r"\d[\d.,/]*\d|\d", printed)
+        text = " ".join(line for _, line in cited_text(file, refs))
+        if figures and row["kind"] in ("reference_number", "date", "narrative_vs_appendix"):
+            assert figures[0] in text, (row["discrepancy_id"], figures[0])
