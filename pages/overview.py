@@ -94,5 +94,6 @@ else:
         "computed_value",
         "difference",
         "source",
+        "note",
     ]
     st.dataframe(for_display(findings, columns, lang), hide_index=True)

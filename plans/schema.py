@@ -251,6 +251,7 @@ SPECS: tuple[FileSpec, ...] = (
             C("denominator", choices=MEASURES),
             C("printed_text"),
             C("context"),
+            opt("note"),
             C("source_file"),
             C("source_line", "lines"),
         ),

@@ -20,6 +20,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "computed_value": "Số tính lại",
         "difference": "Chênh lệch",
         "source": "Nguồn",
+        "note": "Ghi chú",
     },
     "en": {
         "key": "Code",
@@ -33,6 +34,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "computed_value": "Recomputed",
         "difference": "Difference",
         "source": "Source",
+        "note": "Note",
     },
 }
 

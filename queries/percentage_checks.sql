@@ -26,6 +26,7 @@ final as (
             else 'differs'
         end as status,
         sp.context,
+        sp.note,
         sp.source_file,
         sp.source_line
     from sp

@@ -17,6 +17,7 @@ final as (
         stated_value,
         computed_value,
         difference,
+        note,
         source_file,
         source_line
     from findings

@@ -16,6 +16,7 @@ with totals as (
         computed_value,
         difference,
         tolerance,
+        note,
         source_file,
         source_line
     from total_checks
@@ -35,6 +36,7 @@ percentages as (
         computed_pct as computed_value,
         difference,
         tolerance,
+        note,
         source_file,
         source_line
     from percentage_checks

@@ -85,3 +85,10 @@ def test_allocated_percentage_follows_from_its_figures(con) -> None:
     ).fetchone()
     assert "ok" == status
     assert 95.53 == pytest.approx(computed, abs=0.005)
+
+
+def test_percentage_finding_explains_what_the_figure_matches(con) -> None:
+    note = con.execute(
+        "select note from reconciliation where kind = 'stated_percentage'"
+    ).fetchone()[0]
+    assert "94,49%" in note
