@@ -30,24 +30,9 @@ vs_lines as (
         st.*,
         'lines' as parts_basis,
         st.precision / 2 as tolerance,
-        (
-            select sum(case when st.measure = 'quantity' then l.quantity else l.amount_mvnd end)
-            from budget_lines as l
-            where
-                l.programme_id = st.programme_id
-                and (st.scope <> 'task' or l.task_code = st.task_code)
-                and (st.scope <> 'section' or l.section_code = st.section_code)
-                and (st.year is null or l.year = st.year)
-        ) as computed_value,
-        (
-            select count(*)
-            from budget_lines as l
-            where
-                l.programme_id = st.programme_id
-                and (st.scope <> 'task' or l.task_code = st.task_code)
-                and (st.scope <> 'section' or l.section_code = st.section_code)
-                and (st.year is null or l.year = st.year)
-        ) as n_parts,
+        sum(case when st.measure = 'quantity' then l.quantity else l.amount_mvnd end)
+            as computed_value,
+        count(l.year) as n_parts,
         case
             when st.scope = 'task' and st.measure = 'quantity' then 'row_quantity_total'
             when st.scope = 'task' then 'row_total'
@@ -59,6 +44,13 @@ vs_lines as (
             else 'text_total'
         end as kind
     from st
+    left join budget_lines as l
+        on
+            l.programme_id = st.programme_id
+            and (st.scope <> 'task' or l.task_code = st.task_code)
+            and (st.scope <> 'section' or l.section_code = st.section_code)
+            and (st.year is null or l.year = st.year)
+    group by all
 ),
 
 -- Each rule: which stated totals are the parts of which stated total.
