@@ -1,4 +1,4 @@
-"""The frame: page config, shared sidebar, navigation. Run with `streamlit run dashboard.py`."""
+"""The frame: page config, shared sidebar filters kept in the URL, navigation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import streamlit as st
 
 from plans import settings
 from plans.build import ensure_database
+from plans.cache import query
+from plans.state import AREA_MODES, Choices, Filters, from_query_params, to_query_params
 
 st.set_page_config(page_title="Khuyến công · Kế hoạch và kết quả", page_icon="📊", layout="wide")
 
@@ -13,13 +15,110 @@ st.set_page_config(page_title="Khuyến công · Kế hoạch và kết quả", 
 with st.spinner("Đang dựng cơ sở dữ liệu lần đầu… / Building the database…"):
     ensure_database(settings.DB_PATH)
 
-st.sidebar.radio(
+TEXT = {
+    "vi": {
+        "lang": "Ngôn ngữ",
+        "filters": "Bộ lọc",
+        "provinces": "Tỉnh, thành phố",
+        "programme": "Chương trình / giai đoạn",
+        "area_mode": "Nhóm nội dung",
+        "section": "Mục của chương trình",
+        "content_area": "Lĩnh vực chung (NĐ 45/2012)",
+        "area": "Nội dung",
+        "all": "Tất cả",
+        "years": "Năm",
+        "notice": "Một số tham số trong đường dẫn không hợp lệ nên đã dùng mặc định: {names}",
+    },
+    "en": {
+        "lang": "Language",
+        "filters": "Filters",
+        "provinces": "Provinces",
+        "programme": "Programme / period",
+        "area_mode": "Content grouping",
+        "section": "Programme's own sections",
+        "content_area": "Common content areas (Decree 45/2012)",
+        "area": "Content",
+        "all": "All",
+        "years": "Years",
+        "notice": "Some link parameters were not valid and fell back to defaults: {names}",
+    },
+}
+
+programmes = query("filter_choices")
+areas = query("area_choices")
+khuyen_cong = programmes[programmes["kind"] == "khuyen_cong"].sort_values("period_start")
+choices = Choices(
+    provinces=tuple(dict.fromkeys(programmes["province"])),
+    programmes=tuple(programmes["programme_id"]),
+    default_programme=str(khuyen_cong.iloc[-1]["programme_id"]),
+    years=(int(programmes["first_year"].min()), int(programmes["last_year"].max())),
+    areas=tuple(dict.fromkeys(areas["code"])),
+)
+
+# The URL is read once per session; afterwards the widgets own the state and write it back.
+if "url_state" not in st.session_state:
+    start = from_query_params(st.query_params.to_dict(), choices)
+    st.session_state["url_state"] = start
+    st.session_state["lang"] = start.lang
+    st.session_state["f_provinces"] = list(start.provinces)
+    st.session_state["f_programme"] = start.programme
+    st.session_state["f_area_mode"] = start.area_mode
+    st.session_state["f_area"] = start.area
+    st.session_state["f_years"] = (start.year_from, start.year_to)
+
+side = st.sidebar
+lang = side.radio(
     "Ngôn ngữ / Language",
     options=["vi", "en"],
     format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
     key="lang",
     horizontal=True,
 )
+T = TEXT[lang]
+side.subheader(T["filters"])
+provinces = side.multiselect(T["provinces"], options=list(choices.provinces), key="f_provinces")
+shown = programmes[programmes["province"].isin(provinces or choices.provinces)]
+titles = dict(
+    zip(shown["programme_id"], shown["title" if lang == "vi" else "title_en"], strict=True)
+)
+if st.session_state.get("f_programme") not in titles:
+    st.session_state["f_programme"] = next(iter(titles))
+programme = side.selectbox(
+    T["programme"], options=list(titles), format_func=titles.get, key="f_programme"
+)
+area_mode = side.radio(
+    T["area_mode"], options=list(AREA_MODES), format_func=T.get, key="f_area_mode"
+)
+if area_mode == "section":
+    own = areas[(areas["mode"] == "section") & (areas["programme_id"] == programme)]
+else:
+    own = areas[areas["mode"] == "content_area"]
+names = dict(zip(own["code"], own["name_vi" if lang == "vi" else "name_en"], strict=True))
+if st.session_state.get("f_area") not in {"", *names}:
+    st.session_state["f_area"] = ""
+area = side.selectbox(
+    T["area"],
+    options=["", *names],
+    format_func=lambda code: T["all"] if code == "" else f"{code} · {names[code]}",
+    key="f_area",
+)
+low, high = choices.years
+year_from, year_to = side.slider(T["years"], min_value=low, max_value=high, key="f_years")
+
+state = Filters(
+    lang=lang,
+    provinces=tuple(provinces),
+    programme=programme,
+    area_mode=area_mode,
+    area=area,
+    year_from=year_from,
+    year_to=year_to,
+)
+st.session_state["filters"] = state
+notices = st.session_state["url_state"].notices
+if notices:
+    side.warning(T["notice"].format(names=", ".join(notices)))
+st.query_params.from_dict(to_query_params(state, choices))
 
 pages = [
     st.Page("pages/overview.py", title="Tổng quan / Overview", icon="🏛️", default=True),

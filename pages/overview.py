@@ -1,4 +1,4 @@
-"""Overview: one programme's headline figures, budget shares and reconciliation findings."""
+"""Overview: the chosen programme's headline figures, change on the previous period, shares."""
 
 from __future__ import annotations
 
@@ -6,94 +6,101 @@ import streamlit as st
 
 from plans.cache import query
 from plans.figures import share_bar
-from plans.numbers import format_mvnd, format_number
+from plans.narrative import overview_sentences
+from plans.numbers import format_mvnd, format_number, format_pct
 from plans.tables import for_display
+from plans.ui import chart_with_data, filters
 
-lang = st.session_state.get("lang", "vi")
+f = filters()
+lang = f.lang
 T = {
     "vi": {
         "title": "Tổng quan chương trình",
-        "programme": "Chương trình",
-        "level": "Chia theo",
-        "section": "Mục của chương trình",
-        "content_area": "Lĩnh vực chung (NĐ 45/2012)",
         "total": "Tổng kinh phí (văn bản)",
         "tasks": "Số nhiệm vụ có kinh phí",
-        "findings": "Điểm lệch số liệu",
+        "largest": "Lĩnh vực lớn nhất",
+        "change": "So với giai đoạn trước (danh nghĩa)",
+        "change_real": "So với giai đoạn trước (giá {year})",
         "chart": "Cơ cấu kinh phí",
-        "caption": "Nguồn: {file}, dòng {line}; tỷ trọng tính từ các dòng kinh phí của phụ lục.",
-        "no_lines": "Chương trình này không có bảng kinh phí chi tiết.",
+        "caption": "Nguồn: {file} (phụ lục kinh phí); tỷ trọng tính từ các dòng kinh phí.",
+        "no_lines": "Chương trình này không có bảng kinh phí chi tiết trong văn bản.",
         "recon": "Chỗ số liệu văn bản không khớp",
         "none": "Không có điểm lệch.",
+        "unknown": "chưa có",
     },
     "en": {
         "title": "Programme overview",
-        "programme": "Programme",
-        "level": "Split by",
-        "section": "Programme's own sections",
-        "content_area": "Common content areas (Decree 45/2012)",
         "total": "Total budget (as stated)",
         "tasks": "Tasks with a budget",
-        "findings": "Reconciliation findings",
+        "largest": "Largest content area",
+        "change": "Against the previous period (nominal)",
+        "change_real": "Against the previous period ({year} prices)",
         "chart": "Budget structure",
-        "caption": "Source: {file}, line {line}; shares computed from the appendix budget lines.",
-        "no_lines": "This programme has no detailed budget table.",
+        "caption": "Source: {file} (budget appendix); shares computed from the budget lines.",
+        "no_lines": "The document of this programme has no detailed budget table.",
         "recon": "Where the document's figures do not add up",
         "none": "No findings.",
+        "unknown": "n/a",
     },
 }[lang]
 
+row = query("programme_overview", programme_id=f.programme).iloc[0]
+budgets = query("programme_budgets", price_year=None).set_index("programme_id")
+title = row["title"] if lang == "vi" else row["title_en"]
 st.title(T["title"])
-programmes = query("programme_list")
-title_col = "title" if lang == "vi" else "title_en"
-labels = dict(zip(programmes["programme_id"], programmes[title_col], strict=True))
-# Default: the newest khuyến công programme, the one a leader most likely opens the page for.
-newest = programmes[programmes["kind"] == "khuyen_cong"].sort_values("period_start").iloc[-1]
-options = list(labels)
-programme_id = st.selectbox(
-    T["programme"],
-    options=options,
-    index=options.index(newest["programme_id"]),
-    format_func=labels.get,
-    key="overview_programme",
-)
-row = programmes.set_index("programme_id").loc[programme_id]
+st.subheader(title)
 
-c1, c2, c3 = st.columns(3)
+this = budgets.loc[f.programme]
+before = budgets.loc[row["previous_id"]] if row["previous_id"] in budgets.index else None
+
+
+def change(now: float, then: float | None) -> str:
+    if then is None or then != then or now != now or not then:
+        return T["unknown"]
+    return format_pct(100 * (now - then) / then, 1, lang)
+
+
+c1, c2, c3, c4, c5 = st.columns(5)
 total = row["stated_total_mvnd"]
-c1.metric(T["total"], format_mvnd(total, lang) if total == total else "—")
-c2.metric(T["tasks"], format_number(int(row["n_tasks"]), 0, lang))
-c3.metric(T["findings"], format_number(int(row["n_findings"]), 0, lang))
-
-level = st.radio(
-    T["level"],
-    ["section", "content_area"],
-    format_func=T.get,
-    key="overview_level",
-    horizontal=True,
+c1.metric(T["total"], format_mvnd(total, lang) if total == total else T["unknown"])
+c2.metric(T["tasks"], format_number(int(row["n_tasks"] or 0), 0, lang))
+if row["largest_area"] is not None and row["largest_area"] == row["largest_area"]:
+    c3.metric(
+        T["largest"],
+        f"{row['largest_area']} · {format_pct(row['largest_area_share_pct'], 1, lang)}",
+        help=row["largest_area_label"],
+    )
+else:
+    c3.metric(T["largest"], T["unknown"])
+then_nominal = before["planned_mvnd"] if before is not None else None
+then_real = before["planned_real_mvnd"] if before is not None else None
+c4.metric(T["change"], change(this["planned_mvnd"], then_nominal))
+c5.metric(
+    T["change_real"].format(year=int(this["price_year"])),
+    change(this["planned_real_mvnd"], then_real),
 )
-shares = query("programme_shares", programme_id=programme_id, level=level)
+
+for sentence in overview_sentences(row, this, before, lang):
+    st.markdown(f"- {sentence}")
+
+shares = query("programme_shares", programme_id=f.programme, level=f.area_mode)
 if shares.empty:
     st.info(T["no_lines"])
 else:
-    st.plotly_chart(share_bar(shares, f"{T['chart']} — {labels[programme_id]}", lang))
-    st.caption(T["caption"].format(file=row["source_file"], line=row["source_line"]))
-    columns = ["key", "label", "amount_mvnd", "share_pct"]
-    st.dataframe(for_display(shares, columns, lang), hide_index=True)
+    chart_with_data(
+        share_bar(shares, f"{T['chart']} — {title}", lang),
+        shares,
+        ["key", "label", "amount_mvnd", "share_pct"],
+        T["caption"].format(file=row["source_file"]),
+        key="overview_shares",
+    )
 
 st.subheader(T["recon"])
-findings = query("programme_findings", programme_id=programme_id)
+findings = query("programme_findings", programme_id=f.programme)
 if findings.empty:
     st.success(T["none"])
 else:
     findings["source"] = findings["source_file"].str[:3] + ":" + findings["source_line"]
-    columns = [
-        "location" if lang == "vi" else "location_en",
-        "printed_text",
-        "stated_value",
-        "computed_value",
-        "difference",
-        "source",
-        "note",
-    ]
-    st.dataframe(for_display(findings, columns, lang), hide_index=True)
+    location = "location" if lang == "vi" else "location_en"
+    columns = [location, "printed_text", "stated_value", "computed_value", "difference", "source"]
+    st.dataframe(for_display(findings, [*columns, "note"], lang), hide_index=True)

@@ -21,38 +21,62 @@ def fresh_caches(built_db: Path, monkeypatch) -> None:
     st.cache_resource.clear()
 
 
-def start(lang: str = "vi") -> AppTest:
+def start(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    at.session_state["lang"] = lang
+    at.query_params.update(params)
     return at.run()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_without_exception(page: str, lang: str) -> None:
-    at = start(lang)
+    at = start(lang=lang)
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_overview_follows_the_programme_choice() -> None:
-    at = start("vi")
+# AppTest (Streamlit 1.67) drops the frame's own widgets from the element tree after a rerun
+# under st.navigation, so frame filters are driven through the URL, as a copied link would.
+def test_overview_follows_the_programme_filter() -> None:
+    at = start()
     assert "250,9 tỷ đồng" == at.metric[0].value  # 000:205
     assert "27" == at.metric[1].value
-    at.selectbox(key="overview_programme").set_value("HY-2018-2020").run()
+    assert "KC4 · 57,7%" == at.metric[2].value
+    assert "53,5%" == at.metric[3].value  # 250.900 vs 163.400 (001:99)
+    at = start(prog="HY-2018-2020")
     assert "8,374 tỷ đồng" == at.metric[0].value  # 002:162
     assert "17" == at.metric[1].value
     assert not at.exception
 
 
-def test_overview_in_english_formats_numbers_the_english_way() -> None:
-    at = start("en")
+def test_overview_in_english() -> None:
+    at = start(lang="en")
     assert "250.9 billion VND" == at.metric[0].value
+    assert "Programme overview" == at.title[0].value
+
+
+def test_link_reopens_the_same_view() -> None:
+    at = start(prog="HY-2018-2020", areas="content_area", lang="en")
+    assert "HY-2018-2020" == at.selectbox(key="f_programme").value
+    assert "content_area" == at.radio(key="f_area_mode").value
+    assert "8.374 billion VND" == at.metric[0].value
+    assert not at.sidebar.warning
+    # the frame writes the view back into the URL
+    assert {"prog": "HY-2018-2020", "areas": "content_area", "lang": "en"} == at.query_params
+
+
+def test_malformed_link_falls_back_with_a_notice() -> None:
+    at = start(prog="HN-1999", y0="20x5", lang="xx", extra="1")
+    assert not at.exception
+    assert "HN-2021-2025" == at.selectbox(key="f_programme").value
+    warning = at.sidebar.warning[0].value
+    for name in ("prog", "y0", "lang", "extra"):
+        assert name in warning
 
 
 def test_missing_database_is_built_on_first_start(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "fresh" / "plans.duckdb"
     monkeypatch.setattr(settings, "DB_PATH", db)
-    at = start("vi")
+    at = start()
     assert not at.exception
     assert db.exists()

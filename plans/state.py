@@ -1,0 +1,137 @@
+"""Dashboard filter state and its URL form: parse, validate against allow-lists, serialise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+LANGS: tuple[str, ...] = ("vi", "en")
+AREA_MODES: tuple[str, ...] = ("section", "content_area")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filters may hold, read from the database."""
+
+    provinces: tuple[str, ...]
+    programmes: tuple[str, ...]
+    default_programme: str
+    years: tuple[int, int]
+    areas: tuple[str, ...] = ()  # content-area codes and section codes both allowed as `area`
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One view of the dashboard: what a copied link must reopen."""
+
+    lang: str = "vi"
+    provinces: tuple[str, ...] = ()
+    programme: str = ""
+    area_mode: str = "section"
+    area: str = ""  # "" = all
+    year_from: int = 0
+    year_to: int = 0
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _one(value: str | Sequence[str] | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return value[-1] if value else None
+
+
+def defaults(choices: Choices) -> Filters:
+    """The view a first visit shows."""
+    return Filters(
+        provinces=choices.provinces,
+        programme=choices.default_programme,
+        year_from=choices.years[0],
+        year_to=choices.years[1],
+    )
+
+
+def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choices) -> Filters:
+    """Filters from URL parameters; anything unknown or malformed falls back with a notice."""
+    state = defaults(choices)
+    notices: list[str] = []
+    known = {"lang", "prov", "prog", "areas", "area", "y0", "y1", "page"}
+    for key in params:
+        if key not in known:
+            notices.append(key)
+
+    lang = _one(params.get("lang"))
+    if lang is not None:
+        if lang in LANGS:
+            state = replace(state, lang=lang)
+        else:
+            notices.append("lang")
+
+    prov = _one(params.get("prov"))
+    if prov is not None:
+        wanted = tuple(p for p in prov.split(",") if p)
+        if wanted and all(p in choices.provinces for p in wanted):
+            state = replace(state, provinces=wanted)
+        else:
+            notices.append("prov")
+
+    prog = _one(params.get("prog"))
+    if prog is not None:
+        if prog in choices.programmes:
+            state = replace(state, programme=prog)
+        else:
+            notices.append("prog")
+
+    mode = _one(params.get("areas"))
+    if mode is not None:
+        if mode in AREA_MODES:
+            state = replace(state, area_mode=mode)
+        else:
+            notices.append("areas")
+
+    area = _one(params.get("area"))
+    if area is not None:
+        if area == "" or area in choices.areas:
+            state = replace(state, area=area)
+        else:
+            notices.append("area")
+
+    low, high = choices.years
+    y0, y1 = _one(params.get("y0")), _one(params.get("y1"))
+    years = [state.year_from, state.year_to]
+    for i, (name, raw) in enumerate((("y0", y0), ("y1", y1))):
+        if raw is None:
+            continue
+        if _YEAR.match(raw) and low <= int(raw) <= high:
+            years[i] = int(raw)
+        else:
+            notices.append(name)
+    if years[0] > years[1]:
+        notices.extend(n for n in ("y0", "y1") if params.get(n) is not None)
+        years = [low, high]
+    state = replace(state, year_from=years[0], year_to=years[1])
+    return replace(state, notices=tuple(dict.fromkeys(notices)))
+
+
+def to_query_params(state: Filters, choices: Choices) -> dict[str, str]:
+    """The URL parameters for a view; values equal to the defaults are left out."""
+    base = defaults(choices)
+    out: dict[str, str] = {}
+    if state.lang != base.lang:
+        out["lang"] = state.lang
+    if state.provinces != base.provinces:
+        out["prov"] = ",".join(state.provinces)
+    if state.programme != base.programme:
+        out["prog"] = state.programme
+    if state.area_mode != base.area_mode:
+        out["areas"] = state.area_mode
+    if state.area:
+        out["area"] = state.area
+    if state.year_from != base.year_from:
+        out["y0"] = str(state.year_from)
+    if state.year_to != base.year_to:
+        out["y1"] = str(state.year_to)
+    return out

@@ -1,0 +1,71 @@
+"""URL state: a copied link reopens the view; anything unknown falls back with a notice."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plans.state import Choices, Filters, defaults, from_query_params, to_query_params
+
+CHOICES = Choices(
+    provinces=("Hà Nội", "Hưng Yên"),
+    programmes=("HN-2011-2015", "HN-2016-2020", "HN-2021-2025", "HY-2018-2020"),
+    default_programme="HN-2021-2025",
+    years=(2011, 2025),
+    areas=("KC1", "KC4", "I", "II"),
+)
+
+
+def test_empty_url_gives_defaults() -> None:
+    state = from_query_params({}, CHOICES)
+    assert defaults(CHOICES) == state
+    assert () == state.notices
+    assert {} == to_query_params(state, CHOICES)
+
+
+def test_round_trip() -> None:
+    view = Filters(
+        lang="en",
+        provinces=("Hưng Yên",),
+        programme="HY-2018-2020",
+        area_mode="content_area",
+        area="KC4",
+        year_from=2018,
+        year_to=2020,
+    )
+    params = to_query_params(view, CHOICES)
+    assert {"lang": "en", "prov": "Hưng Yên", "prog": "HY-2018-2020", "areas": "content_area",
+            "area": "KC4", "y0": "2018", "y1": "2020"} == params  # fmt: skip
+    assert view == from_query_params(params, CHOICES)
+
+
+@pytest.mark.parametrize(
+    ("params", "bad"),
+    [
+        ({"lang": "fr"}, ["lang"]),
+        ({"prog": "HN-1999"}, ["prog"]),
+        ({"prov": "Hà Nội,Atlantis"}, ["prov"]),
+        ({"areas": "sections"}, ["areas"]),
+        ({"area": "KC99"}, ["area"]),
+        ({"y0": "20x5"}, ["y0"]),
+        ({"y1": "2099"}, ["y1"]),
+        ({"y0": "2020", "y1": "2012"}, ["y0", "y1"]),
+        ({"utm_source": "mail"}, ["utm_source"]),
+        ({"prog": "'; drop table programmes; --"}, ["prog"]),
+    ],
+)
+def test_bad_parameters_fall_back_with_notice(params: dict[str, str], bad: list[str]) -> None:
+    state = from_query_params(params, CHOICES)
+    assert bad == list(state.notices)
+    assert defaults(CHOICES) == state
+
+
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=30), max_size=6))
+def test_any_url_gives_a_valid_state(params: dict[str, str]) -> None:
+    state = from_query_params(params, CHOICES)
+    assert state.lang in ("vi", "en")
+    assert state.programme in CHOICES.programmes
+    assert set(state.provinces) <= set(CHOICES.provinces)
+    assert 2011 <= state.year_from <= state.year_to <= 2025
+    assert state.area in ("", *CHOICES.areas)
