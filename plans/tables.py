@@ -50,11 +50,21 @@ def _format_value(column: str, value: object, lang: str) -> object:
     return format_number(float(value), decimals, lang)
 
 
-def for_display(frame: pd.DataFrame, columns: list[str], lang: str = "vi") -> pd.DataFrame:
+def headers_for(lang: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Column headers for `lang`: the shared ones, overridden by a page's own."""
+    return {**HEADERS.get(lang, {}), **(extra or {})}
+
+
+def for_display(
+    frame: pd.DataFrame,
+    columns: list[str],
+    lang: str = "vi",
+    headers: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """The chosen columns, numbers formatted as text for `lang`, headers translated."""
     shown = frame[columns].copy()
     for column in columns:
         if pd.api.types.is_numeric_dtype(shown[column]):
             values = [_format_value(column, v, lang) for v in shown[column]]
             shown[column] = pd.Series(values, index=shown.index, dtype=object)
-    return shown.rename(columns=HEADERS.get(lang, {}))
+    return shown.rename(columns=headers_for(lang, headers))

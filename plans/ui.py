@@ -8,7 +8,7 @@ import streamlit as st
 
 from plans.exports import to_csv_bytes, to_xlsx_bytes
 from plans.state import Filters
-from plans.tables import HEADERS, for_display
+from plans.tables import for_display, headers_for
 
 DOWNLOAD = {
     "vi": {"csv": "Tải CSV", "xlsx": "Tải Excel", "data": "Số liệu của biểu đồ"},
@@ -32,14 +32,18 @@ def chart_with_data(
     columns: list[str],
     caption: str,
     key: str,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """A chart, its source caption, the numbers under it and CSV/Excel downloads."""
+    """A chart, its source caption, the numbers under it and CSV/Excel downloads.
+
+    `headers` maps column names to the reader's labels (in the current language).
+    """
     words = DOWNLOAD[lang()]
     st.plotly_chart(fig, key=f"{key}_chart", width="stretch")
     st.caption(caption)
-    shown = for_display(data, columns, lang())
+    shown = for_display(data, columns, lang(), headers)
     # Downloads keep raw numbers (for analysis) under the reader's column headers.
-    raw = data[columns].rename(columns=HEADERS.get(lang(), {}))
+    raw = data[columns].rename(columns=headers_for(lang(), headers))
     with st.expander(words["data"], expanded=False):
         st.dataframe(shown, hide_index=True, key=f"{key}_table")
     left, right, _ = st.columns([1, 1, 4])
