@@ -5,15 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.build import ensure_database
-from plans.cache import query
+from plans.cache import connection, query
 from plans.state import AREA_MODES, Choices, Filters, from_query_params, to_query_params
+from plans.ui import sync_url
 
-st.set_page_config(page_title="Khuyến công · Kế hoạch và kết quả", page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="Khuyến công · Kế hoạch và kết quả", page_icon=":material/bar_chart:", layout="wide"
+)
 
-# First start on a fresh checkout: build the database from data/ before any page reads it.
-with st.spinner("Đang dựng cơ sở dữ liệu lần đầu… / Building the database…"):
-    ensure_database(settings.DB_PATH)
+# First start (or data/ changed since the last build): build the database before any page
+# reads it. Cached per process, so later reruns cost nothing.
+with st.spinner("Đang dựng cơ sở dữ liệu… / Building the database…"):
+    connection(str(settings.DB_PATH))
 
 TEXT = {
     "vi": {
@@ -56,7 +59,8 @@ choices = Choices(
 )
 
 # The URL is read once per session; afterwards the widgets own the state and write it back.
-if "url_state" not in st.session_state:
+first_run = "url_state" not in st.session_state
+if first_run:
     start = from_query_params(st.query_params.to_dict(), choices)
     st.session_state["url_state"] = start
     st.session_state["lang"] = start.lang
@@ -118,9 +122,43 @@ st.session_state["filters"] = state
 notices = st.session_state["url_state"].notices
 if notices:
     side.warning(T["notice"].format(names=", ".join(notices)))
-st.query_params.from_dict(to_query_params(state, choices))
+sync_url(to_query_params(state), first_run)
 
+NAV = {
+    "vi": {
+        "overview": "Tổng quan",
+        "budget": "Phân bổ kinh phí",
+        "targets": "Chỉ tiêu và kết quả",
+        "periods": "So sánh giai đoạn",
+        "provinces": "So sánh tỉnh",
+        "timeline": "Tiến độ kế hoạch",
+        "quality": "Chất lượng dữ liệu",
+        "sources": "Nguồn văn bản",
+    },
+    "en": {
+        "overview": "Overview",
+        "budget": "Budget allocation",
+        "targets": "Targets and results",
+        "periods": "Period comparison",
+        "provinces": "Province comparison",
+        "timeline": "Plan timeline",
+        "quality": "Data quality",
+        "sources": "Sources",
+    },
+}[lang]
+# Material icons ship with Streamlit's own font: emoji need a font the machine may lack.
+ICONS = {
+    "overview": ":material/dashboard:",
+    "budget": ":material/account_balance:",
+    "targets": ":material/flag:",
+    "periods": ":material/timeline:",
+    "provinces": ":material/map:",
+    "timeline": ":material/calendar_month:",
+    "quality": ":material/fact_check:",
+    "sources": ":material/description:",
+}
 pages = [
-    st.Page("pages/overview.py", title="Tổng quan / Overview", icon="🏛️", default=True),
+    st.Page(f"pages/{name}.py", title=title, icon=ICONS[name], default=name == "overview")
+    for name, title in NAV.items()
 ]
 st.navigation(pages).run()

@@ -530,13 +530,25 @@ def _create(
 
 
 def data_checksum(data_dir: Path) -> str:
-    """SHA-256 over every data file's path and bytes, in a fixed order."""
+    """SHA-256 over every input of a build: data files, derived queries and the schema."""
     digest = hashlib.sha256()
     for spec in SPECS:
         path = data_dir / spec.path
         digest.update(spec.path.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
+    for name in DERIVED:
+        digest.update(db.load_query(name).encode())
+    digest.update(Path(__file__).with_name("schema.py").read_bytes())
     return digest.hexdigest()
+
+
+def built_from(db_path: Path) -> str | None:
+    """The input checksum a database file was built from, or None if it does not say."""
+    try:
+        with db.connect(db_path, read_only=True) as con:
+            return con.execute("select data_sha256 from build_info").fetchone()[0]
+    except duckdb.Error:
+        return None
 
 
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
@@ -599,9 +611,19 @@ def build(db_path: Path | None = None, data_dir: Path | None = None) -> dict[str
     return counts
 
 
-def ensure_database(db_path: Path | None = None) -> Path:
-    """Build the database when it is missing (first start of the dashboard)."""
+def ensure_database(db_path: Path | None = None, data_dir: Path | None = None) -> Path:
+    """Build the database when it is missing or older than data/ (dashboard start-up).
+
+    A file built from other inputs (a different checksum) is rebuilt, so a `git pull` that
+    changes data or queries never serves stale tables. A file with no build_info (made by
+    another tool) is left alone.
+    """
     db_path = Path(db_path or settings.DB_PATH)
+    data_dir = Path(data_dir or settings.DATA_DIR)
     if not db_path.exists():
-        build(db_path)
+        build(db_path, data_dir)
+        return db_path
+    stamp = built_from(db_path)
+    if stamp is not None and stamp != data_checksum(data_dir):
+        build(db_path, data_dir)
     return db_path

@@ -15,7 +15,7 @@ from plans.build import ensure_database
 
 @st.cache_resource(show_spinner=False)
 def connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    """The process-wide read-only connection (built first if the file is missing)."""
+    """The process-wide read-only connection (the file is built first if missing or stale)."""
     ensure_database(Path(db_path))
     return db.connect(Path(db_path), read_only=True)
 

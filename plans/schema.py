@@ -226,6 +226,33 @@ SPECS: tuple[FileSpec, ...] = (
         refs=(PROG, DOC, AREA),
     ),
     FileSpec(
+        "comparable_targets.csv",
+        "comparable_targets",
+        (
+            C("comparable_indicator"),
+            C("label_vi"),
+            C("label_en"),
+            C("programme_id"),
+            opt("result_code"),
+            opt("task_code"),
+            opt("goal_code"),
+            opt("target_unit"),
+            opt("budget_task_code"),
+            C("reason"),
+            C("source_file"),
+            C("source_line", "lines"),
+        ),
+        key=("comparable_indicator", "programme_id"),
+        refs=(
+            PROG,
+            DOC,
+            (("programme_id", "result_code"), "results", ("programme_id", "result_code")),
+            (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
+            (("programme_id", "goal_code"), "goals", ("programme_id", "goal_code")),
+            (("programme_id", "budget_task_code"), "tasks", ("programme_id", "task_code")),
+        ),
+    ),
+    FileSpec(
         "budget_execution.csv",
         "budget_execution",
         (

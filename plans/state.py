@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 LANGS: tuple[str, ...] = ("vi", "en")
 AREA_MODES: tuple[str, ...] = ("section", "content_area")
 _YEAR = re.compile(r"^\d{4}$")
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
 
     prov = _one(params.get("prov"))
     if prov is not None:
-        wanted = tuple(p for p in prov.split(",") if p)
-        if wanted and all(p in choices.provinces for p in wanted):
+        wanted = () if prov == ALL else tuple(p for p in prov.split(",") if p)
+        if prov == ALL or (wanted and all(p in choices.provinces for p in wanted)):
             state = replace(state, provinces=wanted)
         else:
             notices.append("prov")
@@ -94,8 +95,8 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
 
     area = _one(params.get("area"))
     if area is not None:
-        if area == "" or area in choices.areas:
-            state = replace(state, area=area)
+        if area in ("", ALL) or area in choices.areas:
+            state = replace(state, area="" if area == ALL else area)
         else:
             notices.append("area")
 
@@ -116,22 +117,16 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
     return replace(state, notices=tuple(dict.fromkeys(notices)))
 
 
-def to_query_params(state: Filters, choices: Choices) -> dict[str, str]:
-    """The URL parameters for a view; values equal to the defaults are left out."""
-    base = defaults(choices)
-    out: dict[str, str] = {}
-    if state.lang != base.lang:
-        out["lang"] = state.lang
-    if state.provinces != base.provinces:
-        out["prov"] = ",".join(state.provinces)
-    if state.programme != base.programme:
-        out["prog"] = state.programme
-    if state.area_mode != base.area_mode:
-        out["areas"] = state.area_mode
-    if state.area:
-        out["area"] = state.area
-    if state.year_from != base.year_from:
-        out["y0"] = str(state.year_from)
-    if state.year_to != base.year_to:
-        out["y1"] = str(state.year_to)
-    return out
+def to_query_params(state: Filters) -> dict[str, str]:
+    """The URL parameters for a view: every filter, always (a link carries the whole view)."""
+    return {
+        "lang": state.lang,
+        # Never an empty value: browsers drop "area=" and Streamlit then re-adds the key on
+        # every run, which resets all widgets of a st.navigation app. "all" stands for no filter.
+        "prov": ",".join(state.provinces) or ALL,
+        "prog": state.programme,
+        "areas": state.area_mode,
+        "area": state.area or ALL,
+        "y0": str(state.year_from),
+        "y1": str(state.year_to),
+    }

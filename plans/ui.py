@@ -18,7 +18,13 @@ DOWNLOAD = {
 
 def filters() -> Filters:
     """The view chosen in the sidebar (set by dashboard.py before the page runs)."""
-    return st.session_state.get("filters") or Filters()
+    state = st.session_state.get("filters")
+    if state is None:
+        # A fresh server whose first visitor opens a deep link (/budget) runs the page alone,
+        # as a legacy pages/ page, until some session has run st.navigation: send it through
+        # the frame, keeping the link's filters.
+        st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
+    return state
 
 
 def lang() -> str:
@@ -57,3 +63,20 @@ def chart_with_data(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
     )
+
+
+def sync_url(wanted: dict[str, str], first_run: bool) -> None:
+    """Write the view into the URL's query string without upsetting the browser.
+
+    Streamlit 1.67 makes the browser reset every widget of a st.navigation app when the
+    query string is replaced or a key deleted (st.query_params.from_dict, del), when a key is
+    added after a session's first run, or when the first run changes a value the link already
+    had. So the first run only adds missing keys, later runs only change values; nothing is
+    ever deleted (unknown parameters stay, a notice has said they were ignored).
+    """
+    for key, value in wanted.items():
+        present = key in st.query_params
+        if first_run and present:
+            continue  # an invalid value is corrected on the next run instead
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value

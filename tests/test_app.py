@@ -62,7 +62,8 @@ def test_link_reopens_the_same_view() -> None:
     assert "8.374 billion VND" == at.metric[0].value
     assert not at.sidebar.warning
     # the frame writes the view back into the URL
-    assert {"prog": "HY-2018-2020", "areas": "content_area", "lang": "en"} == at.query_params
+    assert {"prog": "HY-2018-2020", "areas": "content_area", "lang": "en", "y0": "2011",
+            "y1": "2025", "prov": "Hà Nội,Hưng Yên", "area": "all"} == at.query_params  # fmt: skip
 
 
 def test_malformed_link_falls_back_with_a_notice() -> None:

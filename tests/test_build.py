@@ -84,6 +84,23 @@ def test_crash_while_writing_leaves_previous_file_intact(tmp_path: Path, monkeyp
     assert [db] == sorted(tmp_path.iterdir())
 
 
+def test_start_rebuilds_a_database_older_than_the_data(tmp_path: Path, data_copy: Path) -> None:
+    db = tmp_path / "plans.duckdb"
+    build(db, data_copy)
+    edit(data_copy / "programmes.csv", '"250,9 tỷ đồng",250900,', '"250,9 tỷ đồng",250900.0,')
+    build_module.ensure_database(db, data_copy)
+    assert build_module.data_checksum(data_copy) == build_module.built_from(db)
+
+
+def test_start_leaves_a_foreign_database_alone(tmp_path: Path) -> None:
+    db = tmp_path / "other.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table programmes as select 1 as x")
+    before = digest(db)
+    build_module.ensure_database(db)
+    assert before == digest(db)
+
+
 def test_dashboard_start_builds_missing_database(tmp_path: Path) -> None:
     db = tmp_path / "sub" / "plans.duckdb"
     assert db == build_module.ensure_database(db)

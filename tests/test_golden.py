@@ -239,3 +239,16 @@ def test_real_terms_in_a_chosen_price_year(con) -> None:
     expected = sum(86000 / 5 * index[2015] / index[y] for y in cpi)
     assert expected == pytest.approx(row["planned_real_mvnd"])
     assert "even_spread" == row["real_basis"]
+
+
+def test_share_bar_carries_the_section_shares(con) -> None:
+    from plans import db
+    from plans.figures import share_bar
+
+    shares = db.run(con, "programme_shares", programme_id=HN, level="section")
+    fig = share_bar(shares, "Cơ cấu kinh phí", "vi")
+    assert ["I", "II", "III", "IV", "V"] == list(fig.data[0].y)
+    # 000:266-314 sections over 000:326 total 250.900
+    assert [12.55, 18.33, 50.34, 16.54, 2.23] == [round(x, 2) for x in fig.data[0].x]
+    assert "50,3% · 126,3 tỷ đồng" == fig.data[0].text[2]
+    assert "Tỷ trọng (%)" == fig.layout.xaxis.title.text

@@ -1,0 +1,356 @@
+"""Figure builders of the budget-allocation and province-comparison pages (pure plotly)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from plans.figures import PALETTE
+from plans.numbers import format_mvnd, format_number, format_pct
+
+# Bar fill patterns beside the colours, so series stay apart without colour vision.
+PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+", "-", "|")
+
+LABELS = {
+    "vi": {
+        "year": "Năm",
+        "amount": "Kinh phí (triệu đồng)",
+        "share": "Tỷ trọng trong tổng kinh phí (%)",
+        "area": "Lĩnh vực chung (NĐ 45/2012)",
+        "per_year": "Kinh phí bình quân (triệu đồng/năm)",
+        "series": "Tỉnh, giai đoạn",
+        "unit_cost": "Triệu đồng / đơn vị đầu ra",
+        "total": "Tổng",
+        "of_root": "của chương trình",
+        "years": "{n} năm",
+        "period_note": "Giai đoạn khác nhau: {parts}. So sánh tỷ trọng, không so số tuyệt đối.",
+        "per_year_note": "Tổng kinh phí chia cho số năm của giai đoạn: {parts}.",
+        "per_unit": "{amount} triệu đồng / {qty} {unit} = {cost} triệu đồng",
+        "million": "triệu đồng",
+        "per_year_unit": "triệu đồng/năm",
+    },
+    "en": {
+        "year": "Year",
+        "amount": "Budget (million VND)",
+        "share": "Share of the total budget (%)",
+        "area": "Common content area (Decree 45/2012)",
+        "per_year": "Average budget (million VND per year)",
+        "series": "Province, period",
+        "unit_cost": "Million VND per unit of output",
+        "total": "Total",
+        "of_root": "of the programme",
+        "years": "{n} years",
+        "period_note": "The periods differ: {parts}. Compare shares, not amounts.",
+        "per_year_note": "Total budget divided by the years of the period: {parts}.",
+        "per_unit": "{amount} million VND / {qty} {unit} = {cost} million VND",
+        "million": "million VND",
+        "per_year_unit": "million VND per year",
+    },
+}
+
+
+def _separators(lang: str) -> str:
+    return ",." if lang == "vi" else ".,"
+
+
+def _amount(value: float, lang: str) -> str:
+    """Million VND as the tables print them: whole millions, one decimal when there is one."""
+    decimals = 0 if float(value).is_integer() else 1
+    return format_number(float(value), decimals, lang)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _title(title: str, subtitle: str = "") -> dict[str, object]:
+    text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
+    return {"text": text, "x": 0, "xanchor": "left"}
+
+
+def _localised(frame: pd.DataFrame, base: str, lang: str) -> pd.Series:
+    """`<base>_vi` / `<base>_en` by the reader's language, or `<base>` itself."""
+    column = f"{base}_{lang}"
+    return frame[column] if column in frame.columns else frame[base]
+
+
+def _by_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the groups' document order, so colours match across the page's charts."""
+    if "group_order" in frame.columns:
+        return frame.sort_values("group_order", kind="stable")
+    return frame
+
+
+def _group_colours(keys: list[str]) -> dict[str, str]:
+    """A colour per group: content areas by their number (KC1 is always the same colour across
+    programmes), sections by their order."""
+    colours = {}
+    for i, key in enumerate(dict.fromkeys(keys)):
+        number = key[2:] if key.startswith("KC") else ""
+        index = int(number) - 1 if number.isdigit() else i
+        colours[key] = PALETTE[index % len(PALETTE)]
+    return colours
+
+
+def _series_style(labels: list[str]) -> dict[str, tuple[str, str]]:
+    """Colour and pattern per series, in the order given (the queries sort them)."""
+    return {
+        label: (PALETTE[i % len(PALETTE)], PATTERNS[i % len(PATTERNS)])
+        for i, label in enumerate(dict.fromkeys(labels))
+    }
+
+
+def allocation_tree(
+    tree: pd.DataFrame,
+    root_label: str,
+    title: str,
+    lang: str = "vi",
+    shape: str = "treemap",
+) -> go.Figure:
+    """Programme → section or content area → task, sized by budget; click a box to drill down.
+
+    `tree` has one row per task: programme_id, group_key, group_label_vi/_en (or group_label),
+    task_code, task_name, amount_mvnd (queries/budget_alloc_tree.sql). `shape` is "treemap" or
+    "sunburst".
+    """
+    words = LABELS[lang]
+    tree = _by_group(tree).assign(group_label=lambda f: _localised(f, "group_label", lang))
+    total = float(tree["amount_mvnd"].sum())
+    root = str(tree["programme_id"].iloc[0]) if len(tree) else root_label
+    ids, labels, parents, values, custom = [root], [root_label], [""], [total], []
+    custom.append([root_label, format_mvnd(total, lang), format_pct(100.0, 1, lang)])
+    groups = tree.groupby("group_key", sort=False)
+    for key, rows in groups:
+        amount = float(rows["amount_mvnd"].sum())
+        ids.append(f"{root}/{key}")
+        labels.append(str(key))
+        parents.append(root)
+        values.append(amount)
+        share = format_pct(100.0 * amount / total, 1, lang) if total else "—"
+        name = _short(rows["group_label"].iloc[0])
+        custom.append([name, format_mvnd(amount, lang), f"{share} {words['of_root']}"])
+    for row in tree.itertuples(index=False):
+        amount = float(row.amount_mvnd)
+        ids.append(f"{root}/{row.group_key}/{row.task_code}")
+        labels.append(str(row.task_code))
+        parents.append(f"{root}/{row.group_key}")
+        values.append(amount)
+        share = format_pct(100.0 * amount / total, 1, lang) if total else "—"
+        custom.append(
+            [_short(row.task_name), format_mvnd(amount, lang), f"{share} {words['of_root']}"]
+        )
+    trace_type = go.Sunburst if shape == "sunburst" else go.Treemap
+    trace = trace_type(
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        values=values,
+        branchvalues="total",
+        customdata=custom,
+        texttemplate="<b>%{label}</b><br>%{customdata[1]}",
+        hovertemplate="<b>%{label}</b> · %{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}"
+        "<extra></extra>",
+        maxdepth=3,
+    )
+    fig = go.Figure(trace)
+    colours = _group_colours([str(k) for k in tree["group_key"]])
+    # Each branch keeps its group's colour, so a task is seen under its section or area.
+    branch = ["#FFFFFF"] + [colours[i.split("/")[1]] for i in ids[1:]]
+    fig.update_traces(marker={"colors": branch})
+    fig.update_layout(
+        title=_title(title),
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        separators=_separators(lang),
+        height=560,
+    )
+    return fig
+
+
+def year_stack(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Budget per year stacked by section or content area, with each year's total on top.
+
+    `years` has one row per year and group: year, group_key, group_label_vi/_en (or
+    group_label), amount_mvnd (queries/budget_alloc_years.sql).
+    """
+    words = LABELS[lang]
+    years = _by_group(years).assign(group_label=lambda f: _localised(f, "group_label", lang))
+    fig = go.Figure()
+    colours = _group_colours([str(k) for k in years["group_key"]])
+    for key, rows in years.groupby("group_key", sort=False):
+        label = _short(rows["group_label"].iloc[0], 60)
+        fig.add_bar(
+            x=rows["year"].astype(int).tolist(),
+            y=rows["amount_mvnd"].tolist(),
+            name=str(key),
+            marker={"color": colours[str(key)]},
+            customdata=[[label, format_mvnd(a, lang)] for a in rows["amount_mvnd"]],
+            hovertemplate=f"<b>{key}</b> · %{{customdata[0]}}<br>%{{x}}: %{{customdata[1]}}"
+            "<extra></extra>",
+        )
+    totals = years.groupby("year", sort=True)["amount_mvnd"].sum()
+    for year, amount in totals.items():
+        fig.add_annotation(
+            x=int(year),
+            y=float(amount),
+            text=_amount(float(amount), lang),
+            showarrow=False,
+            yshift=10,
+            font={"size": 12},
+        )
+    fig.update_layout(
+        title=_title(title),
+        barmode="stack",
+        xaxis={"title": words["year"], "dtick": 1, "type": "linear"},
+        # full figures with the reader's separators, not plotly's "50k"
+        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        legend_title_text="",
+        margin={"l": 60, "r": 20, "t": 70, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def _period_parts(frame: pd.DataFrame, lang: str) -> str:
+    periods = frame.drop_duplicates("series_label")
+    words = LABELS[lang]
+    spans = (int(row.period_end - row.period_start + 1) for row in periods.itertuples())
+    return "; ".join(
+        f"{label} ({words['years'].format(n=n)})"
+        for label, n in zip(periods["series_label"], spans, strict=True)
+    )
+
+
+def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Grouped bars: each province-period's share of budget per common content area.
+
+    `shares` has one row per series and content area: series_label, period_start, period_end,
+    content_area, area_name_vi/_en (or area_name), amount_mvnd, share_pct
+    (queries/province_shares.sql).
+    """
+    words = LABELS[lang]
+    shares = shares.assign(area_name=lambda f: _localised(f, "area_name", lang))
+    style = _series_style(shares["series_label"].tolist())
+    fig = go.Figure()
+    for label, rows in shares.groupby("series_label", sort=False):
+        colour, pattern = style[str(label)]
+        fig.add_bar(
+            x=rows["content_area"].tolist(),
+            y=rows["share_pct"].tolist(),
+            name=str(label),
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            text=[format_pct(p, 1, lang) for p in rows["share_pct"]],
+            textposition="outside",
+            customdata=[
+                [_short(n, 60), format_mvnd(a, lang)]
+                for n, a in zip(rows["area_name"], rows["amount_mvnd"], strict=True)
+            ],
+            hovertemplate=f"<b>{label}</b><br>%{{x}} · %{{customdata[0]}}<br>"
+            "%{text} · %{customdata[1]}<extra></extra>",
+        )
+    distinct = shares.drop_duplicates(["period_start", "period_end"])
+    subtitle = (
+        words["period_note"].format(parts=_period_parts(shares, lang)) if len(distinct) > 1 else ""
+    )
+    fig.update_layout(
+        title=_title(title, subtitle),
+        barmode="group",
+        xaxis_title=words["area"],
+        yaxis={"title": words["share"], "tickformat": ",.0f"},
+        legend={"title": {"text": words["series"]}, "orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 80, "b": 40},
+        separators=_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+    return fig
+
+
+def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """One bar per province-period: total budget divided by the years of its period.
+
+    `per_year` has one row per series: series_label, period_start, period_end, n_years,
+    total_mvnd, per_year_mvnd.
+    """
+    words = LABELS[lang]
+    style = _series_style(per_year["series_label"].tolist())
+    fig = go.Figure()
+    for row in per_year.itertuples(index=False):
+        colour, pattern = style[str(row.series_label)]
+        fig.add_bar(
+            x=[row.series_label],
+            y=[row.per_year_mvnd],
+            name=str(row.series_label),
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            text=[f"{_amount(row.per_year_mvnd, lang)} {words['per_year_unit']}"],
+            textposition="outside",
+            customdata=[[format_mvnd(row.total_mvnd, lang), words["years"].format(n=row.n_years)]],
+            hovertemplate="<b>%{x}</b><br>%{text}<br>= %{customdata[0]} / %{customdata[1]}"
+            "<extra></extra>",
+        )
+    subtitle = words["per_year_note"].format(parts=_period_parts(per_year, lang))
+    top = float(per_year["per_year_mvnd"].max()) if len(per_year) else 0.0
+    fig.update_layout(
+        title=_title(title, subtitle),
+        xaxis_title=words["series"],
+        yaxis={
+            "title": words["per_year"],
+            "range": [0, top * 1.15 if top else 1],
+            "tickformat": ",.0f",
+        },
+        showlegend=False,
+        margin={"l": 60, "r": 20, "t": 80, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Planned million VND per unit of output, one panel per pair (their scales differ).
+
+    `costs` has one row per pair, series and task: pair, pair_label_vi/_en (or pair_label),
+    series_label, task_code, amount_mvnd, quantity, unit, unit_cost_mvnd
+    (queries/province_unit_costs.sql).
+    """
+    words = LABELS[lang]
+    costs = costs.assign(pair_label=lambda f: _localised(f, "pair_label", lang))
+    style = _series_style(costs["series_label"].tolist())
+    pairs = list(dict.fromkeys(costs["pair"]))
+    titles = [str(costs.loc[costs["pair"] == p, "pair_label"].iloc[0]) for p in pairs]
+    fig = make_subplots(rows=1, cols=max(len(pairs), 1), subplot_titles=titles or None)
+    shown: set[str] = set()
+    for col, pair in enumerate(pairs, start=1):
+        rows = costs[costs["pair"] == pair]
+        for row in rows.itertuples(index=False):
+            colour, pattern = style[str(row.series_label)]
+            detail = words["per_unit"].format(
+                amount=_amount(row.amount_mvnd, lang),
+                qty=_amount(row.quantity, lang),
+                unit=row.unit,
+                cost=_amount(row.unit_cost_mvnd, lang),
+            )
+            fig.add_bar(
+                x=[row.series_label],
+                y=[row.unit_cost_mvnd],
+                name=str(row.series_label),
+                legendgroup=str(row.series_label),
+                showlegend=row.series_label not in shown,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                text=[f"{_amount(row.unit_cost_mvnd, lang)} {words['million']}"],
+                textposition="outside",
+                customdata=[[row.task_code, detail]],
+                hovertemplate="<b>%{x}</b> · %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                row=1,
+                col=col,
+            )
+            shown.add(str(row.series_label))
+        top = float(rows["unit_cost_mvnd"].max())
+        fig.update_yaxes(range=[0, top * 1.2], tickformat=",.1~f", row=1, col=col)
+    fig.update_yaxes(title_text=words["unit_cost"], row=1, col=1)
+    fig.update_layout(
+        title=_title(title),
+        legend={"title": {"text": words["series"]}, "orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 20, "t": 90, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig

@@ -1,0 +1,262 @@
+"""Figure builders of the timeline and data-quality pages: task Gantt chart, findings dumbbell."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from plans.figures import PALETTE
+from plans.numbers import format_number
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "vi": tuple(f"Th{m}" for m in range(1, 13)),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+LABELS = {
+    "vi": {
+        "months": "Tháng (năm {year})",
+        "months_plain": "Tháng",
+        "task": "Nhiệm vụ",
+        "timing": "Thời gian (văn bản)",
+        "lead": "Chủ trì",
+        "coordinating": "Phối hợp",
+        "source": "Nguồn",
+        "stated": "Văn bản ghi",
+        "computed": "Tính lại",
+        "difference": "chênh lệch",
+        "mvnd": "triệu đồng",
+        "pp": "điểm %",
+        "axis_mvnd": "Triệu đồng",
+        "axis_pct": "Tỷ lệ (%)",
+        "axis_other": "Giá trị",
+    },
+    "en": {
+        "months": "Month ({year})",
+        "months_plain": "Month",
+        "task": "Task",
+        "timing": "Timing (as printed)",
+        "lead": "Lead",
+        "coordinating": "Coordinating",
+        "source": "Source",
+        "stated": "Stated",
+        "computed": "Recomputed",
+        "difference": "difference",
+        "mvnd": "million VND",
+        "pp": "pp",
+        "axis_mvnd": "Million VND",
+        "axis_pct": "Percent (%)",
+        "axis_other": "Value",
+    },
+}
+
+
+def _separators(lang: str) -> str:
+    return ",." if lang == "vi" else ".,"
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip(" ,;.") + "…"
+
+
+def _wrap(text: object, width: int = 70) -> str:
+    if text is None or text != text:
+        return "—"
+    return "<br>".join(textwrap.wrap(str(text), width)) or "—"
+
+
+def month_span(start: int, end: int, lang: str = "vi") -> str:
+    """'Th3–Th11' / 'Mar–Nov', or a single month 'Th10' / 'Oct'."""
+    names = MONTHS[lang]
+    if start == end:
+        return names[start - 1]
+    return f"{names[start - 1]}–{names[end - 1]}"
+
+
+def task_label(task_code: str, task_name: str, width: int = 48) -> str:
+    """The y label of a task: its code (section first, e.g. 'III.6') and a short name."""
+    return f"{task_code} · {_short(task_name, width)}"
+
+
+def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Gantt chart by month: one bar per task from month_start to month_end inclusive.
+
+    One trace per section (colour and legend entry, the section code also in every y label);
+    hover gives the printed timing, the lead and the coordinating units.
+    """
+    labels = LABELS[lang]
+    ordered = tasks.sort_values(["task_order"]) if "task_order" in tasks else tasks
+    y_order = [
+        task_label(c, n) for c, n in zip(ordered["task_code"], ordered["task_name"], strict=True)
+    ]
+    sections = (
+        ordered[["section_code", "section_name", "section_order"]]
+        .drop_duplicates("section_code")
+        .sort_values("section_order")
+    )
+    fig = go.Figure()
+    for i, (code, name) in enumerate(
+        zip(sections["section_code"], sections["section_name"], strict=True)
+    ):
+        part = ordered[ordered["section_code"] == code]
+        starts = [int(m) for m in part["month_start"]]
+        ends = [int(m) for m in part["month_end"]]
+        spans = [month_span(s, e, lang) for s, e in zip(starts, ends, strict=True)]
+        custom = [
+            [
+                _wrap(row.task_name),
+                row.timing_text if isinstance(row.timing_text, str) else "—",
+                _wrap(row.lead_unit),
+                _wrap(row.coordinating_units),
+                f"{row.source_file[:3]}:{row.source_lines}",
+                span,
+            ]
+            for row, span in zip(part.itertuples(), spans, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                name=f"{code} · {_short(name, 70)}",
+                orientation="h",
+                # a bar covers whole months: from the start of month_start to the end of month_end
+                base=[s - 0.5 for s in starts],
+                x=[e - s + 1 for s, e in zip(starts, ends, strict=True)],
+                y=[
+                    task_label(c, n)
+                    for c, n in zip(part["task_code"], part["task_name"], strict=True)
+                ],
+                text=spans,
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=custom,
+                marker_color=PALETTE[i % len(PALETTE)],
+                marker_line={"color": "#333333", "width": 0.5},
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>"
+                    f"{labels['timing']}: %{{customdata[1]}} (%{{customdata[5]}})<br>"
+                    f"{labels['lead']}: %{{customdata[2]}}<br>"
+                    f"{labels['coordinating']}: %{{customdata[3]}}<br>"
+                    f"{labels['source']}: %{{customdata[4]}}<extra>{code}</extra>"
+                ),
+            )
+        )
+    years = tasks["year"].dropna().unique() if "year" in tasks else []
+    x_title = (
+        labels["months"].format(year=int(years[0])) if len(years) == 1 else labels["months_plain"]
+    )
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        xaxis={
+            "title": x_title,
+            "range": [0.5, 12.5],
+            "tickvals": list(range(1, 13)),
+            "ticktext": list(MONTHS[lang]),
+            "showgrid": False,
+            # month boundaries as light lines, so a bar's first and last month read exactly
+            "minor": {"tickvals": [m + 0.5 for m in range(0, 13)], "showgrid": True},
+        },
+        yaxis={
+            "title": labels["task"],
+            "categoryorder": "array",
+            "categoryarray": y_order,
+            "autorange": "reversed",
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
+        height=170 + 34 * len(y_order) + 22 * len(sections),
+        margin={"l": 20, "r": 20, "t": 60, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def _decimals(value: float) -> int:
+    for decimals in (0, 1):
+        if round(value, decimals) == round(value, 6):
+            return decimals
+    return 2
+
+
+def _measure_text(value: float, measure: str, lang: str, signed: bool = False) -> str:
+    shown = format_number(value, _decimals(value), lang)
+    if signed and round(value, 6) > 0:
+        shown = "+" + shown
+    if measure == "pct":
+        # a difference of percentages is in percentage points
+        return f"{shown} {LABELS[lang]['pp']}" if signed else f"{shown}%"
+    if measure == "amount_mvnd":
+        return f"{shown} {LABELS[lang]['mvnd']}"
+    return shown
+
+
+def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Stated against recomputed figure, one panel per finding (each on its own scale, since
+    findings mix million VND and percentages), the difference in every panel title."""
+    labels = LABELS[lang]
+    location = "location" if lang == "vi" else "location_en"
+    n = max(len(findings), 1)
+    titles = [
+        f"{row.source_file[:3]}:{row.source_line} · {getattr(row, location)} — "
+        f"{labels['difference']} {_measure_text(row.difference, row.measure, lang, signed=True)}"
+        for row in findings.itertuples()
+    ]
+    # room between panels for one panel's axis title and the next panel's title
+    fig = make_subplots(rows=n, cols=1, subplot_titles=titles or None, vertical_spacing=0.7 / n)
+    for i, row in enumerate(findings.itertuples(), start=1):
+        stated, computed = float(row.stated_value), float(row.computed_value)
+        gap = abs(stated - computed) or abs(stated) * 0.05 or 1.0
+        low, high = min(stated, computed), max(stated, computed)
+        fig.add_trace(
+            go.Scatter(
+                x=[stated, computed],
+                y=[0, 0],
+                mode="lines",
+                line={"color": "#999999", "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=i,
+            col=1,
+        )
+        for key, value, colour, symbol in (
+            ("stated", stated, PALETTE[0], "circle"),
+            ("computed", computed, PALETTE[5], "diamond"),
+        ):
+            text = _measure_text(value, row.measure, lang)
+            fig.add_trace(
+                go.Scatter(
+                    x=[value],
+                    y=[0],
+                    mode="markers+text",
+                    name=labels[key],
+                    legendgroup=key,
+                    showlegend=i == 1,
+                    marker={"color": colour, "symbol": symbol, "size": 16},
+                    text=[f"{labels[key]}: {text}"],
+                    textposition="middle left" if value == low else "middle right",
+                    hovertemplate=f"{labels[key]}: {text}<extra></extra>",
+                ),
+                row=i,
+                col=1,
+            )
+        axis = {"amount_mvnd": "axis_mvnd", "pct": "axis_pct"}.get(row.measure, "axis_other")
+        fig.update_xaxes(
+            range=[low - 2.2 * gap, high + 2.2 * gap],
+            title_text=labels[axis],
+            title_standoff=4,
+            tickformat=",~f",
+            row=i,
+            col=1,
+        )
+        fig.update_yaxes(visible=False, range=[-1, 1], row=i, col=1)
+    fig.update_layout(
+        title=title,
+        height=120 + 170 * n,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
+        margin={"l": 20, "r": 20, "t": 90, "b": 30},
+        separators=_separators(lang),
+    )
+    return fig

@@ -1,0 +1,156 @@
+"""Source lines for people: cited lines with context, line search, references and figure labels."""
+
+from __future__ import annotations
+
+import numbers
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+from plans.numbers import format_number
+from plans.sources import cited_text, document_lines, parse_line_refs
+
+MARK = "▶"
+
+WORDS: dict[str, dict[str, str]] = {
+    "vi": {
+        "task": "Nhiệm vụ {code}",
+        "section": "Mục {code}",
+        "grand": "Dòng Tổng cộng",
+        "text": "Phần lời",
+        "all_years": "cả giai đoạn",
+        "mvnd": "triệu đồng",
+        "not_printed": "không in",
+        "quantity": "số lượng",
+    },
+    "en": {
+        "task": "Task {code}",
+        "section": "Section {code}",
+        "grand": "Total row",
+        "text": "Text",
+        "all_years": "whole period",
+        "mvnd": "million VND",
+        "not_printed": "not printed",
+        "quantity": "quantity",
+    },
+}
+
+
+def short_ref(source_file: str, refs: str) -> str:
+    """A compact citation: '000:325' for line 325 of 000_….txt."""
+    return f"{source_file[:3]}:{refs}"
+
+
+def _plain(text: str) -> str:
+    # Table cells of the converted scans are tab-separated; a visible bar reads better.
+    return text.replace("\t", " | ").rstrip()
+
+
+def context_lines(
+    source_file: str, refs: str, around: int = 2, sources_dir: Path | None = None
+) -> list[tuple[int, str, bool]]:
+    """(line number, text, cited?) for the cited lines and `around` lines either side."""
+    lines = document_lines(source_file, sources_dir)
+    cited = set(parse_line_refs(refs))
+    shown: set[int] = set()
+    for n in cited:
+        shown.update(range(max(1, n - around), min(len(lines), n + around) + 1))
+    return [(n, lines[n - 1], n in cited) for n in sorted(shown)]
+
+
+def numbered_block(
+    rows: list[tuple[int, str, bool]] | list[tuple[int, str]], spaced: bool = False
+) -> str:
+    """Monospace text with the document's own line numbers; cited lines start with ▶.
+
+    A gap between non-adjacent lines is shown as '…' so a reader sees lines were skipped;
+    `spaced` puts an empty line between entries so long wrapped table rows stay apart.
+    """
+    out: list[str] = []
+    previous: int | None = None
+    width = max((len(str(row[0])) for row in rows), default=1)
+    for row in rows:
+        number, text = row[0], row[1]
+        cited = bool(row[2]) if len(row) > 2 else False
+        if previous is not None and number > previous + 1:
+            out.append(" " * (width + 2) + "…")
+        mark = MARK if cited else " "
+        if spaced and out:
+            out.append("")
+        out.append(f"{mark} {number:>{width}} │ {_plain(text)}")
+        previous = number
+    return "\n".join(out)
+
+
+def cited_snippet(
+    source_file: str, refs: str, limit: int = 240, sources_dir: Path | None = None
+) -> str:
+    """The cited lines as one short string for a table cell: '325: 4 | Quản lý …'."""
+    parts = [
+        f"{n}: {_plain(text).strip()}" for n, text in cited_text(source_file, refs, sources_dir)
+    ]
+    joined = " / ".join(parts)
+    return joined if len(joined) <= limit else joined[: limit - 1].rstrip() + "…"
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def search_lines(
+    source_file: str, needle: str, sources_dir: Path | None = None
+) -> list[tuple[int, str]]:
+    """Lines of a document containing `needle` (case-insensitive, Unicode-normalised)."""
+    wanted = _fold(needle.strip())
+    if not wanted:
+        return []
+    lines = document_lines(source_file, sources_dir)
+    return [(n, text) for n, text in enumerate(lines, start=1) if wanted in _fold(text)]
+
+
+def _number(value: object) -> float | None:
+    # Rows come from pandas: numpy scalars, None, NaN or pd.NA for a missing value.
+    if isinstance(value, numbers.Real) and value == value:
+        return float(value)
+    return None
+
+
+def _value_text(value: float, unit: str, lang: str) -> str:
+    decimals = 0 if float(value).is_integer() else 2
+    shown = format_number(float(value), decimals, lang)
+    words = WORDS[lang]
+    return f"{shown} {words['mvnd'] if unit == 'mvnd' else unit}".strip()
+
+
+def figure_value(row: Mapping[str, object], lang: str = "vi") -> str:
+    """The stored value of a figure in the reader's notation, a range as 'a–b'."""
+    value, high = _number(row.get("value")), _number(row.get("value_max"))
+    unit = str(row.get("unit") or "")
+    if unit == "quantity":
+        unit = WORDS[lang]["quantity"]
+    if value is None:
+        return "—"
+    if high is not None and high != value:
+        return f"{_value_text(value, '', lang)}–{_value_text(high, unit, lang)}"
+    return _value_text(value, unit, lang)
+
+
+def figure_label(row: Mapping[str, object], lang: str = "vi") -> str:
+    """A readable one-line label for a traced figure, e.g. 'I.1 · 2021 · 4.200 triệu đồng'."""
+    words = WORDS[lang]
+    kind = row.get("kind")
+    year = _number(row.get("year"))
+    value = figure_value(row, lang)
+    if kind == "budget_line":
+        return f"{row.get('item_code')} · {int(year) if year is not None else '—'} · {value}"
+    if kind == "stated_total":
+        scope = str(row.get("item_name"))
+        code = row.get("item_code")
+        place = words[scope].format(code=code) if scope in words else str(code)
+        when = str(int(year)) if year is not None else words["all_years"]
+        return f"{place} · {when} · {value}"
+    if kind == "target" and row.get("printed_text"):
+        # the quantity as printed ("Trên 7.000 lượt doanh nghiệp") says more than the unit
+        return f"{row.get('item_code')} · {row.get('printed_text')}"
+    name = str(row.get("item_name") or "")
+    return f"{row.get('item_code')} · {name} · {value}"

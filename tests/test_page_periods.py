@@ -1,0 +1,78 @@
+"""The period-comparison page: price year and province choices change what is shown (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from plans import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(built_db: Path, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("pages/periods.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def budget_table(at: AppTest):
+    # the budget chart's data table is the first table on the page
+    return at.dataframe[0].value.set_index("Giai đoạn")
+
+
+def test_price_year_changes_the_real_budget() -> None:
+    at = open_page()
+    assert 2024 == at.selectbox(key="periods_price_year").value
+    assert "Kinh phí kế hoạch: danh nghĩa và giá năm 2024" == chart_titles(at)[0]
+    before = budget_table(at)
+    assert ["86.000", "163.400", "250.900"] == list(before["Kinh phí danh nghĩa (triệu đồng)"])
+    assert "—" == before.loc["2021-2025", "Giá thực (triệu đồng)"]  # no CPI for 2025
+    assert "2025" == before.loc["2021-2025", "Năm chưa có CPI"]
+    at.selectbox(key="periods_price_year").set_value(2015).run()
+    assert not at.exception
+    assert "Kinh phí kế hoạch: danh nghĩa và giá năm 2015" == chart_titles(at)[0]
+    after = budget_table(at)
+    real = "Giá thực (triệu đồng)"
+    assert before.loc["2011-2015", real] != after.loc["2011-2015", real]
+    assert "chia đều theo năm" == after.loc["2011-2015", "Cách tính giá thực"]
+
+
+def test_targets_and_unit_costs_side_by_side() -> None:
+    at = open_page()
+    wide, costs = (t.value for t in at.table)
+    assert "21.000 lao động" == wide.loc["Lao động nông thôn được truyền nghề", "2016-2020"]
+    assert "≥ 10.000 lượt doanh nghiệp" == wide.loc[
+        "Lượt doanh nghiệp, cơ sở CNNT được hỗ trợ", "2021-2025"
+    ]  # fmt: skip
+    trainees = costs.loc["Lao động nông thôn được truyền nghề"]
+    assert "không có số liệu kinh phí theo nội dung" == trainees["2016-2020"]
+    assert trainees["2021-2025"].startswith("2,0 triệu đồng/lao động")  # 000:267
+
+
+def test_province_with_one_period_says_so() -> None:
+    at = open_page(lang="en")
+    assert "Hà Nội" == at.selectbox(key="periods_province").value
+    assert not at.info
+    at.selectbox(key="periods_province").set_value("Hưng Yên").run()
+    assert not at.exception
+    assert "only one period" in at.info[0].value
+    assert ["2018-2020"] == list(at.dataframe[0].value["Period"])

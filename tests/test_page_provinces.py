@@ -1,0 +1,51 @@
+"""The province-comparison page follows the provinces filter (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from plans import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(built_db: Path, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("pages/provinces.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def series_names(at: AppTest) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [trace["name"] for trace in spec["data"]]
+
+
+def test_provinces_filter_changes_the_compared_series() -> None:
+    at = open_page(lang="en")
+    assert ["Hà Nội 2021-2025", "Hưng Yên 2018-2020"] == series_names(at)
+    title = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    assert "The periods differ" in title
+    assert not at.info
+    costs = at.dataframe[-1].value
+    assert ["000:267", "002:265", "000:277", "002:271"] == list(costs["Budget source"])
+    assert ["2", "1.20", "300", "150"] == list(costs["Million VND per unit"])
+
+    at = open_page(lang="en", prov="Hưng Yên")
+    assert ["Hưng Yên 2018-2020"] == series_names(at)
+    assert "Hưng Yên 2018-2020" in at.info[0].value  # one series: nothing to compare with
+    assert ["002:265", "002:271"] == list(at.dataframe[-1].value["Budget source"])

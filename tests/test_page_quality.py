@@ -1,0 +1,93 @@
+"""The data-quality page: checks counted from the database, findings by programme, weak spots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from plans import db, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(built_db: Path, monkeypatch) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def panel_refs(at: AppTest) -> list[str]:
+    """The source references that title the findings chart's panels ('000:325', …)."""
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    return [a["text"].split(" ")[0] for a in layout["annotations"]]
+
+
+@pytest.mark.parametrize(
+    ("expected", "programme", "family"),
+    [
+        pytest.param((164, 159, 4, 1), None, "total", id="all stated totals"),
+        pytest.param((82, 80, 2, 0), "HN-2021-2025", "total", id="000 totals, 2 differ"),
+        pytest.param((81, 79, 2, 0), "HY-2018-2020", "total", id="002 totals, 2 differ"),
+        pytest.param((1, 0, 0, 1), "HN-2016-2020", "total", id="001:99 163,4 tỷ no parts"),
+        pytest.param((2, 1, 1, 0), None, "percentage", id="001:5 95,53% ok 94,5% differs"),
+    ],
+)
+def test_check_counts_from_the_database(expected, programme, family, con) -> None:
+    counts = db.run(con, "quality_check_counts", programme_id=programme)
+    rows = counts[counts["family"] == family]
+    got = tuple(int(rows[c].sum()) for c in ("n_checks", "n_ok", "n_differs", "n_not_checkable"))
+    assert expected == got
+    table = "total_checks" if family == "total" else "percentage_checks"
+    where = "where programme_id = $p" if programme else "where $p is null"
+    assert (
+        expected[0]
+        == con.execute(f"select count(*) from {table} {where}", {"p": programme}).fetchone()[0]
+    )
+
+
+def test_all_programmes_by_default() -> None:
+    at = open_page()
+    assert at.toggle(key="quality_all").value
+    assert ["164", "159", "4", "1", "2", "1", "1"] == [m.value for m in at.metric]
+    assert ["001:5", "000:314", "000:325", "002:162", "002:168"] == panel_refs(at)
+
+
+def test_toggle_off_follows_the_sidebar_programme() -> None:
+    at = open_page(prog="HY-2018-2020")
+    at.toggle(key="quality_all").set_value(False).run()
+    assert not at.exception
+    assert ["81", "79", "2", "0"] == [m.value for m in at.metric[:4]]
+    assert ["002:162", "002:168"] == panel_refs(at)  # 8.374 vs 8.424, 3.696 vs 3.646
+
+
+def test_province_filter_applies_to_all_programmes() -> None:
+    at = open_page(prov="Hưng Yên", lang="en")
+    assert "81" == at.metric[0].value
+    assert ["002:162", "002:168"] == panel_refs(at)
+
+
+def test_weak_spots_are_listed_or_said_to_be_none() -> None:
+    at = open_page()
+    texts = [m.value for m in at.markdown]
+    assert "Không có: mọi chỉ tiêu đều được đọc chắc chắn." in texts  # no parse_certain = false
+    assert "Không có: mọi nhiệm vụ đều đã gán lĩnh vực chung (NĐ 45/2012)." in texts
+    tables = [d.value for d in at.dataframe]
+    cells = next(t for t in tables if "Cách có số" in t.columns)
+    assert 20 == len(cells)  # 002:270-289: 9 blank and 11 derived cells
+    discrepancies = next(t for t in tables if "Nơi thứ hai" in t.columns)
+    assert 15 == len(discrepancies)
+    assert "000:262" == discrepancies.iloc[0]["Nơi thứ hai"]  # D01: 4153 vs 4159/QĐ-UBND
