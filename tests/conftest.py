@@ -37,3 +37,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(settings.DATA_DIR, target)
     return target
+
+
+@pytest.fixture()
+def app_db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard at the session database, with Streamlit's caches emptied."""
+    import streamlit as st
+
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return built_db

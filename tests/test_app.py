@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from plans import settings
@@ -14,11 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches(built_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(settings, "DB_PATH", built_db)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def start(**params: str) -> AppTest:

@@ -6,26 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
-
-from plans import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches(built_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(settings, "DB_PATH", built_db)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page("pages/provinces.py").run()
+    at = open_app("pages/provinces.py", **params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

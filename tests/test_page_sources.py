@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import settings
 from plans.source_view import (
     context_lines,
     figure_label,
@@ -21,18 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 HN = "000_a7359d0e26246081.txt"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches(built_db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(settings, "DB_PATH", built_db)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page("pages/sources.py").run()
+    at = open_app("pages/sources.py", **params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
