@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from plans import settings
+from plans import imports, settings
 from plans.build import BuildError, build
 from plans.messages import t
 
@@ -26,7 +27,31 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument(
         "--data", type=Path, default=settings.DATA_DIR, help="data directory (env PLANS_DATA_DIR)"
     )
+    p_import = sub.add_parser("import", help="import a plan table or results report (CSV/XLSX)")
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    p_import.add_argument("--editor", default=os.environ.get("USER", "cli"), help="who imports")
+    sub.add_parser("imports", help="list the stored imports")
+    p_remove = sub.add_parser("remove", help="remove one import and rebuild without it")
+    p_remove.add_argument("import_id")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return _import(args.file, args.dry_run, args.editor, args.lang)
+    if args.command == "imports":
+        for record in imports.list_imports():
+            print(
+                f"{record['id']}  {record['when']}  {record['editor']}  {record['kind']}  "
+                f"{record['programme_id']}  {record['filename']}"
+            )
+        return 0
+    if args.command == "remove":
+        try:
+            imports.remove(args.import_id)
+        except KeyError:
+            print(t("no_import", args.lang, id=args.import_id), file=sys.stderr)
+            return 1
+        print(t("removed", args.lang, id=args.import_id))
+        return 0
     if args.command == "build":
         try:
             counts = build(args.db, args.data)
@@ -34,6 +59,24 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.report(args.lang), file=sys.stderr)
             return 1
         print(t("build_ok", args.lang, path=args.db, **counts))
+    return 0
+
+
+def _import(path: Path, dry_run: bool, editor: str, lang: str) -> int:
+    """Validate a file, print the report, store it unless --dry-run or errors."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    staged = imports.validate(path.name, data)
+    print(staged.report(lang))
+    if staged.errors:
+        return 1
+    if dry_run:
+        return 0
+    import_id = imports.commit(staged, data, editor)
+    print(t("imported", lang, id=import_id, programme=staged.programme_id))
     return 0
 
 

@@ -8,7 +8,7 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,9 +79,11 @@ class BuildError(Exception):
 
 
 def _err(
-    spec: FileSpec, line: int | None, column: str | None, key: str, /, **fields: Any
+    where: FileSpec | str, line: int | None, column: str | None, key: str, /, **fields: Any
 ) -> DataError:
-    return DataError(f"data/{spec.path}", line, column, key, tuple(fields.items()))
+    # `where` is a row's own file label (rows of imports) or the spec of a data/ file.
+    label = where if isinstance(where, str) else where.label or f"data/{where.path}"
+    return DataError(label, line, column, key, tuple(fields.items()))
 
 
 def _convert(spec: FileSpec, col: Column, raw: str, line: int, errors: list[DataError]) -> Any:
@@ -166,7 +168,7 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
                 errors.append(
                     _err(spec, 1, name, "unknown_column", name=name, known=", ".join(known))
                 )
-        if any(e.file == f"data/{spec.path}" and e.line == 1 for e in errors):
+        if any(e.file == (spec.label or f"data/{spec.path}") and e.line == 1 for e in errors):
             return []
         rows: list[dict[str, Any]] = []
         for cells in reader:
@@ -181,6 +183,8 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
             cell = dict(zip(names, cells, strict=True))
             row = {c.name: _convert(spec, c, cell[c.name], line, errors) for c in spec.columns}
             row["_line"] = line
+            if spec.label:
+                row["_file"] = spec.label
             rows.append(row)
     except csv.Error as exc:
         errors.append(_err(spec, reader.line_num, None, "bad_csv", error=str(exc)))
@@ -196,7 +200,16 @@ def _check_keys(spec: FileSpec, rows: list[dict[str, Any]], errors: list[DataErr
             shown = ", ".join(
                 f"{k}={v}" for k, v in zip(spec.key, key, strict=True) if v is not None
             )
-            errors.append(_err(spec, row["_line"], None, "duplicate", key=shown, first=seen[key]))
+            errors.append(
+                _err(
+                    row.get("_file") or spec,
+                    row["_line"],
+                    None,
+                    "duplicate",
+                    key=shown,
+                    first=seen[key],
+                )
+            )
         else:
             seen[key] = row["_line"]
 
@@ -217,7 +230,7 @@ def _check_refs(
                 shown = "/".join(str(v) for v in value)
                 errors.append(
                     _err(
-                        spec,
+                        row.get("_file") or spec,
                         row["_line"],
                         here[-1],
                         "unknown_ref",
@@ -247,7 +260,7 @@ def _check_source_lines(
             if beyond:
                 errors.append(
                     _err(
-                        spec,
+                        row.get("_file") or spec,
                         row["_line"],
                         line_col,
                         "line_beyond",
@@ -271,7 +284,7 @@ def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataE
             if period and row["year"] is not None and not period[0] <= row["year"] <= period[1]:
                 errors.append(
                     _err(
-                        spec,
+                        row.get("_file") or spec,
                         row["_line"],
                         "year",
                         "year_outside",
@@ -287,13 +300,24 @@ def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataE
         printed = row["amount_printed"]
         if row["basis"] == "printed":
             if not printed:
-                errors.append(_err(spec, row["_line"], "amount_printed", "basis_printed_empty"))
+                errors.append(
+                    _err(
+                        row.get("_file") or spec,
+                        row["_line"],
+                        "amount_printed",
+                        "basis_printed_empty",
+                    )
+                )
             else:
                 _match_printed(spec, row, "amount_printed", "amount_mvnd", style, errors)
         elif printed:
             errors.append(
                 _err(
-                    spec, row["_line"], "amount_printed", "basis_blank_nonzero", basis=row["basis"]
+                    row.get("_file") or spec,
+                    row["_line"],
+                    "amount_printed",
+                    "basis_blank_nonzero",
+                    basis=row["basis"],
                 )
             )
         if row["quantity_printed"]:
@@ -321,18 +345,25 @@ def _match_printed(
     if printed is None or value is None:
         return
     try:
-        parsed = parse_amount(printed) if style == "amount" else parse_number(printed, style=style)
+        # money cells may carry their unit ("2,52 tỷ đồng", "262,5 triệu đồng")
+        has_unit = style == "amount" or re.search(r"[^\W\d_]", printed) is not None
+        parsed = parse_amount(printed) if has_unit else parse_number(printed, style=style)
     except NumberFormatError:
         errors.append(
             _err(
-                spec, row["_line"], printed_col, "printed_unreadable", printed=printed, style=style
+                row.get("_file") or spec,
+                row["_line"],
+                printed_col,
+                "printed_unreadable",
+                printed=printed,
+                style=style,
             )
         )
         return
     if abs(float(parsed) - float(value)) > 1e-9:
         errors.append(
             _err(
-                spec,
+                row.get("_file") or spec,
                 row["_line"],
                 value_col,
                 "printed_mismatch",
@@ -464,8 +495,24 @@ def target_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
     return out
 
 
-def load_tables(data_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Read and validate every data file; raise BuildError listing all problems."""
+def import_dirs(imports_dir: Path | None) -> list[Path]:
+    """The stored imports, in the order they were made (their ids sort that way)."""
+    if imports_dir is None or not Path(imports_dir).is_dir():
+        return []
+    # ".incoming-…" and ".removing-…" folders are half-made or half-removed: never read
+    return sorted(
+        p
+        for p in Path(imports_dir).iterdir()
+        if not p.name.startswith(".") and (p / "meta.json").is_file()
+    )
+
+
+def load_tables(
+    data_dir: Path | None = None,
+    imports_dir: Path | None = None,
+    extra_imports: tuple[Path, ...] = (),
+) -> dict[str, list[dict[str, Any]]]:
+    """Read and validate every data file and stored import; raise BuildError listing problems."""
     data_dir = Path(data_dir or settings.DATA_DIR)
     errors: list[DataError] = []
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -475,6 +522,13 @@ def load_tables(data_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]
         tables[spec.table] = read_file(data_dir, spec, errors)
         if any(e.key in _FILE_LEVEL for e in errors[before:]):
             unreadable.add(spec.table)
+    # Imports hold the same files for their own rows (absent files mean no rows of that kind).
+    for folder in [*import_dirs(imports_dir), *extra_imports]:
+        for spec in SPECS:
+            if not (folder / "tables" / spec.path).is_file():
+                continue
+            labelled = replace(spec, label=f"imports/{folder.name}/tables/{spec.path}")
+            tables[spec.table] += read_file(folder / "tables", labelled, errors)
     for spec in SPECS:
         _check_keys(spec, tables[spec.table], errors)
         # A file that could not be read at all would make every reference to it look wrong.
@@ -529,13 +583,19 @@ def _create(
     con.unregister("_incoming")
 
 
-def data_checksum(data_dir: Path) -> str:
-    """SHA-256 over every input of a build: data files, derived queries and the schema."""
+def data_checksum(data_dir: Path, imports_dir: Path | None = None) -> str:
+    """SHA-256 over every input of a build: data files, imports, derived queries and schema."""
     digest = hashlib.sha256()
     for spec in SPECS:
         path = data_dir / spec.path
         digest.update(spec.path.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
+    for folder in import_dirs(imports_dir):
+        for spec in SPECS:
+            path = folder / "tables" / spec.path
+            if path.is_file():
+                digest.update(f"{folder.name}/{spec.path}".encode())
+                digest.update(path.read_bytes())
     for name in DERIVED:
         digest.update(db.load_query(name).encode())
     digest.update(Path(__file__).with_name("schema.py").read_bytes())
@@ -585,18 +645,23 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum
         con.close()
 
 
-def build(db_path: Path | None = None, data_dir: Path | None = None) -> dict[str, int]:
-    """Validate data/, build the database beside `db_path`, then swap it in atomically."""
+def build(
+    db_path: Path | None = None,
+    data_dir: Path | None = None,
+    imports_dir: Path | None = None,
+) -> dict[str, int]:
+    """Validate data/ and the imports, build the database beside `db_path`, swap it in."""
     db_path = Path(db_path or settings.DB_PATH)
     data_dir = Path(data_dir or settings.DATA_DIR)
-    tables = load_tables(data_dir)  # raises before anything is written
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    tables = load_tables(data_dir, imports_dir)  # raises before anything is written
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB wants to create the file itself
     try:
-        write_database(tables, tmp, data_checksum(data_dir))
+        write_database(tables, tmp, data_checksum(data_dir, imports_dir))
         os.replace(tmp, db_path)  # atomic on one filesystem: readers see old or new, never half
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -611,7 +676,9 @@ def build(db_path: Path | None = None, data_dir: Path | None = None) -> dict[str
     return counts
 
 
-def ensure_database(db_path: Path | None = None, data_dir: Path | None = None) -> Path:
+def ensure_database(
+    db_path: Path | None = None, data_dir: Path | None = None, imports_dir: Path | None = None
+) -> Path:
     """Build the database when it is missing or older than data/ (dashboard start-up).
 
     A file built from other inputs (a different checksum) is rebuilt, so a `git pull` that
@@ -620,10 +687,11 @@ def ensure_database(db_path: Path | None = None, data_dir: Path | None = None) -
     """
     db_path = Path(db_path or settings.DB_PATH)
     data_dir = Path(data_dir or settings.DATA_DIR)
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     if not db_path.exists():
-        build(db_path, data_dir)
+        build(db_path, data_dir, imports_dir)
         return db_path
     stamp = built_from(db_path)
-    if stamp is not None and stamp != data_checksum(data_dir):
-        build(db_path, data_dir)
+    if stamp is not None and stamp != data_checksum(data_dir, imports_dir):
+        build(db_path, data_dir, imports_dir)
     return db_path

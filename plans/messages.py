@@ -81,6 +81,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "dòng nguồn {number} vượt quá cuối văn bản {file} ({count} dòng)",
         "en": "source line {number} is beyond the end of {file} ({count} lines)",
     },
+    "imported": {
+        "vi": "Đã nhập: lần nhập {id} (chương trình {programme}).",
+        "en": "Imported: import {id} (programme {programme}).",
+    },
+    "removed": {"vi": "Đã gỡ lần nhập {id}.", "en": "Removed import {id}."},
+    "no_import": {"vi": "Không có lần nhập {id}.", "en": "No import {id}."},
     "build_failed": {
         "vi": "Không dựng được cơ sở dữ liệu ({count} lỗi); tệp cũ giữ nguyên:",
         "en": "Database build failed ({count} errors); the previous file is unchanged:",

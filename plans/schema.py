@@ -27,6 +27,7 @@ class FileSpec:
     key: tuple[str, ...] = ()
     # (columns here, table there, columns there): each non-empty tuple must exist there.
     refs: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = field(default=())
+    label: str = ""  # how messages name the file when it is not data/<path> (an import's tables)
 
 
 def C(name: str, type: str = "text", required: bool = True, **kw: object) -> Column:  # noqa: N802

@@ -13,6 +13,12 @@ DATA_DIR: Path = Path(os.environ.get("PLANS_DATA_DIR", ROOT / "data"))
 # The DuckDB file that pages, the command line and analysts read (PLANS_DB to move it).
 DB_PATH: Path = Path(os.environ.get("PLANS_DB", ROOT / "build" / "plans.duckdb"))
 
+# Imported programmes and results reports, one folder each (PLANS_IMPORTS_DIR to move them).
+IMPORTS_DIR: Path = Path(os.environ.get("PLANS_IMPORTS_DIR", ROOT / "build" / "imports"))
+
+# Uploads larger than this are refused before they are read (PLANS_MAX_UPLOAD_MB).
+MAX_UPLOAD_BYTES: int = int(float(os.environ.get("PLANS_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+
 QUERIES_DIR: Path = ROOT / "queries"
 
 # Plain-text copies of the source documents, so every figure can be shown with its lines.

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+
+# Tests never see the developer's own imports: an empty imports folder unless a test makes one.
+os.environ["PLANS_IMPORTS_DIR"] = tempfile.mkdtemp(prefix="plans-imports-")
 
 from plans import db, settings
 from plans.build import build
