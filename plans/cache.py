@@ -1,7 +1,9 @@
-"""Streamlit caches: one read-only connection per process, query results keyed by parameters."""
+"""Streamlit caches: one read-only connection per database file version, results by parameters."""
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +15,53 @@ from plans import db, settings
 from plans.build import ensure_database
 
 
-@st.cache_resource(show_spinner=False)
+def _version(db_path: str) -> int:
+    # The build replaces the file (os.replace): a new inode and mtime mean new contents, so
+    # caches keyed on them never serve the old file after an import or a removal.
+    try:
+        stat = os.stat(db_path)
+    except FileNotFoundError:
+        return 0
+    return stat.st_ino ^ stat.st_mtime_ns
+
+
+_OPEN: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_LOCK = threading.Lock()
+
+
+def _connection(db_path: str, version: int) -> duckdb.DuckDBPyConnection:
+    # One connection per file version. The previous one is closed first: DuckDB shares one
+    # database instance per path inside a process, so an open old connection would keep
+    # serving the replaced file to the new one.
+    with _LOCK:
+        current = _OPEN.get(db_path)
+        if current is not None and current[0] == version:
+            return current[1]
+        if current is not None:
+            current[1].close()
+        con = db.connect(Path(db_path), read_only=True)
+        _OPEN[db_path] = (version, con)
+        return con
+
+
 def connection(db_path: str) -> duckdb.DuckDBPyConnection:
-    """The process-wide read-only connection (the file is built first if missing or stale)."""
+    """A read-only connection to the current file (built first if missing or stale)."""
+    _ensure(db_path)
+    return _connection(db_path, _version(db_path))
+
+
+@st.cache_resource(show_spinner=False)
+def _ensure(db_path: str) -> None:
+    # once per process: building when data/ or the imports changed since the file was made
     ensure_database(Path(db_path))
-    return db.connect(Path(db_path), read_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(db_path: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+def _cached(
+    db_path: str, version: int, name: str, params: tuple[tuple[str, Any], ...]
+) -> pd.DataFrame:
     # A cursor per query: DuckDB refuses one connection shared by concurrent sessions.
-    cursor = connection(db_path).cursor()
+    cursor = _connection(db_path, version).cursor()
     try:
         return db.run(cursor, name, **dict(params))
     finally:
@@ -31,5 +69,7 @@ def _cached(db_path: str, name: str, params: tuple[tuple[str, Any], ...]) -> pd.
 
 
 def query(name: str, **params: Any) -> pd.DataFrame:
-    """Result of queries/<name>.sql for these parameters, cached per database file."""
-    return _cached(str(settings.DB_PATH), name, tuple(sorted(params.items())))
+    """Result of queries/<name>.sql for these parameters, cached per database file version."""
+    path = str(settings.DB_PATH)
+    connection(path)
+    return _cached(path, _version(path), name, tuple(sorted(params.items())))

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from plans import imports, templates
+from plans import imports, settings, templates
 from plans.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,3 +327,18 @@ def test_validator_never_raises_on_arbitrary_tables(place, body) -> None:
     if staged.errors:
         assert {} == staged.tables
     assert not place["imports"].exists() or not any(place["imports"].iterdir())
+
+
+def test_dashboard_caches_see_an_import_without_a_restart(place, monkeypatch) -> None:
+    import streamlit
+
+    from plans import cache
+
+    monkeypatch.setattr(settings, "DB_PATH", place["db"])
+    monkeypatch.setattr(settings, "IMPORTS_DIR", place["imports"])
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    before = set(cache.query("filter_choices")["programme_id"])
+    store(place, "hy.csv", templates.to_csv(templates.plan_rows("HY-2018-2020")))
+    after = set(cache.query("filter_choices")["programme_id"])
+    assert {"HY-2018-2020-2"} == after - before
