@@ -352,17 +352,49 @@ def _xlsx_rows(data: bytes, problems: list[Problem]) -> list[list[Any]] | None:
 # Column mapping: a user's own headers -> the template's.
 
 
+# Headers as the documents print them (folded), and the template column each one is.
+ALIASES: dict[str, str] = {
+    "tinh": "tinh", "tinh/thanh pho": "tinh", "tinh, thanh pho": "tinh",
+    "ten chuong trinh": "ten_chuong_trinh", "chuong trinh": "ten_chuong_trinh",
+    "tu nam": "nam_bat_dau", "den nam": "nam_ket_thuc",
+    "so quyet dinh": "so_quyet_dinh", "ngay quyet dinh": "ngay_quyet_dinh",
+    "muc": "muc", "ma muc": "muc", "ten muc": "ten_muc",
+    "tt": "ma_nhiem_vu", "stt": "ma_nhiem_vu", "ma nhiem vu": "ma_nhiem_vu",
+    "ten nhiem vu, de an": "nhiem_vu", "ten nhiem vu": "nhiem_vu", "noi dung": "nhiem_vu",
+    "nhiem vu cong viec": "nhiem_vu", "nhiem vu": "nhiem_vu",
+    "ket qua dat duoc": "ket_qua", "ket qua du kien": "ket_qua",
+    "ket qua du kien dat duoc": "ket_qua", "dvt": "dvt", "don vi tinh": "dvt",
+    "linh vuc": "linh_vuc", "don vi chu tri": "chu_tri", "chu tri": "chu_tri",
+    "don vi phoi hop": "phoi_hop", "phoi hop": "phoi_hop",
+    "tong cong": "tong_kinh_phi", "tong kinh phi": "tong_kinh_phi",
+    "ma chuong trinh": "ma_chuong_trinh", "chi tieu": "chi_tieu", "dat duoc": "dat_duoc",
+    "ket qua": "dat_duoc", "ty le": "ty_le_ghi", "ty le dat": "ty_le_ghi",
+    "muc tieu": "muc_tieu", "ke hoach": "muc_tieu",
+}  # fmt: skip
+_YEAR_WORDS = re.compile(r"^(?:(kinh phi|so luong)\s*)?(?:nam\s*)?(\d{4})$")
+
+
 def suggest_mapping(header: list[str], kind: str) -> dict[str, str]:
-    """For each column of the upload, the template column it most likely is ('' = ignore)."""
+    """For each column of the upload, the template column it most likely is ('' = ignore).
+
+    Template names map to themselves; headers as documents print them ("Tên nhiệm vụ, đề án",
+    "ĐVT", "Năm 2021") map through ALIASES; a bare year is a budget column ("kinh_phi_2021").
+    """
     known = set(COLUMN_MEANINGS)
     out: dict[str, str] = {}
     for column in header:
-        folded = _fold(column).replace(" ", "_")
-        match = _YEAR_COL.match(folded)
-        if folded in known:
-            out[column] = folded
-        elif match:
-            out[column] = folded
+        canonical = _canonical(column)
+        base = canonical.split(" (")[0]
+        folded = _fold(column.split("(")[0])
+        year = _YEAR_WORDS.match(folded)
+        if base in known or _YEAR_COL.match(canonical):
+            out[column] = canonical
+        elif folded in ALIASES:
+            out[column] = ALIASES[folded]
+        elif year:
+            measure = "so_luong" if year.group(1) == "so luong" else "kinh_phi"
+            unit = canonical.split(" (", 1)[1].rstrip(")") if " (" in canonical else ""
+            out[column] = f"{measure}_{year.group(2)}" + (f" ({unit})" if unit else "")
         else:
             out[column] = ""
     return out

@@ -342,3 +342,24 @@ def test_dashboard_caches_see_an_import_without_a_restart(place, monkeypatch) ->
     store(place, "hy.csv", templates.to_csv(templates.plan_rows("HY-2018-2020")))
     after = set(cache.query("filter_choices")["programme_id"])
     assert {"HY-2018-2020-2"} == after - before
+
+
+def test_headers_as_documents_print_them_are_mapped() -> None:
+    header = ["TT", "Tên nhiệm vụ, đề án", "Kết quả đạt được", "Năm 2021", "Năm 2022 (tỷ đồng)",
+              "Tổng cộng", "Đơn vị chủ trì", "ĐVT", "Ghi chú"]  # fmt: skip
+    assert {
+        "TT": "ma_nhiem_vu", "Tên nhiệm vụ, đề án": "nhiem_vu", "Kết quả đạt được": "ket_qua",
+        "Năm 2021": "kinh_phi_2021", "Năm 2022 (tỷ đồng)": "kinh_phi_2022 (tỷ đồng)",
+        "Tổng cộng": "tong_kinh_phi", "Đơn vị chủ trì": "chu_tri", "ĐVT": "dvt", "Ghi chú": "",
+    } == imports.suggest_mapping(header, "plan")  # fmt: skip
+
+
+def test_a_users_own_headers_import_through_the_mapping(place) -> None:
+    rows = templates.plan_rows("HY-2018-2020")
+    own = {"tinh": "Tỉnh", "nhiem_vu": "Tên nhiệm vụ", "tong_kinh_phi": "Tổng cộng", "dvt": "ĐVT"}
+    rows[0] = [own.get(c, c) for c in rows[0]]
+    data = templates.to_csv(rows)
+    mapping = imports.suggest_mapping(rows[0], "plan")
+    staged = run(place, "hy_own.csv", data, mapping=mapping)
+    assert [] == staged.errors, staged.report("en")
+    assert 17 == len(staged.tables["tasks"])  # 002:265-289
