@@ -134,6 +134,8 @@ NAV = {
         "timeline": "Tiến độ kế hoạch",
         "quality": "Chất lượng dữ liệu",
         "sources": "Nguồn văn bản",
+        "imports": "Nhập dữ liệu",
+        "import_history": "Lịch sử nhập",
     },
     "en": {
         "overview": "Overview",
@@ -144,6 +146,8 @@ NAV = {
         "timeline": "Plan timeline",
         "quality": "Data quality",
         "sources": "Sources",
+        "imports": "Import data",
+        "import_history": "Import history",
     },
 }[lang]
 # Material icons ship with Streamlit's own font: emoji need a font the machine may lack.
@@ -156,6 +160,8 @@ ICONS = {
     "timeline": ":material/calendar_month:",
     "quality": ":material/fact_check:",
     "sources": ":material/description:",
+    "imports": ":material/upload_file:",
+    "import_history": ":material/history:",
 }
 pages = [
     st.Page(f"pages/{name}.py", title=title, icon=ICONS[name], default=name == "overview")

@@ -1,0 +1,101 @@
+"""The import history page: lists imports, offers the original file, removes an import."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from apptest import open_app
+
+from plans import imports, settings, templates
+from plans.import_preview import history_frame, original_file
+
+PAGE = "pages/import_history.py"
+NEW_ID = "HN-2021-2025-2"
+
+
+@pytest.fixture(autouse=True)
+def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private imports folder and a copy of the session database: removals never leak."""
+    copy = tmp_path / "plans.duckdb"
+    shutil.copy(built_db, copy)
+    monkeypatch.setattr(settings, "DB_PATH", copy)
+    monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture()
+def imported() -> str:
+    """The plan template imported once (as the import page would after confirmation)."""
+    data = templates.to_csv(templates.plan_rows())
+    staged = imports.validate("mau_ke_hoach.csv", data)
+    import_id = imports.commit(staged, data, "Trần Thị B")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return import_id
+
+
+def programme_ids() -> list[str]:
+    from plans.cache import query
+
+    return list(query("filter_choices")["programme_id"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        pytest.param("vi", "Chưa có lần nhập nào.", id="vi"),
+        pytest.param("en", "No imports yet.", id="en"),
+    ],
+)
+def test_empty_history_says_so(lang: str, text: str) -> None:
+    at = open_app(PAGE, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert text == at.info[0].value
+    assert not at.button
+
+
+def test_history_lists_and_removal_removes(imported: str) -> None:
+    assert NEW_ID in programme_ids()
+    at = open_app(PAGE)
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert [imported] == list(table["Mã lần nhập"])
+    assert ["Trần Thị B", "Kế hoạch", NEW_ID, "2"] == [
+        table[c].iloc[0] for c in ("Người nhập", "Loại", "Chương trình", "Số cảnh báo")
+    ]
+    assert imported == at.selectbox(key="history_import").value
+    assert at.button(key="history_remove").disabled, "removal needs the confirmation box"
+
+    at.checkbox(key="history_confirm").check().run()
+    at.button(key="history_remove").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [] == imports.list_imports()
+    assert imported in at.success[0].value
+    assert "Chưa có lần nhập nào." == at.info[0].value
+    assert NEW_ID not in programme_ids()
+
+
+def test_original_file_is_offered(imported: str) -> None:
+    path = original_file(settings.IMPORTS_DIR, imported)
+    assert templates.to_csv(templates.plan_rows()) == path.read_bytes()
+    at = open_app(PAGE, lang="en")
+    # the label reads Markdown: the file name is escaped so it shows as written
+    assert r"(mau\_ke\_hoach\.csv)" in at.get("download_button")[0].proto.label
+
+
+def test_history_frame_is_newest_first() -> None:
+    records = [
+        {"id": "0001-aaaaaaaa", "when": "2026-01-01T08:00:00+00:00", "warnings": ["x"]},
+        {"id": "0002-bbbbbbbb", "when": "2026-01-02T08:00:00+00:00", "warnings": []},
+    ]
+    frame = history_frame(records)
+    assert ["0002-bbbbbbbb", "0001-aaaaaaaa"] == list(frame["id"])
+    assert [0, 1] == list(frame["n_warnings"])
+    assert "2026-01-02 08:00:00" == frame["when"].iloc[0]  # the header says UTC

@@ -1,0 +1,234 @@
+"""The import page: preview helpers on the template example, and upload → check → confirm."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from apptest import open_app
+from streamlit.testing.v1 import AppTest
+
+from plans import db, imports, settings, templates
+from plans.import_preview import (
+    budget_pivot,
+    column_options,
+    default_mapping,
+    problem_frame,
+    section_shares,
+    tasks_frame,
+    year_column,
+)
+
+PAGE = "pages/imports.py"
+HN = "HN-2021-2025"
+NEW_ID = "HN-2021-2025-2"  # the example is Hanoi 2021-2025 again: imports get the next free id
+
+
+@pytest.fixture(autouse=True)
+def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private imports folder and a copy of the session database: imports never leak."""
+    copy = tmp_path / "plans.duckdb"
+    shutil.copy(built_db, copy)
+    monkeypatch.setattr(settings, "DB_PATH", copy)
+    monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def plan_csv() -> bytes:
+    return templates.to_csv(templates.plan_rows())
+
+
+@pytest.fixture(scope="module")
+def staged(plan_csv: bytes, tmp_path_factory: pytest.TempPathFactory) -> imports.Staged:
+    """The plan template validated once (an empty imports folder of its own)."""
+    empty = tmp_path_factory.mktemp("no-imports")
+    return imports.validate("mau_ke_hoach.csv", plan_csv, imports_dir=empty)
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "amount", "share"),
+    [
+        pytest.param("I", 31500, 12.55, id="000:266 section I 31.500/250.900"),
+        pytest.param("II", 46000, 18.33, id="000:276 section II 46.000/250.900"),
+        pytest.param("III", 126300, 50.34, id="000:284 section III 126.300/250.900"),
+        pytest.param("IV", 41500, 16.54, id="000:302 section IV 41.500/250.900"),
+        pytest.param("V", 5600, 2.23, id="000:314 section V 5.600/250.900"),
+    ],
+)
+def test_staged_shares_are_the_documents(
+    staged: imports.Staged, key: str, amount: float, share: float
+) -> None:
+    shares = section_shares(staged.tables).set_index("key")
+    assert amount == shares.loc[key, "amount_mvnd"]
+    assert share == round(shares.loc[key, "share_pct"], 2)
+
+
+def test_staged_shares_equal_the_stored_programme(staged: imports.Staged, built_db: Path) -> None:
+    with db.connect(built_db) as con:
+        stored = db.run(con, "programme_shares", programme_id=HN, level="section")
+    mine = section_shares(staged.tables)
+    assert list(stored["key"]) == list(mine["key"])
+    assert list(stored["amount_mvnd"]) == list(mine["amount_mvnd"])
+    assert [round(x, 6) for x in stored["share_pct"]] == [round(x, 6) for x in mine["share_pct"]]
+
+
+@pytest.mark.parametrize(
+    ("year", "column", "total"),
+    [
+        pytest.param("2021", "total_mvnd", 50220, id="000:326 TỔNG 2021 50.220"),
+        pytest.param("2022", "total_mvnd", 50120, id="000:326 TỔNG 2022 50.120"),
+        pytest.param("2022", "III", 25200, id="000:284 III 2022 25.200"),
+        pytest.param("total", "I", 31500, id="000:266 I 31.500"),
+        pytest.param("total", "total_mvnd", 250900, id="000:326 TỔNG 250.900"),
+    ],
+)
+def test_budget_pivot_year_by_section(
+    staged: imports.Staged, year: str, column: str, total: float
+) -> None:
+    pivot = budget_pivot(staged.tables).set_index("year")
+    assert total == pivot.loc[year, column]
+
+
+def test_tasks_preview_has_every_task(staged: imports.Staged) -> None:
+    tasks = tasks_frame(staged.tables)
+    assert 27 == len(tasks)
+    assert 250900 == tasks["amount_mvnd"].sum()
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        pytest.param("kinh_phi_2021", "kinh_phi_2021", id="template"),
+        pytest.param("Kinh phí 2021", "kinh_phi_2021", id="spaces and diacritics"),
+        pytest.param("Kinh phí năm 2022 (tỷ đồng)", "kinh_phi_2022 (tỷ đồng)", id="unit kept"),
+        pytest.param("Số lượng 2023", "so_luong_2023", id="quantity"),
+        pytest.param("Ghi chú", "", id="not a year column"),
+    ],
+)
+def test_year_columns_are_recognised(header: str, column: str) -> None:
+    assert column == year_column(header)
+
+
+def test_template_header_maps_to_itself(plan_csv: bytes) -> None:
+    header, _ = imports.read_table("t.csv", plan_csv, [])
+    kind, mapping = default_mapping(header)
+    assert "plan" == kind
+    assert {h: h for h in header} == mapping
+    options = column_options(header, mapping)
+    assert "kinh_phi_2025" in options and "tinh" in options and "" == options[-1]
+
+
+def test_problems_listed_by_row_and_column() -> None:
+    problem = imports.Problem("error", 7, "kinh_phi_2021", "negative", (("value", "-5"),))
+    frame = problem_frame([problem], "en")
+    assert ["7", "kinh_phi_2021"] == [frame.loc[0, "row"], frame.loc[0, "column"]]
+    assert frame.loc[0, "message"].endswith("Negative amount: '-5'.")
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="imports_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest, header: str):
+    """The first table with this column header (AppTest keeps no key on dataframes)."""
+    return next(d.value for d in at.dataframe if header in d.value.columns)
+
+
+def programme_ids() -> list[str]:
+    from plans.cache import query
+
+    return list(query("filter_choices")["programme_id"])
+
+
+def test_upload_preview_confirm_adds_the_programme(plan_csv: bytes) -> None:
+    at = upload(open_app(PAGE), "mau_ke_hoach.csv", plan_csv)
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert "0" == metrics["Lỗi (chặn việc nhập)"]
+    assert "2" == metrics["Cảnh báo (không chặn)"]  # same period as HN-2021-2025; 000:322 V.4
+    assert "27" == metrics["Số nhiệm vụ"]
+    assert "250,9 tỷ đồng" == metrics["Tổng các dòng kinh phí"]  # 000:326
+    assert 27 == len(table(at, "Nhiệm vụ"))
+    button = at.button(key="imports_confirm")
+    assert button.disabled, "no editor name yet"
+    assert NEW_ID not in programme_ids()
+
+    at.text_input(key="imports_editor").input("Nguyễn Văn A").run()
+    assert not at.button(key="imports_confirm").disabled
+    assert [] == imports.list_imports(), "nothing is written before confirmation"
+    at.button(key="imports_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    [record] = imports.list_imports()
+    assert ("Nguyễn Văn A", NEW_ID, "plan") == (
+        record["editor"],
+        record["programme_id"],
+        record["kind"],
+    )
+    assert record["id"] in at.success[0].value and NEW_ID in at.success[0].value
+    assert NEW_ID in programme_ids()
+    # a new visitor can open the imported programme on the overview page
+    overview = open_app(None, prog=NEW_ID)
+    assert NEW_ID == overview.selectbox(key="f_programme").value
+    assert "27" == overview.metric[1].value
+
+
+def test_same_file_again_is_refused(plan_csv: bytes) -> None:
+    first = imports.validate("mau_ke_hoach.csv", plan_csv)
+    imports.commit(first, plan_csv, "tester")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = upload(open_app(PAGE, lang="en"), "copy.csv", plan_csv)
+    assert "already imported" in table(at, "Message").iloc[0]["Message"]
+    assert at.button(key="imports_confirm").disabled
+
+
+def test_errors_block_and_file_text_is_shown_as_text(plan_csv: bytes) -> None:
+    text = plan_csv.decode("utf-8-sig").replace(
+        "Tổ chức truyền nghề, nhân cấy nghề", "<script>alert(1)</script>", 1
+    )
+    at = upload(open_app(PAGE, lang="en"), "bad.csv", text.encode())
+    errors = table(at, "Message")
+    assert ["3"] == list(errors["Row"])  # the first task row under the header and section I
+    assert "script/HTML" in errors["Message"].iloc[0]
+    assert at.button(key="imports_confirm").disabled
+    assert not at.get("plotly_chart"), "no preview of a file with errors"
+
+
+def test_xlsx_template_previews_in_english() -> None:
+    data = templates.to_xlsx(templates.plan_rows())
+    at = open_app(PAGE, lang="en")
+    at.file_uploader(key="imports_file").set_value(("template.xlsx", data, "application/xlsx"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert "27" == metrics["Tasks"]
+    assert "250.9 billion VND" == metrics["Sum of the budget lines"]
+    pivot = table(at, "Year")
+    assert "250,900" == pivot["Total"].iloc[-1]  # 000:326
+
+
+def test_mapping_renamed_column_back() -> None:
+    rows = templates.plan_rows()
+    rows[0] = ["Cột B" if c == "nhiem_vu" else c for c in rows[0]]
+    at = upload(open_app(PAGE, lang="en"), "renamed.csv", templates.to_csv(rows))
+    assert "Column 'nhiem_vu'" in table(at, "Message").iloc[0]["Message"]
+    i = rows[0].index("Cột B")
+    at.selectbox(key=f"imports_map_{i}").set_value("nhiem_vu").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "27" == {m.label: m.value for m in at.metric}["Tasks"]
