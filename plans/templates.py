@@ -64,7 +64,8 @@ def plan_rows(
             if (t["scope"], t["measure"]) != (scope, measure):
                 continue
             if (t["section_code"] or "", t["task_code"] or "", t["year"]) == (section, task, year):
-                return t["printed_text"]
+                # the template speaks one notation: Vietnamese (1.100, not the appendix's 1,100)
+                return _vi(t["stated_value"])
         return ""
 
     def meta() -> list[str]:

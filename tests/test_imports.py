@@ -87,6 +87,9 @@ def test_hanoi_2021_2025_through_the_template_gives_the_same_figures(fmt, place)
 
 def test_hung_yen_through_the_template(place) -> None:
     data = templates.to_csv(templates.plan_rows("HY-2018-2020"))
+    staged = run(place, "hung_yen.csv", data)
+    # only the same-province-and-period notice: every stated table total of 002 adds up
+    assert ["same_period"] == [p.key for p in staged.warnings if p.key != "blank_amount"]
     store(place, "hung_yen.csv", data)
     assert shares(place["db"], "HY-2018-2020") == shares(place["db"], "HY-2018-2020-2")
 
