@@ -136,6 +136,8 @@ NAV = {
         "sources": "Nguồn văn bản",
         "imports": "Nhập dữ liệu",
         "import_history": "Lịch sử nhập",
+        "presenter": "Trình bày",
+        "present": "Chế độ trình chiếu",
     },
     "en": {
         "overview": "Overview",
@@ -148,6 +150,8 @@ NAV = {
         "sources": "Sources",
         "imports": "Import data",
         "import_history": "Import history",
+        "presenter": "Presenter kit",
+        "present": "Presentation mode",
     },
 }[lang]
 # Material icons ship with Streamlit's own font: emoji need a font the machine may lack.
@@ -162,6 +166,8 @@ ICONS = {
     "sources": ":material/description:",
     "imports": ":material/upload_file:",
     "import_history": ":material/history:",
+    "presenter": ":material/co_present:",
+    "present": ":material/slideshow:",
 }
 pages = [
     st.Page(f"pages/{name}.py", title=title, icon=ICONS[name], default=name == "overview")

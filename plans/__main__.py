@@ -34,6 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("imports", help="list the stored imports")
     p_remove = sub.add_parser("remove", help="remove one import and rebuild without it")
     p_remove.add_argument("import_id")
+    p_deck = sub.add_parser("deck", help="write a programme's slides (PPTX) from the database")
+    p_deck.add_argument("--programme", required=True, help="programme id, e.g. HN-2021-2025")
+    p_deck.add_argument("--charts", default="", help="chart keys in slide order (default all)")
+    p_deck.add_argument("--lang", dest="deck_lang", choices=("vi", "en"), default=None)
+    p_deck.add_argument("--out", type=Path, required=True, help="the PPTX file to write")
+    p_report = sub.add_parser("report", help="write a programme's printable PDF report")
+    p_report.add_argument("--programme", required=True, help="programme id, e.g. HN-2021-2025")
+    p_report.add_argument("--charts", default="", help="chart keys, comma-separated (default all)")
+    # Own dest: a sub-parser default would overwrite the top-level --lang.
+    p_report.add_argument("--lang", dest="report_lang", choices=("vi", "en"), default=None)
+    p_report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     args = parser.parse_args(argv)
     if args.command == "import":
         return _import(args.file, args.dry_run, args.editor, args.lang)
@@ -52,6 +63,19 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(t("removed", args.lang, id=args.import_id))
         return 0
+    if args.command == "report":
+        from plans import report
+
+        keys = [key.strip() for key in args.charts.split(",") if key.strip()] or None
+        return report.cli(args.programme, keys, args.report_lang or args.lang, args.out)
+    if args.command == "deck":
+        from plans.deck import write_deck  # python-pptx and kaleido load only for this command
+
+        code, message = write_deck(
+            settings.DB_PATH, args.programme, args.charts, args.deck_lang or args.lang, args.out
+        )
+        print(message, file=sys.stderr if code else sys.stdout)
+        return code
     if args.command == "build":
         try:
             counts = build(args.db, args.data)

@@ -73,3 +73,33 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     path = str(settings.DB_PATH)
     connection(path)
     return _cached(path, _version(path), name, tuple(sorted(params.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _charts(db_path: str, version: int, programme_id: str, lang: str) -> list[Any]:
+    from plans.deck import catalog
+
+    cursor = _connection(db_path, version).cursor()
+    try:
+        return catalog(cursor, programme_id, lang)
+    finally:
+        cursor.close()
+
+
+def charts(programme_id: str, lang: str) -> list[Any]:
+    """The presenter's charts of one programme (plans.deck.catalog), cached per file version."""
+    path = str(settings.DB_PATH)
+    connection(path)
+    return _charts(path, _version(path), programme_id, lang)
+
+
+def deck_info(programme_id: str, lang: str) -> Any:
+    """Title-slide facts of one programme (plans.deck.deck_info)."""
+    from plans.deck import deck_info as build_info
+
+    path = str(settings.DB_PATH)
+    cursor = connection(path).cursor()
+    try:
+        return build_info(cursor, programme_id, lang)
+    finally:
+        cursor.close()

@@ -80,3 +80,18 @@ def sync_url(wanted: dict[str, str], first_run: bool) -> None:
             continue  # an invalid value is corrected on the next run instead
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none;}
+.block-container {max-width: 100%; padding: 1rem 2rem;}
+h1 {font-size: 3rem !important;}
+p, li, button {font-size: 1.4rem !important;}
+</style>
+"""
+
+
+def presentation_style() -> None:
+    """Full-screen look for a projector: no sidebar, no header, large type (static CSS only)."""
+    st.html(_PRESENTATION_CSS)

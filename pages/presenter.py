@@ -1,0 +1,130 @@
+"""Presenter kit: pick charts and their order, take them away as PNG/SVG, slides or a PDF."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from plans.cache import charts, deck_info
+from plans.ui import filters
+
+f = filters()
+lang = f.lang
+T = {
+    "vi": {
+        "title": "Bộ công cụ trình bày",
+        "intro": "Chọn biểu đồ và thứ tự, rồi tải ảnh (PNG, SVG), bộ trình chiếu PPTX 16:9 hoặc "
+        "báo cáo PDF khổ A4. Nội dung theo bộ lọc hiện tại và ngôn ngữ đang chọn.",
+        "pick": "Biểu đồ và thứ tự trình bày",
+        "none": "Chương trình này chưa có biểu đồ để trình bày.",
+        "deck": "Tạo bộ trình chiếu (PPTX)",
+        "report": "Tạo báo cáo (PDF)",
+        "building": "Đang dựng {what}…",
+        "slide": "Trang {i}/{n}: {title}",
+        "get_deck": "Tải bộ trình chiếu",
+        "get_report": "Tải báo cáo PDF",
+        "images": "Ảnh từng biểu đồ",
+        "png": "PNG",
+        "svg": "SVG",
+        "make_images": "Tạo ảnh PNG và SVG",
+        "present": "Mở chế độ trình chiếu toàn màn hình",
+    },
+    "en": {
+        "title": "Presenter kit",
+        "intro": "Pick charts and their order, then take them away as images (PNG, SVG), a 16:9 "
+        "PPTX deck or an A4 PDF report, following the current filters and language.",
+        "pick": "Charts, in presentation order",
+        "none": "This programme has no chart to present yet.",
+        "deck": "Build the slide deck (PPTX)",
+        "report": "Build the report (PDF)",
+        "building": "Building the {what}…",
+        "slide": "Page {i}/{n}: {title}",
+        "get_deck": "Download the deck",
+        "get_report": "Download the PDF report",
+        "images": "Each chart as a picture",
+        "png": "PNG",
+        "svg": "SVG",
+        "make_images": "Make PNG and SVG pictures",
+        "present": "Open full-screen presentation mode",
+    },
+}[lang]
+
+st.title(T["title"])
+st.caption(T["intro"])
+available = charts(f.programme, lang)
+if not available:
+    st.info(T["none"])
+    st.stop()
+by_key = {c.key: c for c in available}
+chosen = st.multiselect(
+    T["pick"],
+    options=list(by_key),
+    default=list(by_key),
+    format_func=lambda key: by_key[key].title,
+    key="presenter_charts",
+)
+picked = [by_key[k] for k in chosen]
+st.page_link("pages/present.py", label=T["present"], icon=":material/slideshow:")
+
+left, right = st.columns(2)
+if left.button(T["deck"], key="presenter_deck", disabled=not picked):
+    from plans.deck import build_deck
+
+    bar = left.progress(0.0, text=T["building"].format(what="PPTX"))
+    deck = build_deck(
+        picked,
+        deck_info(f.programme, lang),
+        progress=lambda x, label: bar.progress(min(x, 1.0), text=str(label)),
+    )
+    st.session_state["presenter_deck_bytes"] = deck
+if st.session_state.get("presenter_deck_bytes"):
+    left.download_button(
+        T["get_deck"],
+        st.session_state["presenter_deck_bytes"],
+        f"{f.programme}.pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="presenter_deck_download",
+    )
+if right.button(T["report"], key="presenter_report", disabled=not picked):
+    from plans.report import build_report
+
+    bar = right.progress(0.0, text=T["building"].format(what="PDF"))
+    pdf = build_report(
+        picked,
+        deck_info(f.programme, lang),
+        progress=lambda x, label: bar.progress(min(x, 1.0), text=str(label)),
+    )
+    st.session_state["presenter_report_bytes"] = pdf
+if st.session_state.get("presenter_report_bytes"):
+    right.download_button(
+        T["get_report"],
+        st.session_state["presenter_report_bytes"],
+        f"{f.programme}.pdf",
+        "application/pdf",
+        key="presenter_report_download",
+    )
+
+st.subheader(T["images"])
+if st.button(T["make_images"], key="presenter_images", disabled=not picked):
+    from plans.images import baked, render, renderer
+
+    made = {}
+    with st.spinner(T["building"].format(what="PNG/SVG")), renderer():
+        for chart in picked:
+            picture = baked(chart.figure, chart.headline, chart.caption)
+            made[chart.key] = (render(picture, "png"), render(picture, "svg"))
+    st.session_state["presenter_images_bytes"] = made
+for chart in picked:
+    images = st.session_state.get("presenter_images_bytes", {}).get(chart.key)
+    row = st.columns([4, 1, 1])
+    row[0].markdown(f"**{chart.title}** — {chart.headline}")
+    if images:
+        row[1].download_button(
+            T["png"], images[0], f"{chart.key}.png", "image/png", key=f"presenter_png_{chart.key}"
+        )
+        row[2].download_button(
+            T["svg"],
+            images[1],
+            f"{chart.key}.svg",
+            "image/svg+xml",
+            key=f"presenter_svg_{chart.key}",
+        )

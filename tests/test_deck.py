@@ -1,0 +1,175 @@
+"""The presenter kit: chart catalogue headlines from the documents, the PPTX deck and its CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from plans import db, settings
+from plans.__main__ import main
+from plans.deck import build_deck, catalog, deck_info
+from plans.images import renderer
+
+HN21 = "HN-2021-2025"
+HN11 = "HN-2011-2015"
+FILE_000 = "000_a7359d0e26246081.txt"
+FILE_001 = "001_e6b8b6afc59054f7.txt"
+
+
+@pytest.fixture(scope="module")
+def decks(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Two decks made with one browser: the CLI's (periods, sections) and a results deck."""
+    out = tmp_path_factory.mktemp("deck") / "hn21.pptx"
+    calls: list[tuple[float, str]] = []
+    with pytest.MonkeyPatch.context() as mp, renderer():
+        mp.setattr(settings, "DB_PATH", built_db)
+        code = main(
+            ["deck", "--programme", HN21, "--charts", "periods,sections", "--out", str(out)]
+        )
+        con = db.connect(built_db)
+        try:
+            charts = [c for c in catalog(con, HN11, "vi") if c.key == "results"]
+            info = deck_info(con, HN11, "vi", day=date(2026, 11, 23))
+        finally:
+            con.close()
+        results = build_deck(charts, info, progress=lambda f, label: calls.append((f, label)))
+    return {
+        "code": code,
+        "cli": Presentation(str(out)),
+        "results": Presentation(io.BytesIO(results)),
+        "progress": calls,
+    }
+
+
+def _texts(slide: object) -> list[str]:
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("programme", "lang", "key", "headline"),
+    [
+        pytest.param(HN21, "vi", "sections", "Mục III chiếm 50,3% kinh phí (126,3 tỷ đồng)",
+                     id="000:284 section III 126.300 of 000:326 250.900 vi"),
+        pytest.param(HN21, "en", "sections", "Section III takes 50.3% of the budget (126.3 billion VND)",
+                     id="000:284 section III 126.300 en"),
+        pytest.param(HN21, "vi", "periods", "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa",
+                     id="000:205 250,9 tỷ vs 001:99 163.400.000.000"),
+        pytest.param(HN21, "vi", "areas", "Lĩnh vực KC4 chiếm 57,7% kinh phí (144,8 tỷ đồng)",
+                     id="000 appendix KC4 144.800"),
+        pytest.param(HN11, "vi", "results",
+                     "Giai đoạn 2011-2015 đạt 71,2% kế hoạch đào tạo nghề; 5/11 chỉ tiêu đạt hoặc vượt kế hoạch",
+                     id="001:8 trainees 17.800 71,2%"),
+        pytest.param(HN11, "en", "results",
+                     "2011-2015 reached 71.2% of the vocational-training plan; 5 of 11 targets met or exceeded",
+                     id="001:8 trainees 71.2% en"),
+        pytest.param("HN-CNHT-2021", "vi", "timeline", "12 nhiệm vụ trong năm 2021, từ tháng 3 đến tháng 12",
+                     id="003 task list 12 tasks"),
+    ],
+)  # fmt: skip
+def test_catalog_headline(con: object, programme: str, lang: str, key: str, headline: str) -> None:
+    charts = {c.key: c for c in catalog(con, programme, lang)}  # type: ignore[arg-type]
+    assert headline == charts[key].headline
+
+
+@pytest.mark.parametrize(
+    ("programme", "keys"),
+    [
+        pytest.param(HN21, ["sections", "years", "areas", "periods", "provinces"], id=HN21),
+        pytest.param(
+            HN11, ["results", "periods", "provinces"], id="HN-2011-2015 results, no lines"
+        ),
+        pytest.param(
+            "HY-2018-2020", ["sections", "years", "areas", "provinces"], id="HY one period"
+        ),
+        pytest.param("HN-CNHT-2021", ["provinces", "timeline"], id="HN-CNHT-2021 months only"),
+    ],
+)
+def test_catalog_keys(con: object, programme: str, keys: list[str]) -> None:
+    assert keys == [c.key for c in catalog(con, programme, "vi")]  # type: ignore[arg-type]
+
+
+def test_catalog_captions_and_tables(con: object) -> None:
+    charts = {c.key: c for c in catalog(con, HN21, "vi")}  # type: ignore[arg-type]
+    assert "dòng 266, 276, 284, 302, 314" in charts["sections"].caption
+    assert FILE_000 in charts["sections"].caption
+    assert FILE_001 in charts["periods"].caption
+    assert ["III", "126.300", "50,3%"] == [
+        charts["sections"].table.iloc[2][c] for c in ("Mã", "Kinh phí (triệu đồng)", "Tỷ trọng")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("vi", "23/11/2026"), ("en", "23 Nov 2026")], ids=["vi", "en"]
+)
+def test_deck_info(con: object, lang: str, expected: str) -> None:
+    info = deck_info(con, HN21, lang, day=date(2026, 11, 23))  # type: ignore[arg-type]
+    assert expected == info.date
+    assert "2021-2025" == info.period
+    assert "Hà Nội" == info.province
+    assert FILE_000 in info.sources and "4153/QĐ-UBND" in info.sources
+
+
+def test_cli_deck_slides(decks: dict[str, object]) -> None:
+    prs = decks["cli"]
+    assert 0 == decks["code"]
+    assert 3 == len(prs.slides)  # type: ignore[attr-defined]
+    assert 13.333 == round(prs.slide_width.inches, 3)  # type: ignore[attr-defined]
+    title, periods, sections = prs.slides  # type: ignore[attr-defined]
+    texts = _texts(title)
+    assert "Chương trình khuyến công thành phố Hà Nội giai đoạn 2021-2025" in texts
+    assert "2021-2025" in texts
+    # --charts order: periods first, then sections
+    assert (
+        "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa" == _texts(periods)[0]
+    )
+    assert "Mục III chiếm 50,3% kinh phí (126,3 tỷ đồng)" == _texts(sections)[0]
+    for slide in (periods, sections):
+        kinds = [s.shape_type for s in slide.shapes]
+        assert MSO_SHAPE_TYPE.PICTURE in kinds
+        footer = _texts(slide)[-1]
+        assert FILE_000 in footer and footer.startswith("Nguồn:")
+        pic = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+        assert pic.image.blob.startswith(b"\x89PNG")
+    assert "DejaVu Sans" == sections.shapes[0].text_frame.paragraphs[0].runs[0].font.name
+
+
+def test_results_deck(decks: dict[str, object]) -> None:
+    prs = decks["results"]
+    assert 2 == len(prs.slides)  # type: ignore[attr-defined]
+    title, results = prs.slides  # type: ignore[attr-defined]
+    assert "23/11/2026" in _texts(title)
+    assert _texts(results)[0].startswith("Giai đoạn 2011-2015 đạt 71,2% kế hoạch đào tạo nghề")
+    assert FILE_001 in _texts(results)[-1]
+    assert [0.5, 1.0] == [f for f, _ in decks["progress"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--programme", HN21, "--charts", "sections,bogus"],
+                     "Không có biểu đồ bogus cho HN-2021-2025. Các biểu đồ có: sections, years, "
+                     "areas, periods, provinces", id="unknown chart"),
+        pytest.param(["--programme", HN11, "--charts", "sections", "--lang", "en"],
+                     "No chart sections for HN-2011-2015. The charts available: results, periods, "
+                     "provinces", id="chart without data en"),
+        pytest.param(["--programme", "XX-1"], "Không có chương trình XX-1.", id="unknown programme"),
+    ],
+)  # fmt: skip
+def test_cli_deck_errors(
+    built_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    out = tmp_path / "x.pptx"
+    assert 1 == main(["deck", *args, "--out", str(out)])
+    assert message in capsys.readouterr().err
+    assert not out.exists()
