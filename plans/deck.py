@@ -591,11 +591,15 @@ def write_deck(
     db_path: Path, programme_id: str, chart_keys: str, lang: str, out: Path
 ) -> tuple[int, str]:
     """The `deck` command: (exit code, message). `chart_keys` picks and orders ('' = all)."""
+    from plans.build import BuildError, ensure_database
     from plans.db import connect
 
     m = MESSAGES[lang]
     try:
+        ensure_database(db_path)  # a fresh checkout: build it, as the dashboard does
         con = connect(db_path, read_only=True)
+    except BuildError as exc:
+        return 1, exc.report(lang)
     except duckdb.Error as exc:
         return 1, m["no_db"].format(path=db_path, error=exc)
     try:

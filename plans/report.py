@@ -214,11 +214,16 @@ def build_report(charts: list[Chart], info: DeckInfo, progress: Progress | None 
 
 def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -> int:
     """`python -m plans report`: write the programme's report; 1 on unknown programme or chart."""
+    from plans.build import BuildError, ensure_database
     from plans.deck import catalog, deck_info  # written alongside; imported only when used
 
     words = T.get(lang, T["vi"])
     try:
+        ensure_database(settings.DB_PATH)  # a fresh checkout: build it, as the dashboard does
         con = db.connect(settings.DB_PATH, read_only=True)
+    except BuildError as exc:
+        print(exc.report(lang), file=sys.stderr)
+        return 1
     except duckdb.Error as exc:
         print(words["no_db"].format(path=settings.DB_PATH, error=exc), file=sys.stderr)
         return 1
