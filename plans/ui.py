@@ -11,8 +11,20 @@ from plans.state import Filters
 from plans.tables import for_display, headers_for
 
 DOWNLOAD = {
-    "vi": {"csv": "Tải CSV", "xlsx": "Tải Excel", "data": "Số liệu của biểu đồ"},
-    "en": {"csv": "Download CSV", "xlsx": "Download Excel", "data": "Data behind the chart"},
+    "vi": {
+        "csv": "Tải CSV",
+        "xlsx": "Tải Excel",
+        "data": "Số liệu của biểu đồ",
+        "image": "Ảnh PNG/SVG",
+        "rendering": "Đang tạo ảnh…",
+    },
+    "en": {
+        "csv": "Download CSV",
+        "xlsx": "Download Excel",
+        "data": "Data behind the chart",
+        "image": "PNG/SVG picture",
+        "rendering": "Rendering the picture…",
+    },
 }
 
 
@@ -52,7 +64,7 @@ def chart_with_data(
     raw = data[columns].rename(columns=headers_for(lang(), headers))
     with st.expander(words["data"], expanded=False):
         st.dataframe(shown, hide_index=True, key=f"{key}_table")
-    left, right, _ = st.columns([1, 1, 4])
+    left, right, picture, _ = st.columns([1, 1, 1, 3])
     left.download_button(
         words["csv"], to_csv_bytes(raw), f"{key}.csv", "text/csv", key=f"{key}_csv"
     )
@@ -63,6 +75,20 @@ def chart_with_data(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
     )
+    # Pictures are rendered on request: a browser render per chart on every view would be slow.
+    images = st.session_state.get(f"{key}_images")
+    if images is None:
+        if picture.button(words["image"], key=f"{key}_image"):
+            from plans.images import baked, render, renderer
+
+            title = fig.layout.title.text or ""
+            with st.spinner(words["rendering"]), renderer():
+                shown_fig = baked(fig, title, caption)
+                images = (render(shown_fig, "png"), render(shown_fig, "svg"))
+            st.session_state[f"{key}_images"] = images
+    if images is not None:
+        picture.download_button("PNG", images[0], f"{key}.png", "image/png", key=f"{key}_png")
+        picture.download_button("SVG", images[1], f"{key}.svg", "image/svg+xml", key=f"{key}_svg")
 
 
 def sync_url(wanted: dict[str, str], first_run: bool) -> None:

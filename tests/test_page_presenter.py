@@ -29,3 +29,14 @@ def test_presenter_lists_the_chosen_charts_in_order() -> None:
     at.multiselect(key="presenter_charts").set_value([keys[1], keys[0]]).run()
     titles = [m.value for m in at.markdown if m.value.startswith("**")]
     assert 2 == len(titles)
+
+
+@pytest.mark.export
+def test_every_chart_offers_png_and_svg_on_request() -> None:
+    at = open_app("pages/overview.py")
+    assert not at.exception
+    at.button(key="overview_shares_image").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    png, svg = at.session_state["overview_shares_images"]
+    assert png.startswith(b"\x89PNG")
+    assert b"<svg" in svg[:500] and "Cơ cấu kinh phí".encode() in svg  # title baked in, diacritics
