@@ -34,6 +34,12 @@ leave.page_link("pages/presenter.py", label=T["back"], icon=":material/close:")
 chart = slides[index]
 st.markdown(f"# {chart.headline}")
 figure = chart.figure
-figure.update_layout(height=820, font={"size": 22}, title={"font": {"size": 30}})
+figure.update_layout(
+    height=820, font={"size": 22}, title={"font": {"size": 30}}, legend={"font": {"size": 20}}
+)
+# builders set tick and label sizes for the screen; a projector wants them larger
+figure.update_xaxes(tickfont={"size": 20}, title_font={"size": 22})
+figure.update_yaxes(tickfont={"size": 20}, title_font={"size": 22})
+figure.update_traces(textfont={"size": 20}, selector={"type": "bar"})
 st.plotly_chart(figure, key="present_chart", width="stretch")
 st.caption(chart.caption)

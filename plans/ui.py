@@ -110,8 +110,9 @@ def sync_url(wanted: dict[str, str], first_run: bool) -> None:
 
 _PRESENTATION_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header {display: none;}
-.block-container {max-width: 100%; padding: 1rem 2rem;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+.block-container {max-width: 100% !important; padding: 1.5rem 2rem !important;}
 h1 {font-size: 3rem !important;}
 p, li, button {font-size: 1.4rem !important;}
 </style>
