@@ -25,6 +25,7 @@ from plans.targets import parse_targets
 # Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
 DERIVED: tuple[str, ...] = (
     "budget_lines",
+    "budget_lines_grouped",
     "budget_shares",
     "total_checks",
     "percentage_checks",

@@ -3,34 +3,27 @@
 --                      computed one.
 -- grain: one row per section (or content area) of the chosen programme with lines in the years.
 -- params: $programme_id (text), $area_mode ('section'|'content_area', null = 'section'), $area (code or null = all), $year_from (integer or null), $year_to (integer or null).
--- sources: budget_lines, content_areas, stated_totals, programmes.
+-- sources: budget_lines_grouped, stated_totals, programmes.
 -- share_pct is of the filtered total (the chosen area only, when one is chosen);
 -- programme_share_pct is of the whole programme in the same years. A stated section total
 -- covers the whole period, so it is shown only in section mode and when the year range covers
 -- the programme's period (a partial range would compare unlike things).
-with lines as (
-    select * from budget_lines
+with grouped as (
+    -- the lines of the chosen programme and years, under the chosen grouping
+    select
+        programme_id,
+        group_key as key,
+        group_label_vi as label_vi,
+        group_label_en as label_en,
+        group_order as sort_order,
+        amount_mvnd,
+        source_file
+    from budget_lines_grouped
     where
-        ($programme_id is null or programme_id = $programme_id)
+        mode = coalesce($area_mode, 'section')
+        and ($programme_id is null or programme_id = $programme_id)
         and ($year_from is null or year >= $year_from)
         and ($year_to is null or year <= $year_to)
-),
-
-grouped as (
-    select
-        l.programme_id,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(l.content_area, '?') else l.section_code end as key,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.name_vi, 'Chưa gán lĩnh vực') else l.section_name end as label_vi,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.name_en, 'No content area') else l.section_name end as label_en,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.csv_line, 999) else l.section_order end as sort_order,
-        l.amount_mvnd,
-        l.source_file
-    from lines as l
-    left join content_areas as a on a.code = l.content_area
 ),
 
 totals as (

@@ -2,36 +2,15 @@
 --                    or common content area (the levels of the allocation treemap).
 -- grain: one row per task of the chosen programme with a budget in the chosen years.
 -- params: $programme_id (text), $area_mode ('section'|'content_area', null = 'section'), $area (code or null = all), $year_from (integer or null), $year_to (integer or null).
--- sources: budget_lines, content_areas.
-with lines as (
-    select * from budget_lines
+-- sources: budget_lines_grouped.
+with grouped as (
+    -- the lines of the chosen programme and years, under the chosen grouping
+    select * from budget_lines_grouped
     where
-        ($programme_id is null or programme_id = $programme_id)
+        mode = coalesce($area_mode, 'section')
+        and ($programme_id is null or programme_id = $programme_id)
         and ($year_from is null or year >= $year_from)
         and ($year_to is null or year <= $year_to)
-),
-
-grouped as (
-    select
-        l.programme_id,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(l.content_area, '?') else l.section_code end as group_key,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.name_vi, 'Chưa gán lĩnh vực') else l.section_name end as group_label_vi,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.name_en, 'No content area') else l.section_name end as group_label_en,
-        case when coalesce($area_mode, 'section') = 'content_area'
-            then coalesce(a.csv_line, 999) else l.section_order end as group_order,
-        l.section_code,
-        l.task_code,
-        l.task_name,
-        l.task_order,
-        l.year,
-        l.amount_mvnd,
-        l.source_file,
-        l.source_line
-    from lines as l
-    left join content_areas as a on a.code = l.content_area
 ),
 
 final as (
