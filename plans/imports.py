@@ -449,6 +449,17 @@ def _province_code(province: str) -> str:
     return "".join(w[0] for w in words).upper() or "XX"
 
 
+def _has_columns(header: list[str], required: tuple[str, ...], problems: list[Problem]) -> bool:
+    """Every required template column is there; each missing one is reported on row 1."""
+    for column in required:
+        if column not in header:
+            meaning = COLUMN_MEANINGS[column][0]
+            problems.append(
+                _problem("error", 1, column, "missing_column", column=column, meaning=meaning)
+            )
+    return not any(p.severity == "error" for p in problems)
+
+
 def stage_plan(
     filename: str,
     header: list[str],
@@ -457,13 +468,7 @@ def stage_plan(
     existing: dict[str, list[dict[str, Any]]],
 ) -> dict[str, list[dict[str, Any]]]:
     """The rows a plan table becomes, in the shape of data/ (documents … stated_totals)."""
-    for column in PLAN_REQUIRED:
-        if column not in header:
-            meaning = COLUMN_MEANINGS[column][0]
-            problems.append(
-                _problem("error", 1, column, "missing_column", column=column, meaning=meaning)
-            )
-    if any(p.severity == "error" for p in problems):
+    if not _has_columns(header, PLAN_REQUIRED, problems):
         return {}
     index = {h: i for i, h in enumerate(header) if h}
     year_cols: dict[int, dict[str, tuple[int, str | None]]] = {}
@@ -920,13 +925,7 @@ def stage_results(
     existing: dict[str, list[dict[str, Any]]],
 ) -> dict[str, list[dict[str, Any]]]:
     """The rows a results report becomes: one results row per indicator."""
-    for column in RESULTS_REQUIRED:
-        if column not in header:
-            meaning = COLUMN_MEANINGS[column][0]
-            problems.append(
-                _problem("error", 1, column, "missing_column", column=column, meaning=meaning)
-            )
-    if any(p.severity == "error" for p in problems):
+    if not _has_columns(header, RESULTS_REQUIRED, problems):
         return {}
     index = {h: i for i, h in enumerate(header) if h}
     known = {p["programme_id"] for p in existing.get("programmes", [])}
