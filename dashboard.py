@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.cache import connection, query
+from plans.cache import DatabaseDamagedError, connection, query
 from plans.state import AREA_MODES, Choices, Filters, from_query_params, to_query_params
 from plans.ui import sync_url
 
@@ -15,8 +15,13 @@ st.set_page_config(
 
 # First start (or data/ changed since the last build): build the database before any page
 # reads it. Cached per process, so later reruns cost nothing.
-with st.spinner("Đang dựng cơ sở dữ liệu… / Building the database…"):
-    connection(str(settings.DB_PATH))
+try:
+    with st.spinner("Đang dựng cơ sở dữ liệu… / Building the database…"):
+        connection(str(settings.DB_PATH))
+except DatabaseDamagedError:
+    from plans.recovery import damaged_database
+
+    damaged_database()  # a clear message and a rebuild button instead of a stack trace; stops
 
 TEXT = {
     "vi": {

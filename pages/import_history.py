@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
+from plans.auth_ui import require_editor
 from plans.import_preview import escape_markdown, history_frame, original_file
 from plans.imports import list_imports, remove
 from plans.tables import for_display
@@ -124,6 +125,9 @@ else:
         )
 
     st.subheader(T["remove_head"])
+    # removal writes: only a signed-in editor sees the confirmation and the button
+    if require_editor(lang) is None:
+        st.stop()
     sure = st.checkbox(
         T["confirm"].format(id=chosen, programme=escape_markdown(record["programme_id"])),
         key="history_confirm",

@@ -1,8 +1,8 @@
 """Import: upload a plan table or results report, read the check, preview what is stored, confirm.
 
 Nothing is written before the confirm button. The validated upload is kept in
-st.session_state["imports_staged"] as (key, Staged), so reruns (typing the editor's name) do not
-read the file again; the key holds the file's checksum, the column mapping and the stored
+st.session_state["imports_staged"] as (key, Staged), so reruns (signing in) do not read the
+file again; the key holds the file's checksum, the column mapping and the stored
 imports, so any change of those validates again.
 """
 
@@ -14,6 +14,7 @@ import math
 import streamlit as st
 
 from plans import settings
+from plans.auth_ui import require_editor
 from plans.figures import share_bar
 from plans.import_preview import (
     IGNORE,
@@ -117,9 +118,9 @@ T = {
             "source_line": "Dòng trong tệp",
         },
         "confirm_head": "Xác nhận",
-        "editor": "Người nhập (bắt buộc, được ghi lại cùng lần nhập)",
+        "editor": "Người nhập (được ghi lại cùng lần nhập): **{name}**",
         "confirm": "Xác nhận nhập vào cơ sở dữ liệu",
-        "need_editor": "Ghi tên người nhập để xác nhận.",
+        "need_editor": "Đăng nhập với tư cách người biên tập để xác nhận.",
         "blocked": "Không thể nhập khi tệp còn lỗi.",
         "writing": "Đang lưu và dựng lại cơ sở dữ liệu…",
         "failed": "Không nhập được; cơ sở dữ liệu không thay đổi. Lý do: {error}",
@@ -205,9 +206,9 @@ T = {
             "source_line": "Row in the file",
         },
         "confirm_head": "Confirm",
-        "editor": "Your name (required, recorded with the import)",
+        "editor": "Editor (recorded with the import): **{name}**",
         "confirm": "Confirm the import into the database",
-        "need_editor": "Enter your name to confirm.",
+        "need_editor": "Sign in as an editor to confirm.",
         "blocked": "The file cannot be imported while it has errors.",
         "writing": "Storing and rebuilding the database…",
         "failed": "The import failed; the database is unchanged. Reason: {error}",
@@ -415,34 +416,34 @@ def preview(staged: Staged) -> None:
 
 
 def confirm(staged: Staged, data: bytes) -> None:
-    """The editor's name and the confirm button; only here is anything written."""
+    """The editor's sign-in and the confirm button; only here is anything written."""
     st.subheader(T["confirm_head"])
-    editor = st.text_input(
-        T["editor"], value=st.session_state.get("editor", ""), key="imports_editor", max_chars=80
-    )
+    # the recorded editor is the signed-in one: no free-text name can be typed in
+    editor = require_editor(lang) or ""
+    if editor:
+        st.markdown(T["editor"].format(name=escape_markdown(editor)))
     blocked = bool(staged.errors) or not staged.tables
     clicked = st.button(
         T["confirm"],
         key="imports_confirm",
         type="primary",
-        disabled=blocked or not editor.strip(),
+        disabled=blocked or not editor,
     )
     if blocked:
         st.caption(T["blocked"])
-    elif not editor.strip():
+    elif not editor:
         st.caption(T["need_editor"])
     if not clicked:
         return
     with st.status(T["writing"], expanded=True) as status:
         bar = st.progress(0.2, text=T["writing"])
         try:
-            import_id = commit(staged, data, editor.strip())
+            import_id = commit(staged, data, editor)
         except Exception as exc:  # any failure leaves the database as it was
             status.update(state="error", expanded=True)
             st.error(escape_markdown(T["failed"].format(error=exc)))
             return
         bar.progress(1.0, text=T["step_done"])
-    st.session_state["editor"] = editor.strip()
     st.session_state["imports_done"] = {
         "id": import_id,
         "programme": staged.programme_id,

@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("imports", help="list the stored imports")
     p_remove = sub.add_parser("remove", help="remove one import and rebuild without it")
     p_remove.add_argument("import_id")
+    p_hash = sub.add_parser("hash-password", help="print the stored form of an editor's password")
+    p_hash.add_argument(
+        "--iterations", type=int, default=None, help="PBKDF2 rounds (default 600000)"
+    )
     p_deck = sub.add_parser("deck", help="write a programme's slides (PPTX) from the database")
     p_deck.add_argument("--programme", required=True, help="programme id, e.g. HN-2021-2025")
     p_deck.add_argument("--charts", default="", help="chart keys in slide order (default all)")
@@ -45,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     # Own dest: a sub-parser default would overwrite the top-level --lang.
     p_report.add_argument("--lang", dest="report_lang", choices=("vi", "en"), default=None)
     p_report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    p_synth = sub.add_parser("synth", help="write a synthetic national database (scale tests)")
+    p_synth.add_argument("--provinces", type=int, default=63)
+    p_synth.add_argument("--periods", type=int, default=3, choices=(1, 2, 3))
+    p_synth.add_argument("--records", type=int, default=0, help="support records (up to 10M)")
+    p_synth.add_argument("--seed", type=int, default=1)
+    p_synth.add_argument("--db", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "import":
         return _import(args.file, args.dry_run, args.editor, args.lang)
@@ -76,6 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(message, file=sys.stderr if code else sys.stdout)
         return code
+    if args.command == "hash-password":
+        return _hash_password(args.iterations)
+    if args.command == "synth":
+        from plans.synth import synthesise
+
+        counts = synthesise(args.db, args.provinces, args.periods, args.records, args.seed)
+        print(", ".join(f"{k}={v}" for k, v in counts.items()), f"-> {args.db}")
+        return 0
     if args.command == "build":
         try:
             counts = build(args.db, args.data)
@@ -101,6 +119,20 @@ def _import(path: Path, dry_run: bool, editor: str, lang: str) -> int:
         return 0
     import_id = imports.commit(staged, data, editor)
     print(t("imported", lang, id=import_id, programme=staged.programme_id))
+    return 0
+
+
+def _hash_password(iterations: int | None) -> int:
+    """Read a password twice without echo; print the line an operator puts in the secrets."""
+    from getpass import getpass
+
+    from plans.auth import ITERATIONS, hash_password
+
+    password = getpass("Password: ")
+    if not password or password != getpass("Again: "):
+        print("The two passwords are empty or differ.", file=sys.stderr)
+        return 1
+    print(hash_password(password, iterations=iterations or ITERATIONS))
     return 0
 
 

@@ -555,13 +555,16 @@ _DUCK_TYPES = {
     "float": "double",
     "lines": "varchar",
 }
+_PCT_TABLES = ("results", "stated_percentages")
 _EXTRA_TYPES = {"_line": "integer", "stated_pct": "double", "stated_pct_decimals": "integer"}
 
 
 def _frame(spec: FileSpec | None, rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if spec is not None and frame.empty:
-        frame = pd.DataFrame(columns=[c.name for c in spec.columns])
+        # an empty file still gives a table with every column the queries read
+        computed = ["stated_pct", "stated_pct_decimals"] if spec.table in _PCT_TABLES else []
+        frame = pd.DataFrame(columns=[*(c.name for c in spec.columns), "_line", *computed])
     return frame
 
 
@@ -580,7 +583,9 @@ def _create(
     else:
         select = "*"
     con.register("_incoming", frame)
-    con.execute(f"create table {table} as select {select} from _incoming")  # noqa: S608 - names are ours
+    # table and column names come from our own SPECS, never from an upload's text
+    sql = f"create table {table} as select {select} from _incoming"  # noqa: S608  # sql: internal names
+    con.execute(sql)
     con.unregister("_incoming")
 
 
@@ -629,13 +634,16 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum
             f'cast("{c}" as {target_cols.get(c, "varchar")}) as "{c}"' for c in frame.columns
         )
         con.register("_incoming", frame)
-        con.execute(f"create table targets as select {select} from _incoming")  # noqa: S608
+        sql = f"create table targets as select {select} from _incoming"  # noqa: S608  # sql: internal names
+        con.execute(sql)
         con.unregister("_incoming")
         params = {"programme_budgets": {"price_year": None}}
         for name in DERIVED:
             sql = db.load_query(name).strip().rstrip(";")
             try:
-                con.execute(f"create table {name} as {sql}", params.get(name) or None)
+                # a reviewed query file under our own name; its $params stay bound
+                create = f"create table {name} as {sql}"  # sql: internal names
+                con.execute(create, params.get(name) or None)
             except duckdb.Error as exc:
                 raise RuntimeError(f"query {name}: {exc}") from exc
         con.execute(

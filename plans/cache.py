@@ -44,10 +44,17 @@ def _connection(db_path: str, version: int) -> duckdb.DuckDBPyConnection:
         return con
 
 
+class DatabaseDamagedError(Exception):
+    """The database file exists but DuckDB cannot open it (the frame offers a rebuild)."""
+
+
 def connection(db_path: str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current file (built first if missing or stale)."""
     _ensure(db_path)
-    return _connection(db_path, _version(db_path))
+    try:
+        return _connection(db_path, _version(db_path))
+    except duckdb.Error as exc:
+        raise DatabaseDamagedError(db_path) from exc
 
 
 @st.cache_resource(show_spinner=False)

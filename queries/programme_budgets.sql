@@ -78,14 +78,23 @@ final as (
         p.province,
         p.period_start,
         p.period_end,
-        coalesce(e.planned_mvnd, p.stated_total_mvnd) as planned_mvnd,
+        -- a programme whose document states no total (an import, a plan table only) is planned
+        -- at the sum of its budget lines; planned_basis says which
+        coalesce(e.planned_mvnd, p.stated_total_mvnd, l.lines_total_mvnd) as planned_mvnd,
+        case
+            when e.planned_mvnd is not null then 'execution_report'
+            when p.stated_total_mvnd is not null then 'stated_total'
+            when l.lines_total_mvnd is not null then 'budget_lines'
+        end as planned_basis,
         p.stated_total_mvnd,
         l.lines_total_mvnd,
         e.allocated_mvnd,
         e.disbursed_mvnd,
-        100.0 * e.allocated_mvnd / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd), 0)
+        100.0 * e.allocated_mvnd
+        / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd, l.lines_total_mvnd), 0)
             as allocated_pct_of_planned,
-        100.0 * e.disbursed_mvnd / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd), 0)
+        100.0 * e.disbursed_mvnd
+        / nullif(coalesce(e.planned_mvnd, p.stated_total_mvnd, l.lines_total_mvnd), 0)
             as disbursed_pct_of_planned,
         100.0 * e.disbursed_mvnd / nullif(e.allocated_mvnd, 0) as disbursed_pct_of_allocated,
         case when r.cpi_missing_years is null then r.real_known_mvnd end as planned_real_mvnd,

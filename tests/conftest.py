@@ -70,5 +70,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason=f"needs {', '.join(missing)} (apt-get install chromium poppler-utils)"
     )
     for item in items:
-        if item.path.name in EXPORT_TESTS or item.get_closest_marker("export"):
+        if (
+            item.path.name in EXPORT_TESTS
+            or item.get_closest_marker("export")
+            or item.get_closest_marker("e2e")
+        ):
             item.add_marker(skip)

@@ -9,11 +9,13 @@ import pytest
 import streamlit as st
 from apptest import open_app
 
-from plans import imports, settings, templates
+from plans import auth, imports, settings, templates
 from plans.import_preview import history_frame, original_file
 
 PAGE = "pages/import_history.py"
 NEW_ID = "HN-2021-2025-2"
+PASSWORD = "mật khẩu của B"
+EDITOR_HASH = auth.hash_password(PASSWORD, iterations=1000)  # few rounds: tests stay fast
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +25,8 @@ def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copy(built_db, copy)
     monkeypatch.setattr(settings, "DB_PATH", copy)
     monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    monkeypatch.setenv(auth.ENV_VAR, f"Trần Thị B={EDITOR_HASH}")
+    auth.THROTTLE.reset()
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -71,6 +75,11 @@ def test_history_lists_and_removal_removes(imported: str) -> None:
         table[c].iloc[0] for c in ("Người nhập", "Loại", "Chương trình", "Số cảnh báo")
     ]
     assert imported == at.selectbox(key="history_import").value
+    assert not [b for b in at.button if b.key == "history_remove"], "removal needs a sign-in"
+    at.text_input(key="auth_name").set_value("Trần Thị B")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
+    assert "Đang đăng nhập: **Trần Thị B**" in [m.value for m in at.markdown]
     assert at.button(key="history_remove").disabled, "removal needs the confirmation box"
 
     at.checkbox(key="history_confirm").check().run()

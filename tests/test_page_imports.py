@@ -10,7 +10,7 @@ import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import db, imports, settings, templates
+from plans import auth, db, imports, settings, templates
 from plans.import_preview import (
     budget_pivot,
     column_options,
@@ -24,6 +24,8 @@ from plans.import_preview import (
 PAGE = "pages/imports.py"
 HN = "HN-2021-2025"
 NEW_ID = "HN-2021-2025-2"  # the example is Hanoi 2021-2025 again: imports get the next free id
+PASSWORD = "mật khẩu của A"
+EDITOR_HASH = auth.hash_password(PASSWORD, iterations=1000)  # few rounds: tests stay fast
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +35,8 @@ def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copy(built_db, copy)
     monkeypatch.setattr(settings, "DB_PATH", copy)
     monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    monkeypatch.setenv(auth.ENV_VAR, f"Nguyễn Văn A={EDITOR_HASH}")
+    auth.THROTTLE.reset()
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -165,10 +169,12 @@ def test_upload_preview_confirm_adds_the_programme(plan_csv: bytes) -> None:
     assert "250,9 tỷ đồng" == metrics["Tổng các dòng kinh phí"]  # 000:326
     assert 27 == len(table(at, "Nhiệm vụ"))
     button = at.button(key="imports_confirm")
-    assert button.disabled, "no editor name yet"
+    assert button.disabled, "no editor signed in yet"
     assert NEW_ID not in programme_ids()
 
-    at.text_input(key="imports_editor").input("Nguyễn Văn A").run()
+    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
     assert not at.button(key="imports_confirm").disabled
     assert [] == imports.list_imports(), "nothing is written before confirmation"
     at.button(key="imports_confirm").click().run()

@@ -1,0 +1,267 @@
+"""Editor sign-in: password hashes, configured editors, the throttle, the widget on the pages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from apptest import open_app
+from streamlit.testing.v1 import AppTest
+
+from plans import auth, imports, settings, templates
+from plans.__main__ import main
+
+PAGE = "pages/imports.py"
+FAST = 1000  # PBKDF2 rounds for tests; the stored form carries its own count
+LAN = auth.hash_password("mật khẩu đúng", iterations=FAST)
+BINH = auth.hash_password("binh-secret", iterations=FAST)
+
+
+@pytest.fixture(autouse=True)
+def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A private database copy and imports folder, no editors, a fresh throttle."""
+    copy = tmp_path / "plans.duckdb"
+    shutil.copy(built_db, copy)
+    monkeypatch.setattr(settings, "DB_PATH", copy)
+    monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    auth.THROTTLE.reset()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    auth.THROTTLE.reset()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- hashing --------------------------------------------------------------------------------
+
+
+def test_hash_round_trip() -> None:
+    stored = auth.hash_password("mật khẩu đúng", iterations=FAST)
+    assert auth.verify("mật khẩu đúng", stored)
+    assert stored.startswith(f"pbkdf2_sha256${FAST}$")
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        pytest.param("mật khẩu sai", id="other password"),
+        pytest.param("mat khau dung", id="without diacritics"),
+        pytest.param("", id="empty"),
+        pytest.param("mật khẩu đúng ", id="trailing space"),
+    ],
+)
+def test_wrong_password_is_refused(attempt: str) -> None:
+    assert not auth.verify(attempt, LAN)
+
+
+def test_hashes_are_salted() -> None:
+    first = auth.hash_password("same", iterations=FAST)
+    second = auth.hash_password("same", iterations=FAST)
+    assert first != second
+    assert auth.verify("same", first) and auth.verify("same", second)
+
+
+def test_fixed_salt_gives_the_known_pbkdf2_value() -> None:
+    import hashlib
+
+    expected = hashlib.pbkdf2_hmac("sha256", b"pw", b"\x01" * 16, FAST).hex()
+    assert f"pbkdf2_sha256${FAST}${'01' * 16}${expected}" == auth.hash_password(
+        "pw", salt=b"\x01" * 16, iterations=FAST
+    )
+
+
+def test_stored_form_never_contains_the_password() -> None:
+    password = "Hunter2-Hunter2"
+    stored = auth.hash_password(password, iterations=FAST)
+    assert password not in stored
+    assert password.encode().hex() not in stored
+    assert password.lower() not in stored.lower()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        pytest.param("mật khẩu đúng", id="plain password pasted by mistake"),
+        pytest.param("pbkdf2_sha256$1000$zz$00", id="not hex"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_malformed_stored_form_never_verifies(stored: str) -> None:
+    assert not auth.verify("mật khẩu đúng", stored)
+
+
+def test_unknown_name_is_refused() -> None:
+    editors = {"Lan": LAN}
+    assert auth.check_editor("Lan", "mật khẩu đúng", editors)
+    assert not auth.check_editor("Nam", "mật khẩu đúng", editors)
+    assert not auth.check_editor("Lan", "binh-secret", editors)
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_editors_from_secrets() -> None:
+    assert {"Lan": LAN} == auth.load_editors({"editors": {"Lan": LAN}}, environ={})
+
+
+def test_editors_from_environment() -> None:
+    env = {auth.ENV_VAR: f"Lan={LAN}; Bình={BINH};"}
+    assert {"Lan": LAN, "Bình": BINH} == auth.load_editors(None, environ=env)
+
+
+def test_environment_wins_and_plain_passwords_are_ignored() -> None:
+    secrets = {"editors": {"Lan": BINH, "Nam": "plain-password"}}
+    assert {"Lan": LAN} == auth.load_editors(secrets, environ={auth.ENV_VAR: f"Lan={LAN}"})
+
+
+def test_no_configuration_means_no_editors() -> None:
+    assert {} == auth.load_editors(None, environ={})
+
+
+def test_cli_prints_the_stored_form(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "s3cret-pass")
+    assert 0 == main(["hash-password", "--iterations", str(FAST)])
+    printed = capsys.readouterr().out.strip()
+    assert auth.verify("s3cret-pass", printed)
+    assert "s3cret-pass" not in printed
+
+
+# --- throttle -------------------------------------------------------------------------------
+
+
+def test_throttle_delays_grow_and_are_capped() -> None:
+    throttle = auth.Throttle()
+    assert [0, 1, 2, 4, 8, 16, 30, 30] == [throttle.delay(n) for n in range(8)]
+
+
+def test_throttle_refuses_early_attempts() -> None:
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
+    throttle.check("Lan")  # nothing failed yet
+    assert 1.0 == throttle.failure("Lan")
+    with pytest.raises(auth.ThrottledError) as refused:
+        throttle.check("Lan")
+    assert 1.0 == refused.value.seconds
+    clock.now += 1.0
+    throttle.check("Lan")
+    assert 2.0 == throttle.failure("lan ")  # one budget per name, whatever the case
+    clock.now += 1.0
+    assert 1.0 == throttle.wait("Lan")
+    clock.now += 1.0
+    throttle.check("Lan")
+    throttle.success("Lan")
+    assert 0.0 == throttle.wait("Lan")
+
+
+def test_throttle_overall_slows_guessing_over_many_names() -> None:
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock, free_overall=3)
+    for n in range(3):
+        throttle.failure(f"name{n}")
+    assert 0.0 == throttle.wait("someone else"), "a few mistypes overall cost nothing"
+    throttle.failure("name3")
+    assert 1.0 == throttle.wait("someone else")
+
+
+def test_throttle_forgets_after_a_quiet_period() -> None:
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
+    for _ in range(6):
+        clock.now += 60
+        throttle.failure("Lan")
+    clock.now += 901
+    assert 0.0 == throttle.wait("Lan")
+    assert 1.0 == throttle.failure("Lan")
+
+
+# --- the widget on the import page --------------------------------------------------------------
+
+
+def staged_page(lang: str = "vi", secrets: dict | None = None) -> AppTest:
+    """The import page with the plan template uploaded and checked."""
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "dashboard.py"), default_timeout=30)
+    at.secrets.update(secrets or {})
+    at.query_params.update(lang=lang)
+    at.run()
+    at.switch_page(PAGE).run()
+    data = templates.to_csv(templates.plan_rows())
+    at.file_uploader(key="imports_file").set_value(("mau_ke_hoach.csv", data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="auth_name").set_value(name)
+    at.text_input(key="auth_password").set_value(password)
+    at.button(key="auth_sign_in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        pytest.param("vi", "Chưa cấu hình người biên tập nào", id="vi"),
+        pytest.param("en", "No editors are configured", id="en"),
+    ],
+)
+def test_without_editors_the_page_explains_how_to_configure(lang: str, text: str) -> None:
+    at = staged_page(lang)
+    [info] = [i.value for i in at.info if text in i.value]
+    assert "python -m plans hash-password" in info and auth.ENV_VAR in info
+    assert not at.text_input, "no sign-in form and no free-text editor name"
+    assert at.button(key="imports_confirm").disabled
+
+
+def test_wrong_password_refused_then_right_one_signs_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.ENV_VAR, f"Lan={LAN};Bình={BINH}")
+    at = staged_page("en")
+    assert at.button(key="imports_confirm").disabled
+    sign_in(at, "Lan", "wrong")
+    assert "Wrong name or password" in at.error[0].value
+    assert at.button(key="imports_confirm").disabled
+    assert "" == at.text_input(key="auth_password").value, "a refused password is not kept"
+
+    refused = sign_in(at, "Lan", "mật khẩu đúng")  # at once: the throttle's wait is not over
+    assert "wait 1 seconds" in refused.error[0].value
+    assert refused.button(key="imports_confirm").disabled
+
+    auth.THROTTLE.reset()  # as if the second had passed
+    sign_in(at, "Lan", "mật khẩu đúng")
+    assert not at.error
+    assert any("Editor (recorded with the import): **Lan**" == m.value for m in at.markdown)
+    assert not at.button(key="imports_confirm").disabled
+    at.button(key="imports_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ["Lan"] == [r["editor"] for r in imports.list_imports()]
+
+
+def test_sign_in_from_streamlit_secrets_and_sign_out() -> None:
+    at = staged_page("en", secrets={"editors": {"Bình": BINH}})
+    sign_in(at, "Bình", "binh-secret")
+    assert any("Signed in as **Bình**" == m.value for m in at.markdown)
+    at.button(key="auth_sign_out").click().run()
+    assert at.button(key="auth_sign_in")
+
+
+def test_viewer_pages_never_ask_for_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.ENV_VAR, f"Lan={LAN}")
+    at = open_app("pages/overview.py")
+    assert not at.exception
+    assert not [b for b in at.button if b.key and b.key.startswith("auth_")]
