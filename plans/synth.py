@@ -1,0 +1,329 @@
+"""A synthetic national database (63 provinces, 3 periods, support records) for scale tests.
+
+The shape follows the real documents (sections I-V or I-VIII, 25-40 tasks per programme, yearly
+budgets of the same order as Hà Nội and Hưng Yên, content-area mix, targets and results); every
+row says it is synthetic. Deterministic for a seed. Never shown as real data: the programmes'
+note and the documents' titles say "dữ liệu tổng hợp / synthetic".
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from plans.build import load_tables, target_rows, write_database
+
+PROVINCES: tuple[str, ...] = (
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bạc Liêu",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Định",
+    "Bình Dương",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cần Thơ",
+    "Cao Bằng",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "TP. Hồ Chí Minh",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
+)
+PERIODS: tuple[tuple[int, int], ...] = ((2011, 2015), (2016, 2020), (2021, 2025))
+# Content-area weights from the real appendices (Hà Nội 2021-2025 and Hưng Yên to 2020).
+AREA_WEIGHTS = {"KC1": 8, "KC2": 5, "KC3": 25, "KC4": 40, "KC5": 6, "KC6": 4, "KC7": 8, "KC9": 4}
+UNITS = {
+    "KC1": "lao động",
+    "KC2": "lớp",
+    "KC3": "cơ sở",
+    "KC4": "lượt doanh nghiệp",
+    "KC5": "cơ sở",
+    "KC6": "tin, bài",
+    "KC7": "cụm",
+    "KC9": "đoàn",
+}
+SOURCE = "synthetic"
+
+
+def _code(province: str) -> str:
+    from plans.imports import _province_code
+
+    return _province_code(province)
+
+
+def generate_tables(
+    provinces: int = 63, periods: int = 3, seed: int = 1
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows for every base table (same shape as data/), deterministic for `seed`."""
+    rng = random.Random(seed)
+    reference = load_tables()  # content areas and CPI are real reference tables
+    tables: dict[str, list[dict[str, Any]]] = {
+        "content_areas": reference["content_areas"],
+        "cpi": reference["cpi"],
+        "documents": [
+            {
+                "source_file": SOURCE,
+                "doc_type": "Dữ liệu tổng hợp",
+                "title": "Dữ liệu tổng hợp",
+                "title_en": "Synthetic data",
+                "issuer": "plans.synth",
+                "ref_printed": "",
+                "date_printed": "",
+                "number_style": "vi",
+                "source_line": 1,
+            }
+        ],
+    }
+    for name in (
+        "programmes",
+        "sections",
+        "tasks",
+        "budget_amounts",
+        "stated_totals",
+        "goals",
+        "results",
+        "budget_execution",
+        "stated_percentages",
+        "content_area_map",
+        "priority_areas",
+        "document_discrepancies",
+        "comparable_targets",
+    ):
+        tables.setdefault(name, [])
+    areas = list(AREA_WEIGHTS)
+    weights = list(AREA_WEIGHTS.values())
+    line = 0
+    used: set[str] = set()
+    for province in PROVINCES[:provinces]:
+        code = _code(province)
+        while code in used:
+            code += "X"
+        used.add(code)
+        scale = rng.uniform(0.05, 1.0) * (8 if province in ("Hà Nội", "TP. Hồ Chí Minh") else 1)
+        for start, end in PERIODS[-periods:]:
+            pid = f"{code}-{start}-{end}"
+            line += 1
+            tables["programmes"].append(
+                {
+                    "programme_id": pid,
+                    "province": province,
+                    "kind": "khuyen_cong",
+                    "title": f"Chương trình khuyến công {province} {start}-{end} (tổng hợp)",
+                    "title_en": f"{province} industrial extension {start}-{end} (synthetic)",
+                    "period_start": start,
+                    "period_end": end,
+                    "decision_ref": "",
+                    "decision_date": "",
+                    "stated_total_printed": "",
+                    "stated_total_mvnd": None,
+                    "source_file": SOURCE,
+                    "source_line": str(line),
+                    "note": "Dữ liệu tổng hợp / synthetic",
+                }
+            )
+            n_tasks = rng.randint(25, 40)
+            sections = ["I", "II", "III", "IV", "V"]
+            for s in sections:
+                tables["sections"].append(
+                    {
+                        "programme_id": pid,
+                        "section_code": s,
+                        "section_name": f"Mục {s}",
+                        "source_file": SOURCE,
+                        "source_line": str(line),
+                    }
+                )
+            for t in range(1, n_tasks + 1):
+                section = sections[min((t - 1) * len(sections) // n_tasks, len(sections) - 1)]
+                area = rng.choices(areas, weights)[0]
+                task = f"{section}.{t}"
+                quantity = rng.randint(5, 500)
+                tables["tasks"].append(
+                    {
+                        "programme_id": pid,
+                        "section_code": section,
+                        "task_code": task,
+                        "task_no_printed": str(t),
+                        "task_name": f"Nhiệm vụ {task} ({area})",
+                        "expected_result": f"Hỗ trợ {quantity} {UNITS[area]}",
+                        "unit": UNITS[area],
+                        "lead_unit": "Sở Công Thương",
+                        "coordinating_units": "",
+                        "month_start": None,
+                        "month_end": None,
+                        "timing_text": "",
+                        "source_file": SOURCE,
+                        "source_lines": str(line),
+                    }
+                )
+                tables["content_area_map"].append(
+                    {
+                        "programme_id": pid,
+                        "task_code": task,
+                        "content_area": area,
+                        "reason": "tổng hợp / synthetic",
+                    }
+                )
+                base = round(rng.lognormvariate(5.5, 1.0) * scale, 0) + 10
+                for year in range(start, end + 1):
+                    amount = round(base * rng.uniform(0.8, 1.2), 0)
+                    tables["budget_amounts"].append(
+                        {
+                            "programme_id": pid,
+                            "task_code": task,
+                            "year": year,
+                            "amount_printed": "",
+                            "amount_mvnd": amount,
+                            "quantity_printed": "",
+                            "quantity": None,
+                            "basis": "derived",
+                            "note": "tổng hợp / synthetic",
+                            "source_file": SOURCE,
+                            "source_line": str(line),
+                        }
+                    )
+            if start == 2011:
+                for i, area in enumerate(("KC1", "KC3", "KC4")):
+                    achieved = rng.randint(20, 20000)
+                    pct = round(rng.uniform(20, 180), 1)
+                    tables["results"].append(
+                        {
+                            "programme_id": pid,
+                            "result_code": f"S{i}",
+                            "content_area": area,
+                            "indicator": f"Kết quả {UNITS[area]}",
+                            "indicator_en": f"Result {area}",
+                            "unit": UNITS[area],
+                            "achieved_text": str(achieved),
+                            "achieved": achieved,
+                            "achieved_qualifier": "exact",
+                            "stated_pct_text": f"đạt {pct}%".replace(".", ","),
+                            "target_text": "",
+                            "target_printed": None,
+                            "comparable_indicator": "",
+                            "note": "tổng hợp / synthetic",
+                            "source_file": SOURCE,
+                            "source_line": str(line),
+                            "stated_pct": pct,
+                            "stated_pct_decimals": 1,
+                        }
+                    )
+    for rows in tables.values():
+        for i, row in enumerate(rows, start=2):
+            row.setdefault("_line", i)  # the order key real rows get from their CSV line
+    tables["targets"] = target_rows(tables)
+    return tables
+
+
+SUPPORT_SQL = """
+create table support_records as
+select
+    p.programme_id,
+    p.province,
+    'Huyện ' || (1 + (hash(i, $seed, 1) % 12))::varchar as district,
+    p.period_start + (hash(i, $seed, 2) % (p.period_end - p.period_start + 1))::integer as year,
+    t.task_code,
+    'Cơ sở ' || (hash(i, $seed, 3) % 200000)::varchar as establishment,
+    round(5 + (hash(i, $seed, 4) % 50000) / 100.0, 1) as amount_mvnd,
+    (1 + hash(i, $seed, 5) % 60)::integer as beneficiaries
+from range($n) as r(i)
+join (select row_number() over (order by programme_id) - 1 as k, * from programmes) as p
+    on p.k = hash(i, $seed, 0) % (select count(*) from programmes)
+join (
+    select programme_id, task_code,
+           row_number() over (partition by programme_id order by task_code) - 1 as j,
+           count(*) over (partition by programme_id) as n_tasks
+    from tasks
+) as t on t.programme_id = p.programme_id and t.j = hash(i, $seed, 6) % t.n_tasks
+"""
+
+
+def synthesise(
+    db_path: Path, provinces: int = 63, periods: int = 3, records: int = 0, seed: int = 1
+) -> dict[str, int]:
+    """Write a synthetic database at `db_path` (atomically), with `records` support records."""
+    tables = generate_tables(provinces, periods, seed)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        write_database(tables, tmp, checksum="synthetic")
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(SUPPORT_SQL, {"n": records, "seed": seed})
+            # no data_sha256 here: the dashboard's start-up never rebuilds this file from data/
+            con.execute("drop table build_info")
+            con.execute(
+                "create table build_info as select 'plans.synth' as generator, $seed as seed",
+                {"seed": seed},
+            )
+            con.execute("checkpoint")
+            counts = {
+                "programmes": con.execute("select count(*) from programmes").fetchone()[0],
+                "budget_lines": con.execute("select count(*) from budget_lines").fetchone()[0],
+                "support_records": con.execute("select count(*) from support_records").fetchone()[
+                    0
+                ],
+            }
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return counts
