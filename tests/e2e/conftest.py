@@ -1,0 +1,167 @@
+"""Fixtures for the browser tests: one `streamlit run` server per session, one headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+# The editor the import test signs in as (plans.auth: only editors may import or remove).
+EDITOR = ("Kiểm thử e2e", "mat-khau-e2e")
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running dashboard: its base URL, process and the folders it writes to."""
+
+    url: str
+    process: subprocess.Popen
+    db: Path
+    imports_dir: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} not healthy after {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server we started, by its own PID only."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`streamlit run dashboard.py` on a free loopback port, on a private copy of the database."""
+    home = tmp_path_factory.mktemp("e2e")
+    db = home / "plans.duckdb"
+    shutil.copy(built_db, db)
+    imports_dir = home / "imports"
+    imports_dir.mkdir()
+    port = free_port()
+    env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(imports_dir)}
+    try:
+        from plans.auth import ENV_VAR, hash_password
+
+        env[ENV_VAR] = f"{EDITOR[0]}={hash_password(EDITOR[1], iterations=1_000)}"
+    except ImportError:  # a version without sign-in: the page asks for a name instead
+        pass
+    log = (home / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "streamlit"),
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+        yield Server(url, process, db, imports_dir)
+    finally:
+        stop(process)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_browser(server: Server) -> Iterator:
+    """One headless Debian Chromium (not pytest-playwright's `browser`, whose names would
+    parametrize every test by browser); the server is warmed by one visit to "/" first.
+
+    A fresh server routes its first deep link to the overview (see README), so the warm-up
+    visit runs `st.navigation` once before any test opens a page by its path.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = chromium.new_page()
+        page.goto(server.url + "/")
+        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+        page.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def editor() -> tuple[str, str]:
+    """Name and password of the editor configured on the server."""
+    return EDITOR
+
+
+@pytest.fixture(scope="session")
+def e2e_context(e2e_browser, server: Server) -> Iterator:
+    """One browser context for the session: its HTTP cache saves ~2 s of assets per page load.
+
+    Every page load (goto) still opens its own Streamlit session, so tests do not share state.
+    """
+    context = e2e_browser.new_context(
+        base_url=server.url, viewport={"width": 1400, "height": 1000}, accept_downloads=True
+    )
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def tab(e2e_context) -> Iterator:
+    """A new tab per test."""
+    page = e2e_context.new_page()
+    yield page
+    page.close()
