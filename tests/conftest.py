@@ -76,3 +76,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             or item.get_closest_marker("e2e")
         ):
             item.add_marker(skip)
+
+
+@pytest.fixture()
+def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the session database and an empty imports folder: writes never leak."""
+    import streamlit as st
+
+    copy = tmp_path / "plans.duckdb"
+    shutil.copy(built_db, copy)
+    monkeypatch.setattr(settings, "DB_PATH", copy)
+    monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield copy
+    st.cache_data.clear()
+    st.cache_resource.clear()

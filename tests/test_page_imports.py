@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import auth, db, imports, settings, templates
+from plans import auth, db, imports, templates
 from plans.import_preview import (
     budget_pivot,
     column_options,
@@ -29,19 +28,10 @@ EDITOR_HASH = auth.hash_password(PASSWORD, iterations=1000)  # few rounds: tests
 
 
 @pytest.fixture(autouse=True)
-def private_store(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A private imports folder and a copy of the session database: imports never leak."""
-    copy = tmp_path / "plans.duckdb"
-    shutil.copy(built_db, copy)
-    monkeypatch.setattr(settings, "DB_PATH", copy)
-    monkeypatch.setattr(settings, "IMPORTS_DIR", tmp_path / "imports")
+def signed_in_store(private_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private database and imports folder (conftest) with one configured editor."""
     monkeypatch.setenv(auth.ENV_VAR, f"Nguyễn Văn A={EDITOR_HASH}")
     auth.THROTTLE.reset()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
