@@ -65,43 +65,37 @@ chosen = st.multiselect(
 picked = [by_key[k] for k in chosen]
 st.page_link("pages/present.py", label=T["present"], icon=":material/slideshow:")
 
+
+def offer(column, kind: str, label: str, get_label: str, suffix: str, mime: str) -> None:
+    """A build button with progress, then the download of what it built (kept across reruns)."""
+    if column.button(label, key=f"presenter_{kind}", disabled=not picked):
+        bar = column.progress(0.0, text=T["building"].format(what=suffix.upper()))
+        info = deck_info(f.programme, lang)
+        if kind == "deck":
+            from plans.deck import build_deck
+
+            # the deck reports (fraction, slide title)
+            data = build_deck(picked, info, progress=lambda x, t: bar.progress(min(x, 1.0), str(t)))
+        else:
+            from plans.report import build_report
+
+            # the report reports (charts done, charts in all)
+            data = build_report(picked, info, progress=lambda done, n: bar.progress(done / n))
+        st.session_state[f"presenter_{kind}_bytes"] = data
+    if st.session_state.get(f"presenter_{kind}_bytes"):
+        column.download_button(
+            get_label,
+            st.session_state[f"presenter_{kind}_bytes"],
+            f"{f.programme}.{suffix}",
+            mime,
+            key=f"presenter_{kind}_download",
+        )
+
+
 left, right = st.columns(2)
-if left.button(T["deck"], key="presenter_deck", disabled=not picked):
-    from plans.deck import build_deck
-
-    bar = left.progress(0.0, text=T["building"].format(what="PPTX"))
-    deck = build_deck(
-        picked,
-        deck_info(f.programme, lang),
-        progress=lambda x, label: bar.progress(min(x, 1.0), text=str(label)),
-    )
-    st.session_state["presenter_deck_bytes"] = deck
-if st.session_state.get("presenter_deck_bytes"):
-    left.download_button(
-        T["get_deck"],
-        st.session_state["presenter_deck_bytes"],
-        f"{f.programme}.pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key="presenter_deck_download",
-    )
-if right.button(T["report"], key="presenter_report", disabled=not picked):
-    from plans.report import build_report
-
-    bar = right.progress(0.0, text=T["building"].format(what="PDF"))
-    pdf = build_report(
-        picked,
-        deck_info(f.programme, lang),
-        progress=lambda x, label: bar.progress(min(x, 1.0), text=str(label)),
-    )
-    st.session_state["presenter_report_bytes"] = pdf
-if st.session_state.get("presenter_report_bytes"):
-    right.download_button(
-        T["get_report"],
-        st.session_state["presenter_report_bytes"],
-        f"{f.programme}.pdf",
-        "application/pdf",
-        key="presenter_report_download",
-    )
+offer(left, "deck", T["deck"], T["get_deck"], "pptx",
+      "application/vnd.openxmlformats-officedocument.presentationml.presentation")  # fmt: skip
+offer(right, "report", T["report"], T["get_report"], "pdf", "application/pdf")
 
 st.subheader(T["images"])
 if st.button(T["make_images"], key="presenter_images", disabled=not picked):
