@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from plans import imports, settings
+from plans import bench, imports, settings
 from plans.build import BuildError, build
 from plans.messages import t
 
@@ -55,7 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     p_synth.add_argument("--records", type=int, default=0, help="support records (up to 10M)")
     p_synth.add_argument("--seed", type=int, default=1)
     p_synth.add_argument("--db", type=Path, required=True)
+    p_bench = sub.add_parser(
+        "bench", help="query latency at three sizes: DuckDB against pandas and SQLite"
+    )
+    bench.add_arguments(p_bench)
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        return bench.main(args)
     if args.command == "import":
         return _import(args.file, args.dry_run, args.editor, args.lang)
     if args.command == "imports":

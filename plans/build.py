@@ -22,6 +22,29 @@ from plans.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
 from plans.sources import document_lines, parse_line_refs
 from plans.targets import parse_targets
 
+# Support records (one per establishment supported): none in data/, so a build from the
+# documents leaves the table empty; plans.synth fills it. Every queries/support_*.sql runs on both.
+SUPPORT_RECORDS_DDL = """
+create table support_records (
+    programme_id varchar not null,
+    province varchar not null,
+    district varchar,
+    year integer not null,
+    task_code varchar not null,
+    establishment varchar not null,
+    amount_mvnd double not null check (amount_mvnd >= 0),
+    beneficiaries integer not null check (beneficiaries >= 0)
+)
+"""
+# Pre-aggregates of support_records (queries/<name>.sql, in this order), so the support queries
+# stay fast with millions of records; recomputed by derive_support after the table is filled.
+SUPPORT_DERIVED: tuple[str, ...] = (
+    "support_cells",
+    "support_year_gaps",
+    "support_establishments",
+    "support_establishment_cells",
+    "support_establishment_bounds",
+)
 # Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
 DERIVED: tuple[str, ...] = (
     "budget_lines",
@@ -32,6 +55,7 @@ DERIVED: tuple[str, ...] = (
     "reconciliation",
     "target_results",
     "programme_budgets",
+    *SUPPORT_DERIVED,
 )
 _LINES = re.compile(r"^\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*$")
 MAX_ERRORS = 50
@@ -604,6 +628,7 @@ def data_checksum(data_dir: Path, imports_dir: Path | None = None) -> str:
                 digest.update(path.read_bytes())
     for name in DERIVED:
         digest.update(db.load_query(name).encode())
+    digest.update(SUPPORT_RECORDS_DDL.encode())
     digest.update(Path(__file__).with_name("schema.py").read_bytes())
     return digest.hexdigest()
 
@@ -637,6 +662,7 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum
         sql = f"create table targets as select {select} from _incoming"  # noqa: S608  # sql: internal names
         con.execute(sql)
         con.unregister("_incoming")
+        con.execute(SUPPORT_RECORDS_DDL)
         params = {"programme_budgets": {"price_year": None}}
         for name in DERIVED:
             sql = db.load_query(name).strip().rstrip(";")
@@ -652,6 +678,13 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum
         con.execute("checkpoint")
     finally:
         con.close()
+
+
+def derive_support(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the support pre-aggregates from support_records (after it was filled)."""
+    for name in SUPPORT_DERIVED:
+        sql = db.load_query(name).strip().rstrip(";")
+        con.execute(f"create or replace table {name} as {sql}")  # sql: internal names
 
 
 def build(

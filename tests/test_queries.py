@@ -36,7 +36,7 @@ def test_lowercase_sql_ending_in_final(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_params_in_header_match_params_used(name: str) -> None:
     header = next(ln for ln in db.load_query(name).splitlines() if ln.startswith("-- params:"))
-    declared = set(re.findall(r"\$([a-z_]+)", header))
+    declared = set(re.findall(r"\$([a-z_][a-z0-9_]*)", header))
     assert declared == db.query_params(name)
 
 

@@ -60,7 +60,8 @@ def test_start_up_leaves_it_alone(synth_db: Path) -> None:
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/budget.py", "pages/provinces.py",
-                                  "pages/periods.py", "pages/quality.py"])  # fmt: skip
+                                  "pages/periods.py", "pages/quality.py",
+                                  "pages/support.py"])  # fmt: skip
 def test_pages_work_on_it(page: str, synth_db: Path, monkeypatch) -> None:
     monkeypatch.setattr(settings, "DB_PATH", synth_db)
     st.cache_data.clear()

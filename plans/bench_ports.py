@@ -1,0 +1,1556 @@
+"""pandas ports of the queries in queries/, for `python -m plans bench` (same rows as DuckDB).
+
+Each port takes the database's tables as DataFrames (`frames`, loaded once per size with
+`load_frames`) and the query's parameters, and returns the query's result: the same columns in
+the same order, the same rows (the benchmark's agreement check compares them after sorting).
+
+Ports read the same tables the SQL reads: a dashboard query reads the tables materialised at
+build (budget_lines, budget_shares, ...), a build query (budget_lines, total_checks, ...) the base
+tables. The exception is the support aggregations: the SQL reads pre-aggregates built for it
+(plans.build.SUPPORT_DERIVED); their ports compute from the raw support_records joined with
+content_area_map, as the contract defines them and as one would in pandas (the ports of the
+pre-aggregates themselves too). A port filters the records on province and year first and joins
+the content areas only when it needs them.
+
+SQL semantics kept on purpose: groups include NULL keys (dropna=False), a sum over no non-null
+value is NULL (min_count=1), `=` never matches NULL, string_agg skips NULLs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from plans.bench_sqlite import duckdb_tables
+from plans.build import SUPPORT_DERIVED
+
+Frames = dict[str, pd.DataFrame]
+Port = Callable[[Frames, dict[str, Any]], pd.DataFrame]
+
+# The support pre-aggregates are never read by a port (their ports compute them from the records).
+NOT_LOADED = frozenset(SUPPORT_DERIVED)
+
+
+def load_frames(con: duckdb.DuckDBPyConnection) -> Frames:
+    """Every table a port may read, as DataFrames (DuckDB's own .df() conversion)."""
+    return {t: con.table(t).df() for t in duckdb_tables(con) if t not in NOT_LOADED}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _eq(series: pd.Series, value: Any) -> pd.Series:
+    """series = value as SQL filters it: NULL never matches."""
+    return series.eq(value).fillna(False).astype(bool)
+
+
+def _opt(frame: pd.DataFrame, column: str, value: Any) -> pd.DataFrame:
+    """`$value is null or column = $value`."""
+    return frame if value is None else frame[_eq(frame[column], value)]
+
+
+def _in_years(year: pd.Series, y0: Any, y1: Any) -> pd.Series:
+    mask = pd.Series(True, index=year.index)
+    if y0 is not None:
+        mask &= (year >= y0).fillna(False).astype(bool)
+    if y1 is not None:
+        mask &= (year <= y1).fillna(False).astype(bool)
+    return mask
+
+
+def _str_agg(values: Iterable[Any], sep: str, distinct: bool = False) -> Any:
+    """string_agg over values already in the wanted order; NULLs skipped, NULL when none."""
+    out: list[str] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            continue
+        s = _sql_text(v)
+        if distinct and s in out:
+            continue
+        out.append(s)
+    return sep.join(out) if out else None
+
+
+def _sum(series: pd.Series) -> Any:
+    return series.sum(min_count=1)
+
+
+def _nullif0(series: pd.Series) -> pd.Series:
+    return series.where(series != 0)
+
+
+def _concat(*parts: pd.Series | str) -> pd.Series:
+    """SQL `a || b`: NULL when any part is NULL; numbers as their SQL text (2021, not 2021.0)."""
+    index = next(p.index for p in parts if isinstance(p, pd.Series))
+    out = pd.Series("", index=index, dtype=object)
+    null = pd.Series(False, index=index)
+    for part in parts:
+        if isinstance(part, str):
+            out = out + part
+            continue
+        null |= part.isna()
+        text = part.astype(object).where(part.notna(), "")
+        out = out + text.map(_sql_text)
+    return out.where(~null, None)
+
+
+def _sql_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _left(series: pd.Series, n: int) -> pd.Series:
+    return (
+        series.astype(object)
+        .where(series.notna(), None)
+        .map(lambda s: None if s is None else str(s)[:n])
+    )
+
+
+def _coalesce(*series: pd.Series | Any) -> pd.Series:
+    out = series[0]
+    for s in series[1:]:
+        out = out.where(out.notna(), s)
+    return out
+
+
+def _group(frame: pd.DataFrame, keys: list[str]) -> Any:
+    return frame.groupby(keys, dropna=False, sort=False)
+
+
+def _null_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+# --- support aggregations (from the records) --------------------------------------------------
+
+
+def _records(f: Frames, p: dict[str, Any], need_area: bool) -> pd.DataFrame:
+    """Support records in the filter; with their content area when asked or filtered on."""
+    r = f["support_records"]
+    mask = _in_years(r["year"], p.get("y0"), p.get("y1"))
+    if p.get("provinces") is not None:
+        mask &= r["province"].isin(p["provinces"])
+    r = r[mask]
+    if need_area or p.get("content_area") is not None:
+        m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+        r = r.merge(m, on=["programme_id", "task_code"], how="left")
+        r = _opt(r, "content_area", p.get("content_area"))
+    return r
+
+
+def support_by_province(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False)
+    g = r.groupby("province", sort=False)
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "establishments": g["establishment"].nunique(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    total = out["amount_mvnd"].sum()
+    out["share_pct"] = 100 * out["amount_mvnd"] / total if total else np.nan
+    out["_order"] = out["amount_mvnd"].round(6)
+    out = out.sort_values(["_order", "province"], ascending=[False, True]).drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
+def support_by_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False)
+    g = r.groupby("year")
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    )
+    return out.reset_index()
+
+
+def support_by_area(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=True)
+    g = r.groupby("content_area", dropna=False)
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    total = out["amount_mvnd"].sum()
+    out["share_pct"] = 100 * out["amount_mvnd"] / total if total else np.nan
+    return out.sort_values("content_area", na_position="last").reset_index(drop=True)
+
+
+def support_top_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False)
+    g = r.groupby(["province", "establishment"], sort=False)
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    out["_order"] = out["amount_mvnd"].round(6)
+    out = out.sort_values(
+        ["_order", "province", "establishment"], ascending=[False, True, True]
+    ).drop(columns="_order")
+    if p.get("limit") is not None:
+        out = out.head(int(p["limit"]))
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out[["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries"]]
+
+
+def support_yoy(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False)
+    y = r.groupby(["province", "year"])["amount_mvnd"].sum().reset_index()
+    prev = y.rename(columns={"amount_mvnd": "prev_amount_mvnd"})
+    prev["year"] = prev["year"] + 1
+    out = y.merge(prev, on=["province", "year"], how="left")
+    out["change_pct"] = (
+        100 * (out["amount_mvnd"] - out["prev_amount_mvnd"]) / _nullif0(out["prev_amount_mvnd"])
+    )
+    return out.sort_values(["province", "year"]).reset_index(drop=True)
+
+
+def _records_with_area(f: Frames) -> pd.DataFrame:
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    return f["support_records"].merge(m, on=["programme_id", "task_code"], how="left")
+
+
+def support_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records_with_area(f)
+    g = _group(r, ["province", "year", "content_area"])
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    return out
+
+
+def support_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = f["support_records"].groupby(["province", "establishment"], sort=True)
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    out.insert(0, "establishment_id", np.arange(1, len(out) + 1))
+    return out
+
+
+def support_establishment_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    ids = support_establishments(f, p)[["establishment_id", "province", "establishment"]]
+    r = _records_with_area(f).merge(ids, on=["province", "establishment"])
+    g = _group(r, ["establishment_id", "province", "content_area", "year"])
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    return out
+
+
+def support_establishment_bounds(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    out = support_establishment_cells(f, p)
+    out["bound_mvnd"] = out.groupby("establishment_id")["amount_mvnd"].transform("sum")
+    out["area_bound_mvnd"] = _group(out, ["establishment_id", "content_area"])[
+        "amount_mvnd"
+    ].transform("sum")
+    est = out.drop_duplicates("establishment_id")[["establishment_id", "province", "bound_mvnd"]]
+    est = est.sort_values(
+        ["province", "bound_mvnd", "establishment_id"], ascending=[True, False, True]
+    )
+    est["bound_rank"] = est.groupby("province").cumcount() + 1
+    return out.merge(est[["establishment_id", "bound_rank"]], on="establishment_id")
+
+
+def support_year_gaps(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records_with_area(f)
+    parts = []
+    for per_area, keys in (
+        (False, ["province", "establishment"]),
+        (True, ["province", "establishment", "content_area"]),
+    ):
+        d = r[[*keys, "year"]].drop_duplicates().sort_values([*keys, "year"])
+        d["prev_year"] = _group(d, keys)["year"].shift(1)
+        group_keys = (
+            ["province", "content_area", "year", "prev_year"]
+            if per_area
+            else ["province", "year", "prev_year"]
+        )
+        counts = _group(d, group_keys).size().rename("establishments").reset_index()
+        counts["per_area"] = per_area
+        if not per_area:
+            counts["content_area"] = None
+        parts.append(counts)
+    out = pd.concat(parts, ignore_index=True)
+    return out[["province", "per_area", "content_area", "year", "prev_year", "establishments"]]
+
+
+# --- budget and programme queries -------------------------------------------------------------
+
+
+def area_choices(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    ca, s = f["content_areas"], f["sections"]
+    common = pd.DataFrame(
+        {
+            "mode": "content_area",
+            "programme_id": None,
+            "code": ca["code"],
+            "name_vi": ca["name_vi"],
+            "name_en": ca["name_en"],
+            "sort_key": ca["code"],
+        }
+    )
+    own = pd.DataFrame(
+        {
+            "mode": "section",
+            "programme_id": s["programme_id"],
+            "code": s["section_code"],
+            "name_vi": s["section_name"],
+            "name_en": s["section_name"],
+            "sort_key": s["csv_line"].astype(str).str.zfill(6).str[:6],
+        }
+    )
+    out = pd.concat([common, own], ignore_index=True)
+    return out.sort_values(["mode", "programme_id", "sort_key"]).reset_index(drop=True)
+
+
+def budget_alloc_programme(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    chosen = _opt(f["programmes"], "programme_id", p["programme_id"])
+    bl = f["budget_lines"]
+    inrange = bl[_in_years(bl["year"], p["year_from"], p["year_to"])]
+    g = bl.groupby("programme_id")
+    lines = pd.DataFrame({"n_lines": g.size(), "lines_total_mvnd": g["amount_mvnd"].sum()})
+    gr = inrange.groupby("programme_id")
+    lines["range_total_mvnd"] = gr["amount_mvnd"].sum(min_count=1)
+    lines["range_years"] = gr["year"].nunique()
+    out = chosen.merge(lines.reset_index(), on="programme_id", how="left")
+    out["n_lines"] = out["n_lines"].fillna(0)
+    out["range_years"] = out["range_years"].fillna(0)
+    cols = [
+        "programme_id", "province", "title", "title_en", "period_start", "period_end",
+        "stated_total_mvnd", "stated_total_printed", "source_file", "source_line", "n_lines",
+        "lines_total_mvnd", "range_total_mvnd", "range_years",
+    ]  # fmt: skip
+    return out[cols].sort_values("programme_id").reset_index(drop=True)
+
+
+def _grouped(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = f["budget_lines_grouped"]
+    g = g[_eq(g["mode"], p["area_mode"] or "section")]
+    g = _opt(g, "programme_id", p["programme_id"])
+    return g[_in_years(g["year"], p["year_from"], p["year_to"])]
+
+
+def budget_alloc_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = _grouped(f, p)
+    gg = _group(g, ["programme_id", "group_key"])
+    totals = pd.DataFrame(
+        {
+            "label_vi": gg["group_label_vi"].first(),
+            "label_en": gg["group_label_en"].first(),
+            "sort_order": gg["group_order"].first(),
+            "amount_mvnd": gg["amount_mvnd"].sum(min_count=1),
+            "source_file": gg["source_file"].first(),
+        }
+    ).reset_index()
+    totals = totals.rename(columns={"group_key": "key"})
+    per_prog = _group(totals, ["programme_id"])["amount_mvnd"].transform("sum")
+    totals["programme_share_pct"] = 100.0 * totals["amount_mvnd"] / _nullif0(per_prog)
+    filtered = _opt(totals, "key", p["area"]).copy()
+    per_prog = _group(filtered, ["programme_id"])["amount_mvnd"].transform("sum")
+    filtered["share_pct"] = 100.0 * filtered["amount_mvnd"] / _nullif0(per_prog)
+    st = f["stated_totals"].merge(
+        f["programmes"][["programme_id", "period_start", "period_end"]], on="programme_id"
+    )
+    keep = _eq(st["scope"], "section") & st["year"].isna() & _eq(st["measure"], "amount_mvnd")
+    if (p["area_mode"] or "section") != "section":
+        keep &= False
+    if p["year_from"] is not None:
+        keep &= (st["period_start"] >= p["year_from"]).fillna(False).astype(bool)
+    if p["year_to"] is not None:
+        keep &= (st["period_end"] <= p["year_to"]).fillna(False).astype(bool)
+    st = st[keep]
+    stated = pd.DataFrame(
+        {
+            "programme_id": st["programme_id"],
+            "key": st["section_code"],
+            "stated_mvnd": st["stated_value"],
+            "stated_printed": st["printed_text"],
+            "stated_source": _concat(_left(st["source_file"], 3), ":", st["source_line"]),
+        }
+    )
+    stated = stated[stated["key"].notna()]
+    out = filtered.merge(stated, on=["programme_id", "key"], how="left")
+    out["difference_mvnd"] = out["stated_mvnd"] - out["amount_mvnd"]
+    cols = [
+        "programme_id", "key", "label_vi", "label_en", "sort_order", "amount_mvnd", "share_pct",
+        "programme_share_pct", "stated_mvnd", "stated_printed", "difference_mvnd",
+        "stated_source", "source_file",
+    ]  # fmt: skip
+    return out[cols].sort_values(["programme_id", "sort_order"]).reset_index(drop=True)
+
+
+def budget_alloc_tree(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = _opt(_grouped(f, p), "group_key", p["area"])
+    keys = ["programme_id", "group_key", "section_code", "task_code"]
+    gg = _group(g, keys)
+    out = pd.DataFrame(
+        {
+            "group_label_vi": gg["group_label_vi"].first(),
+            "group_label_en": gg["group_label_en"].first(),
+            "group_order": gg["group_order"].first(),
+            "task_name": gg["task_name"].first(),
+            "task_order": gg["task_order"].first(),
+            "first_year": gg["year"].min(),
+            "last_year": gg["year"].max(),
+            "amount_mvnd": gg["amount_mvnd"].sum(min_count=1),
+            "source_file": gg["source_file"].first(),
+            "source_line": gg["source_line"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ";")
+            ),
+        }
+    ).reset_index()
+    cols = [
+        "programme_id", "group_key", "group_label_vi", "group_label_en", "group_order",
+        "section_code", "task_code", "task_name", "task_order", "first_year", "last_year",
+        "amount_mvnd", "source_file", "source_line",
+    ]  # fmt: skip
+    return (
+        out[cols].sort_values(["programme_id", "group_order", "task_order"]).reset_index(drop=True)
+    )
+
+
+def budget_alloc_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = _opt(_grouped(f, p), "group_key", p["area"])
+    g = g.assign(_derived=_eq(g["amount_basis"], "derived").astype(int))
+    gg = _group(g, ["programme_id", "year", "group_key"])
+    out = pd.DataFrame(
+        {
+            "group_label_vi": gg["group_label_vi"].first(),
+            "group_label_en": gg["group_label_en"].first(),
+            "group_order": gg["group_order"].first(),
+            "amount_mvnd": gg["amount_mvnd"].sum(min_count=1),
+            "n_derived_cells": gg["_derived"].sum(),
+            "source_file": gg["source_file"].first(),
+        }
+    ).reset_index()
+    cols = [
+        "programme_id", "year", "group_key", "group_label_vi", "group_label_en", "group_order",
+        "amount_mvnd", "n_derived_cells", "source_file",
+    ]  # fmt: skip
+    return out[cols].sort_values(["programme_id", "year", "group_order"]).reset_index(drop=True)
+
+
+def budget_lines(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    a = f["budget_amounts"]
+    t = f["tasks"][["programme_id", "task_code", "section_code", "task_name", "unit", "csv_line"]]
+    s = f["sections"][["programme_id", "section_code", "section_name", "csv_line"]]
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    out = a.merge(t.rename(columns={"csv_line": "task_order"}), on=["programme_id", "task_code"])
+    out = out.merge(
+        s.rename(columns={"csv_line": "section_order"}), on=["programme_id", "section_code"]
+    )
+    out = out.merge(m, on=["programme_id", "task_code"], how="left")
+    out = out.rename(columns={"basis": "amount_basis", "unit": "quantity_unit"})
+    cols = [
+        "programme_id", "section_code", "section_name", "task_code", "task_name",
+        "content_area", "year", "amount_mvnd", "amount_printed", "amount_basis", "quantity",
+        "quantity_unit", "source_file", "source_line", "section_order", "task_order",
+    ]  # fmt: skip
+    return out[cols].sort_values(["programme_id", "section_order", "task_order", "year"])
+
+
+def budget_lines_grouped(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    bl = f["budget_lines"]
+    by_section = bl.copy()
+    by_section.insert(0, "mode", "section")
+    by_section["group_key"] = bl["section_code"]
+    by_section["group_label_vi"] = bl["section_name"]
+    by_section["group_label_en"] = bl["section_name"]
+    by_section["group_order"] = bl["section_order"]
+    a = f["content_areas"][["code", "name_vi", "name_en", "csv_line"]]
+    joined = bl.merge(a, left_on="content_area", right_on="code", how="left")
+    by_area = bl.copy()
+    by_area.insert(0, "mode", "content_area")
+    by_area["group_key"] = bl["content_area"].fillna("?").to_numpy()
+    by_area["group_label_vi"] = joined["name_vi"].fillna("Chưa gán lĩnh vực").to_numpy()
+    by_area["group_label_en"] = joined["name_en"].fillna("No content area").to_numpy()
+    by_area["group_order"] = joined["csv_line"].fillna(999).to_numpy()
+    return pd.concat([by_section, by_area], ignore_index=True)
+
+
+def budget_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    bl = f["budget_lines"]
+    gs = _group(bl, ["programme_id", "section_code"])
+    by_section = pd.DataFrame(
+        {"label": gs["section_name"].first(), "amount_mvnd": gs["amount_mvnd"].sum(min_count=1)}
+    ).reset_index()
+    by_section = by_section.rename(columns={"section_code": "key"})
+    by_section["level"] = "section"
+    a = f["content_areas"][["code", "name_vi"]]
+    j = bl.merge(a, left_on="content_area", right_on="code", how="left")
+    j["key"] = j["content_area"].fillna("?")
+    ga = _group(j, ["programme_id", "key"])
+    by_area = pd.DataFrame(
+        {"label": ga["name_vi"].first(), "amount_mvnd": ga["amount_mvnd"].sum(min_count=1)}
+    ).reset_index()
+    by_area["label"] = by_area["label"].fillna("Chưa gán lĩnh vực")
+    by_area["level"] = "content_area"
+    out = pd.concat([by_section, by_area], ignore_index=True)
+    total = _group(out, ["programme_id", "level"])["amount_mvnd"].transform("sum")
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / _nullif0(total)
+    cols = ["programme_id", "level", "key", "label", "amount_mvnd", "share_pct"]
+    return out[cols].sort_values(["programme_id", "level", "key"]).reset_index(drop=True)
+
+
+def filter_choices(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = f["budget_lines"].groupby("programme_id")["year"]
+    years = pd.DataFrame({"first_year": g.min(), "last_year": g.max()}).reset_index()
+    years["_has"] = True
+    out = f["programmes"].merge(years, on="programme_id", how="left")
+    out["first_year"] = _coalesce(out["first_year"], out["period_start"])
+    out["last_year"] = _coalesce(out["last_year"], out["period_end"])
+    out["has_lines"] = out["_has"].notna()
+    cols = [
+        "programme_id", "province", "kind", "title", "title_en", "period_start", "period_end",
+        "first_year", "last_year", "has_lines",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "programme_id"])
+
+
+def percentage_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    sp = f["stated_percentages"]
+    be = f["budget_execution"][["programme_id", "measure", "amount_mvnd"]]
+    out = sp.merge(
+        be.rename(columns={"measure": "numerator", "amount_mvnd": "_num"}),
+        on=["programme_id", "numerator"],
+    ).merge(
+        be.rename(columns={"measure": "denominator", "amount_mvnd": "_den"}),
+        on=["programme_id", "denominator"],
+    )
+    num, den = out["_num"].astype(float), out["_den"].astype(float)
+    stated = out["stated_pct"].astype(float)
+    out["computed_pct"] = 100.0 * num / _nullif0(den)
+    out["difference"] = stated - out["computed_pct"]
+    out["tolerance"] = 0.5 * np.power(10.0, -out["stated_pct_decimals"].astype(float))
+    ok = (stated - 100.0 * num / den).abs() <= out["tolerance"] + 1e-9
+    out["status"] = np.where(
+        den.isna() | (den == 0), "not_checkable", np.where(ok.fillna(False), "ok", "differs")
+    )
+    cols = [
+        "programme_id", "location", "location_en", "numerator", "denominator", "printed_text",
+        "stated_pct", "computed_pct", "difference", "tolerance", "status", "context", "note",
+        "source_file", "source_line",
+    ]  # fmt: skip
+    return out[cols].sort_values(["programme_id", "location"])
+
+
+def period_comparable(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    pr = f["programmes"][["programme_id", "province", "period_start", "period_end"]]
+    mapping = f["comparable_targets"].merge(pr, on="programme_id")
+    mapping = _opt(mapping, "province", p["province"])
+    key = ["comparable_indicator", "programme_id"]
+    r = f["target_results"].drop(columns=["comparable_indicator"])
+    ach = mapping[[*key, "result_code"]].merge(r, on=["programme_id", "result_code"])
+    achieved = pd.DataFrame(
+        {
+            "comparable_indicator": ach["comparable_indicator"],
+            "programme_id": ach["programme_id"],
+            "measure": "achieved",
+            "value_min": ach["achieved"],
+            "value_max": ach["achieved"],
+            "qualifier": ach["achieved_qualifier"],
+            "unit": ach["unit"],
+            "value_text": ach["achieved_text"],
+            "target_basis": ach["target_basis"],
+            "target_min": ach["target_min"],
+            "target_max": ach["target_max"],
+            "target_point": ach["target_point"],
+            "achievement_pct": ach["achievement_pct"],
+            "stated_pct": ach["stated_pct"],
+        }
+    )
+    t = f["targets"]
+    pl = mapping[[*key, "target_unit", "task_code", "goal_code"]].merge(
+        t,
+        left_on=["programme_id", "target_unit"],
+        right_on=["programme_id", "unit"],
+        suffixes=("_m", ""),
+    )
+    hit = (pl["task_code"].notna() & (pl["task_code"] == pl["task_code_m"])) | (
+        pl["goal_code"].notna() & (pl["goal_code"] == pl["goal_code_m"])
+    )
+    pl = pl[hit.fillna(False).astype(bool)]
+    planned = pd.DataFrame(
+        {
+            "comparable_indicator": pl["comparable_indicator"],
+            "programme_id": pl["programme_id"],
+            "measure": "target",
+            "value_min": pl["target_min"],
+            "value_max": pl["target_max"],
+            "qualifier": pl["qualifier"],
+            "unit": pl["unit"],
+            "value_text": pl["quantity_text"],
+            "target_basis": None,
+            "target_min": np.nan,
+            "target_max": np.nan,
+            "target_point": np.nan,
+            "achievement_pct": np.nan,
+            "stated_pct": np.nan,
+        }
+    )
+    bl = f["budget_lines"][["programme_id", "task_code", "amount_mvnd"]]
+    bud = mapping[[*key, "budget_task_code"]].merge(
+        bl, left_on=["programme_id", "budget_task_code"], right_on=["programme_id", "task_code"]
+    )
+    budgets = _group(bud, key)["amount_mvnd"].sum(min_count=1).rename("budget_mvnd").reset_index()
+    values = pd.concat([achieved, planned], ignore_index=True)
+    out = mapping.merge(values, on=key, how="left", suffixes=("_map", "")).merge(
+        budgets, on=key, how="left"
+    )
+    out["period_label"] = _concat(out["period_start"], "-", out["period_end"])
+    vmin, vmax = out["value_min"].astype(float), out["value_max"].astype(float)
+    exact = _eq(out["qualifier"], "exact") & (vmin == vmax) & (vmin > 0)
+    out["unit_cost_mvnd"] = (out["budget_mvnd"] / vmin).where(exact)
+    out["indicator_order"] = _group(out, ["comparable_indicator"])["csv_line"].transform("min")
+    cols = [
+        "comparable_indicator", "label_vi", "label_en", "programme_id", "province",
+        "period_start", "period_end", "period_label", "measure", "value_min", "value_max",
+        "qualifier", "unit", "value_text", "target_basis", "target_min", "target_max",
+        "target_point", "achievement_pct", "stated_pct", "budget_task_code", "budget_mvnd",
+        "unit_cost_mvnd", "reason", "source_file", "source_line", "indicator_order",
+    ]  # fmt: skip
+    return out[cols].sort_values(["indicator_order", "province", "period_start"])
+
+
+def period_price_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    return f["cpi"][["year", "cpi_change_pct", "source"]].sort_values("year")
+
+
+def period_programmes(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    pr = f["programmes"]
+    periods = _opt(pr[_eq(pr["kind"], "khuyen_cong")], "province", p["province"])
+    be = f["budget_execution"]
+    planned = be[_eq(be["measure"], "planned")][["programme_id", "source_file", "source_line"]]
+    out = periods.merge(planned, on="programme_id", how="left", suffixes=("", "_b"))
+    out["period_label"] = _concat(out["period_start"], "-", out["period_end"])
+    out["budget_source_file"] = _coalesce(out["source_file_b"], out["source_file"])
+    out["budget_source_line"] = _coalesce(out["source_line_b"], out["source_line"])
+    out["n_periods"] = _group(out, ["province"])["programme_id"].transform("size")
+    cols = [
+        "programme_id", "province", "period_start", "period_end", "period_label", "title",
+        "title_en", "stated_total_mvnd", "budget_source_file", "budget_source_line",
+        "n_periods",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "programme_id"])
+
+
+def programme_budgets(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    cpi = f["cpi"].sort_values("year")
+    idx = np.exp(np.log1p(cpi["cpi_change_pct"].astype(float) / 100).cumsum())
+    cpi_index = pd.concat(
+        [
+            pd.DataFrame({"year": [2010], "idx": [1.0]}),
+            pd.DataFrame({"year": cpi["year"].to_numpy(), "idx": idx.to_numpy()}),
+        ],
+        ignore_index=True,
+    )
+    price_year = p["price_year"] if p["price_year"] is not None else cpi["year"].max()
+    bl, pr, be = f["budget_lines"], f["programmes"], f["budget_execution"]
+    y1 = bl.groupby(["programme_id", "year"])["amount_mvnd"].sum(min_count=1).reset_index()
+    y1["real_basis"] = "yearly_lines"
+    planned = be[_eq(be["measure"], "planned")][["programme_id", "amount_mvnd"]]
+    pe = pr.merge(planned, on="programme_id", how="left")
+    pe["amount_x"] = _coalesce(pe["amount_mvnd"], pe["stated_total_mvnd"])
+    pe = pe[~pe["programme_id"].isin(bl["programme_id"]) & pe["amount_x"].notna()]
+    spread = [
+        (row.programme_id, year, row.amount_x / (row.period_end - row.period_start + 1))
+        for row in pe.itertuples()
+        for year in range(int(row.period_start), int(row.period_end) + 1)
+    ]
+    y2 = pd.DataFrame(spread, columns=["programme_id", "year", "amount_mvnd"])
+    y2["real_basis"] = "even_spread"
+    yearly = pd.concat([y1, y2], ignore_index=True)
+    yearly = yearly.merge(cpi_index.rename(columns={"idx": "_yi"}), on="year", how="left")
+    pi = cpi_index.loc[cpi_index["year"] == price_year, "idx"]
+    yearly["_pi"] = pi.iloc[0] if len(pi) else np.nan
+    yearly["_real"] = yearly["amount_mvnd"] * yearly["_pi"] / yearly["_yi"]
+    yearly["_missing"] = yearly["_yi"].isna() | yearly["_pi"].isna()
+    yearly = yearly.sort_values(["programme_id", "year"])
+    yearly["_missing_year"] = yearly["year"].where(yearly["_missing"])
+    g = yearly.groupby("programme_id")
+    real = pd.DataFrame(
+        {
+            "real_basis": g["real_basis"].first(),
+            "real_known_mvnd": g["_real"].sum(min_count=1),
+            "cpi_missing_years": g["_missing_year"].agg(lambda s: _str_agg(s, ",")),
+        }
+    ).reset_index()
+    real["_price_year"] = price_year
+    execution = pd.DataFrame(
+        {
+            m + "_mvnd": be[_eq(be["measure"], m)].groupby("programme_id")["amount_mvnd"].max()
+            for m in ("planned", "allocated", "disbursed")
+        }
+    )
+    execution.index.name = "programme_id"
+    execution = execution.reset_index()
+    lines = bl.groupby("programme_id")["amount_mvnd"].sum(min_count=1).rename("lines_total_mvnd")
+    out = (
+        pr.merge(execution, on="programme_id", how="left")
+        .merge(lines.reset_index(), on="programme_id", how="left")
+        .merge(real, on="programme_id", how="left")
+    )
+    planned_mvnd = _coalesce(out["planned_mvnd"], out["stated_total_mvnd"], out["lines_total_mvnd"])
+    out["planned_basis"] = np.select(
+        [
+            out["planned_mvnd"].notna(),
+            out["stated_total_mvnd"].notna(),
+            out["lines_total_mvnd"].notna(),
+        ],
+        ["execution_report", "stated_total", "budget_lines"],
+        default=None,
+    )
+    out["planned_mvnd"] = planned_mvnd
+    denominator = _nullif0(planned_mvnd.astype(float))
+    out["allocated_pct_of_planned"] = 100.0 * out["allocated_mvnd"] / denominator
+    out["disbursed_pct_of_planned"] = 100.0 * out["disbursed_mvnd"] / denominator
+    out["disbursed_pct_of_allocated"] = (
+        100.0 * out["disbursed_mvnd"] / _nullif0(out["allocated_mvnd"].astype(float))
+    )
+    out["planned_real_mvnd"] = out["real_known_mvnd"].where(out["cpi_missing_years"].isna())
+    out["planned_real_known_mvnd"] = out["real_known_mvnd"]
+    out["price_year"] = _coalesce(out["_price_year"], price_year)
+    cols = [
+        "programme_id", "province", "period_start", "period_end", "planned_mvnd",
+        "planned_basis", "stated_total_mvnd", "lines_total_mvnd", "allocated_mvnd",
+        "disbursed_mvnd", "allocated_pct_of_planned", "disbursed_pct_of_planned",
+        "disbursed_pct_of_allocated", "planned_real_mvnd", "planned_real_known_mvnd",
+        "cpi_missing_years", "real_basis", "price_year",
+    ]  # fmt: skip
+    return out[cols].sort_values("programme_id")
+
+
+def programme_findings(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["reconciliation"], "programme_id", p["programme_id"])
+    cols = [
+        "programme_id", "location", "location_en", "kind", "printed_text", "stated_value",
+        "computed_value", "difference", "note", "source_file", "source_line",
+    ]  # fmt: skip
+    return r[cols].sort_values(["programme_id", "source_file", "source_line"])
+
+
+def programme_list(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = f["budget_lines"].groupby("programme_id")
+    lines = pd.DataFrame(
+        {"n_tasks": g["task_code"].nunique(), "lines_total_mvnd": g["amount_mvnd"].sum()}
+    ).reset_index()
+    findings = f["reconciliation"].groupby("programme_id").size().rename("n_findings")
+    out = (
+        f["programmes"]
+        .merge(lines, on="programme_id", how="left")
+        .merge(findings.reset_index(), on="programme_id", how="left")
+    )
+    out["n_tasks"] = out["n_tasks"].fillna(0)
+    out["n_findings"] = out["n_findings"].fillna(0)
+    cols = [
+        "programme_id", "province", "kind", "title", "title_en", "period_start", "period_end",
+        "decision_ref", "decision_date", "stated_total_mvnd", "lines_total_mvnd", "n_tasks",
+        "n_findings", "source_file", "source_line",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "programme_id"])
+
+
+def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    pr = f["programmes"]
+    chosen = pr[_eq(pr["programme_id"], p["programme_id"])]
+    cols = [
+        "programme_id", "province", "title", "title_en", "period_start", "period_end",
+        "stated_total_mvnd", "source_file", "source_line", "n_tasks", "lines_total_mvnd",
+        "largest_area", "largest_area_label", "largest_area_share_pct", "largest_area_mvnd",
+        "previous_id", "previous_start", "previous_end",
+    ]  # fmt: skip
+    if chosen.empty:
+        return _null_frame(cols)
+    c = chosen.iloc[0]
+    prev = pr[
+        _eq(pr["province"], c["province"])
+        & _eq(pr["kind"], c["kind"])
+        & (pr["period_end"] < c["period_start"]).fillna(False).astype(bool)
+    ].sort_values("period_end", ascending=False)
+    bl = f["budget_lines"]
+    lines = bl[_eq(bl["programme_id"], p["programme_id"])]
+    bs = f["budget_shares"]
+    largest = bs[_eq(bs["programme_id"], p["programme_id"]) & _eq(bs["level"], "content_area")]
+    largest = largest.assign(_neg=-largest["amount_mvnd"]).sort_values(["_neg", "key"])
+    row = {k: c[k] for k in cols[:9]}
+    row["n_tasks"] = lines["task_code"].nunique()
+    row["lines_total_mvnd"] = _sum(lines["amount_mvnd"])
+    g = largest.iloc[0] if len(largest) else None
+    row["largest_area"] = None if g is None else g["key"]
+    row["largest_area_label"] = None if g is None else g["label"]
+    row["largest_area_share_pct"] = None if g is None else g["share_pct"]
+    row["largest_area_mvnd"] = None if g is None else g["amount_mvnd"]
+    v = prev.iloc[0] if len(prev) else None
+    row["previous_id"] = None if v is None else v["programme_id"]
+    row["previous_start"] = None if v is None else v["period_start"]
+    row["previous_end"] = None if v is None else v["period_end"]
+    return pd.DataFrame([row], columns=cols)
+
+
+def programme_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    bs = f["budget_shares"]
+    s = bs[_eq(bs["programme_id"], p["programme_id"]) & _eq(bs["level"], p["level"])]
+    return s[["key", "label", "amount_mvnd", "share_pct"]].sort_values("key")
+
+
+def _chosen_kc(f: Frames, p: dict[str, Any], with_lines: bool) -> pd.DataFrame:
+    pr = f["programmes"]
+    mask = _eq(pr["kind"], "khuyen_cong")
+    if with_lines:
+        mask &= pr["programme_id"].isin(f["budget_lines"]["programme_id"])
+    if p["provinces"] is not None:
+        mask &= pr["province"].isin(p["provinces"])
+    return pr[mask]
+
+
+def _series_label(frame: pd.DataFrame) -> pd.Series:
+    return _concat(frame["province"], " ", frame["period_start"], "-", frame["period_end"])
+
+
+def province_budget_per_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    chosen = _chosen_kc(f, p, with_lines=True)[
+        ["programme_id", "province", "period_start", "period_end", "stated_total_mvnd"]
+    ]
+    g = f["budget_lines"].groupby("programme_id")
+    lines = pd.DataFrame(
+        {
+            "lines_total_mvnd": g["amount_mvnd"].sum(min_count=1),
+            "source_file": g["source_file"].first(),
+        }
+    ).reset_index()
+    j = chosen.merge(lines, on="programme_id").sort_values("programme_id")
+    keys = ["province", "period_start", "period_end"]
+    gg = _group(j, keys)
+    out = pd.DataFrame(
+        {
+            "programme_ids": gg["programme_id"].agg(lambda s: _str_agg(s, ", ")),
+            "total_mvnd": gg["lines_total_mvnd"].sum(min_count=1),
+            "stated_total_mvnd": gg["stated_total_mvnd"].sum(min_count=1),
+            "source_files": gg["source_file"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ", ")
+            ),
+        }
+    ).reset_index()
+    out["series_label"] = _series_label(out)
+    out["n_years"] = out["period_end"] - out["period_start"] + 1
+    out["per_year_mvnd"] = out["total_mvnd"] / out["n_years"]
+    cols = [
+        "series_label", "province", "period_start", "period_end", "programme_ids", "n_years",
+        "total_mvnd", "stated_total_mvnd", "per_year_mvnd", "source_files",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start"])
+
+
+def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    chosen = _chosen_kc(f, p, with_lines=True)[
+        ["programme_id", "province", "period_start", "period_end"]
+    ].sort_values("programme_id")
+    keys = ["province", "period_start", "period_end"]
+    series = (
+        _group(chosen, keys)["programme_id"]
+        .agg(lambda s: _str_agg(s, ", "))
+        .rename("programme_ids")
+        .reset_index()
+    )
+    series["series_label"] = _series_label(series)
+    bl = f["budget_lines"][["programme_id", "content_area", "amount_mvnd", "source_file"]]
+    j = bl.merge(chosen, on="programme_id")
+    ga = _group(j, [*keys, "content_area"])
+    amounts = pd.DataFrame(
+        {
+            "amount_mvnd": ga["amount_mvnd"].sum(min_count=1),
+            "source_files": ga["source_file"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ", ")
+            ),
+        }
+    ).reset_index()
+    amounts = amounts[amounts["content_area"].notna()]
+    ca = f["content_areas"].rename(
+        columns={
+            "code": "content_area",
+            "name_vi": "area_name_vi",
+            "name_en": "area_name_en",
+            "csv_line": "area_order",
+        }
+    )[["content_area", "area_name_vi", "area_name_en", "area_order"]]
+    grid = series.merge(ca, how="cross")
+    out = grid.merge(amounts, on=[*keys, "content_area"], how="left")
+    out["amount_mvnd"] = out["amount_mvnd"].fillna(0.0)
+    total = _group(out, ["series_label"])["amount_mvnd"].transform("sum")
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / _nullif0(total)
+    cols = [
+        "series_label", "province", "period_start", "period_end", "programme_ids",
+        "content_area", "area_name_vi", "area_name_en", "area_order", "amount_mvnd",
+        "share_pct", "source_files",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "area_order"])
+
+
+_PAIRS = (
+    (1, "trainees", "KC1", ("lao động", "người", "học viên"), None,
+     "Đào tạo nghề, truyền nghề: triệu đồng/người", "Vocational training: million VND/trainee"),
+    (2, "machinery", "KC3", ("cơ sở",), "máy móc thiết bị",
+     "Hỗ trợ máy móc thiết bị: triệu đồng/cơ sở", "Machinery support: million VND/establishment"),
+)  # fmt: skip
+
+
+def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    chosen = _chosen_kc(f, p, with_lines=False)[
+        ["programme_id", "province", "period_start", "period_end"]
+    ]
+    bl = f["budget_lines"].merge(chosen[["programme_id"]], on="programme_id")
+    g = _group(bl, ["programme_id", "task_code"])
+    tasks = pd.DataFrame(
+        {
+            "task_name": g["task_name"].first(),
+            "content_area": g["content_area"].first(),
+            "amount_mvnd": g["amount_mvnd"].sum(min_count=1),
+            "source_file": g["source_file"].first(),
+            "budget_line": g["source_line"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ";")
+            ),
+        }
+    ).reset_index()
+    t = f["targets"]
+    t = t[t["source_kind"].isin(["task", "quantity"])][
+        [
+            "programme_id",
+            "task_code",
+            "target_min",
+            "unit",
+            "qualifier",
+            "quantity_text",
+            "source_line",
+        ]
+    ].rename(columns={"target_min": "quantity", "source_line": "target_line"})
+    parts = []
+    for order, pair, area, units, pattern, label_vi, label_en in _PAIRS:
+        mt = tasks[_eq(tasks["content_area"], area) & tasks["task_name"].notna()]
+        if pattern is not None:
+            mt = mt[mt["task_name"].str.lower().str.contains(pattern, regex=False)]
+        m = mt.merge(t[t["unit"].isin(units)], on=["programme_id", "task_code"])
+        m["n_matches"] = _group(m, ["programme_id", "task_code"])["unit"].transform("size")
+        m["pair_order"], m["pair"] = order, pair
+        m["pair_label_vi"], m["pair_label_en"] = label_vi, label_en
+        parts.append(m)
+    m = pd.concat(parts, ignore_index=True)
+    out = m.merge(chosen, on="programme_id")
+    keep = (
+        (out["n_matches"] == 1)
+        & out["qualifier"].isin(["exact", "about"])
+        & (out["quantity"] > 0).fillna(False).astype(bool)
+    )
+    out = out[keep].copy()
+    out["series_label"] = _series_label(out)
+    out["unit_cost_mvnd"] = out["amount_mvnd"] / out["quantity"]
+    out["budget_source"] = _concat(_left(out["source_file"], 3), ":", out["budget_line"])
+    out["quantity_source"] = _concat(_left(out["source_file"], 3), ":", out["target_line"])
+    cols = [
+        "series_label", "province", "period_start", "period_end", "programme_id", "pair_order",
+        "pair", "pair_label_vi", "pair_label_en", "task_code", "task_name", "content_area",
+        "amount_mvnd", "quantity", "unit", "qualifier", "quantity_text", "unit_cost_mvnd",
+        "budget_source", "quantity_source", "source_file",
+    ]  # fmt: skip
+    return out[cols].sort_values(["pair_order", "province", "period_start", "task_code"])
+
+
+# --- quality, sources, targets, timeline -----------------------------------------------------
+
+
+def quality_check_counts(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    checks = pd.concat(
+        [
+            f["total_checks"][["programme_id", "status"]].assign(family="total"),
+            f["percentage_checks"][["programme_id", "status"]].assign(family="percentage"),
+        ],
+        ignore_index=True,
+    )
+    j = checks.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
+    j = _opt(j, "programme_id", p["programme_id"])
+    for status in ("ok", "differs", "not_checkable"):
+        j["n_" + status] = _eq(j["status"], status).astype(int)
+    g = _group(j, ["programme_id", "province", "family"])
+    out = pd.DataFrame(
+        {
+            "n_checks": g.size(),
+            "n_ok": g["n_ok"].sum(),
+            "n_differs": g["n_differs"].sum(),
+            "n_not_checkable": g["n_not_checkable"].sum(),
+        }
+    ).reset_index()
+    return out.sort_values(["programme_id", "family"])
+
+
+def quality_discrepancies(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    d = f["document_discrepancies"]
+    if p["programme_id"] is not None:
+        pr = f["programmes"]
+        files = pr.loc[_eq(pr["programme_id"], p["programme_id"]), "source_file"].dropna()
+        d = d[d["source_file"].isin(files) | d["other_file"].isin(files)]
+    cols = [
+        "discrepancy_id", "kind", "source_file", "source_line", "printed", "other_file",
+        "other_line", "other_printed", "note",
+    ]  # fmt: skip
+    return d[cols].sort_values("discrepancy_id")
+
+
+def quality_findings(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["reconciliation"], "programme_id", p["programme_id"])
+    j = r.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
+    cols = [
+        "programme_id", "province", "location", "location_en", "kind", "measure", "parts_basis",
+        "printed_text", "stated_value", "computed_value", "difference", "tolerance", "note",
+        "source_file", "source_line",
+    ]  # fmt: skip
+    return j[cols].sort_values(["programme_id", "source_file", "source_line", "kind"])
+
+
+def quality_uncertain_targets(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    t = f["targets"]
+    t = _opt(t[_eq(t["parse_certain"], False)], "programme_id", p["programme_id"])
+    j = t.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
+    j["item_code"] = _coalesce(j["task_code"], j["goal_code"])
+    cols = [
+        "programme_id", "province", "item_code", "indicator", "unit", "target_min",
+        "target_max", "qualifier", "quantity_text", "source_text", "source_file", "source_line",
+    ]  # fmt: skip
+    return j[cols].sort_values(["programme_id", "source_file", "item_code"])
+
+
+def quality_unmapped_tasks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    t = f["tasks"].merge(m, on=["programme_id", "task_code"], how="left")
+    t = _opt(t[t["content_area"].isna()], "programme_id", p["programme_id"])
+    j = t.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
+    cols = [
+        "programme_id", "province", "section_code", "task_code", "task_name", "source_file",
+        "source_lines",
+    ]  # fmt: skip
+    return j[cols].sort_values(["programme_id", "task_code"])
+
+
+def quality_unprinted_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    a = f["budget_amounts"]
+    c = _opt(a[a["basis"].isin(["blank", "derived"])], "programme_id", p["programme_id"])
+    t = f["tasks"][["programme_id", "task_code", "section_code", "task_name", "csv_line"]]
+    j = c.merge(t.rename(columns={"csv_line": "task_order"}), on=["programme_id", "task_code"])
+    j = j.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
+    cols = [
+        "programme_id", "province", "section_code", "task_code", "task_name", "year", "basis",
+        "amount_mvnd", "note", "source_file", "source_line", "task_order",
+    ]  # fmt: skip
+    return j[cols].sort_values(["programme_id", "task_order", "year"])
+
+
+def reconciliation(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    cols = [
+        "programme_id", "location", "location_en", "kind", "measure", "parts_basis",
+        "printed_text", "stated_value", "computed_value", "difference", "tolerance", "note",
+        "source_file", "source_line",
+    ]  # fmt: skip
+    tc = f["total_checks"]
+    totals = tc[_eq(tc["status"], "differs")][cols]
+    pc = f["percentage_checks"]
+    pc = pc[_eq(pc["status"], "differs")]
+    pct = pd.DataFrame(
+        {
+            "programme_id": pc["programme_id"],
+            "location": pc["location"],
+            "location_en": pc["location_en"],
+            "kind": "stated_percentage",
+            "measure": "pct",
+            "parts_basis": _concat(pc["numerator"], "/", pc["denominator"]),
+            "printed_text": pc["printed_text"],
+            "stated_value": pc["stated_pct"],
+            "computed_value": pc["computed_pct"],
+            "difference": pc["difference"],
+            "tolerance": pc["tolerance"],
+            "note": pc["note"],
+            "source_file": pc["source_file"],
+            "source_line": pc["source_line"],
+        }
+    )
+    out = pd.concat([totals, pct], ignore_index=True)
+    return out.sort_values(["programme_id", "source_file", "source_line", "kind"])
+
+
+def source_documents(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    pr = f["programmes"].sort_values(["period_start", "programme_id"])
+    read_from = (
+        pr.groupby("source_file")["programme_id"]
+        .agg(lambda s: _str_agg(s, ", "))
+        .rename("programme_ids")
+        .reset_index()
+    )
+    out = f["documents"].merge(read_from, on="source_file", how="left")
+    cols = [
+        "source_file", "doc_type", "title", "title_en", "issuer", "ref_printed",
+        "date_printed", "number_style", "source_line", "programme_ids",
+    ]  # fmt: skip
+    return out[cols].sort_values("source_file")
+
+
+_LEADING_INT = re.compile(r"^[0-9]+")
+
+
+def _leading_int(series: pd.Series) -> pd.Series:
+    """try_cast(regexp_extract(x, '^[0-9]+') as integer)."""
+    extracted = (
+        series.astype(object)
+        .where(series.notna(), None)
+        .map(
+            lambda s: (
+                None if s is None else (m.group(0) if (m := _LEADING_INT.match(str(s))) else "")
+            )
+        )
+    )
+    return pd.to_numeric(extracted.replace("", None), errors="coerce")
+
+
+def source_figures(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    bl = f["budget_lines"]
+    budget = pd.DataFrame(
+        {
+            "programme_id": bl["programme_id"],
+            "kind": "budget_line",
+            "figure_id": _concat(bl["task_code"], "/", bl["year"]),
+            "section_code": bl["section_code"],
+            "item_code": bl["task_code"],
+            "item_name": bl["task_name"],
+            "year": bl["year"],
+            "value": bl["amount_mvnd"],
+            "value_max": np.nan,
+            "unit": "mvnd",
+            "printed_text": bl["amount_printed"],
+            "basis": bl["amount_basis"],
+            "source_file": bl["source_file"],
+            "source_line": bl["source_line"],
+            "sort_key": bl["section_order"] * 1000000 + bl["task_order"] * 10000 + bl["year"],
+        }
+    )
+    st = f["stated_totals"]
+    totals = pd.DataFrame(
+        {
+            "programme_id": st["programme_id"],
+            "kind": "stated_total",
+            "figure_id": _concat("total/", st["csv_line"]),
+            "section_code": st["section_code"],
+            "item_code": _coalesce(st["task_code"], st["section_code"], st["scope"]),
+            "item_name": st["scope"],
+            "year": st["year"],
+            "value": st["stated_value"],
+            "value_max": np.nan,
+            "unit": st["measure"].where(~_eq(st["measure"], "amount_mvnd"), "mvnd"),
+            "printed_text": st["printed_text"],
+            "basis": st["scope"],
+            "source_file": st["source_file"],
+            "source_line": st["source_line"],
+            "sort_key": st["csv_line"],
+        }
+    )
+    g = f["targets"].merge(
+        f["tasks"][["programme_id", "task_code", "section_code"]],
+        on=["programme_id", "task_code"],
+        how="left",
+    )
+    item = _coalesce(g["task_code"], g["goal_code"])
+    targets = pd.DataFrame(
+        {
+            "programme_id": g["programme_id"],
+            "kind": "target",
+            "figure_id": _concat(g["source_kind"], "/", item, "/", g["target_no"]),
+            "section_code": g["section_code"],
+            "item_code": item,
+            "item_name": g["indicator"],
+            "year": np.nan,
+            "value": g["target_min"],
+            "value_max": g["target_max"],
+            "unit": g["unit"],
+            "printed_text": g["quantity_text"],
+            "basis": g["qualifier"],
+            "source_file": g["source_file"],
+            "source_line": g["source_line"],
+            "sort_key": _leading_int(g["source_line"]) * 100 + g["target_no"],
+        }
+    )
+    r = f["target_results"]
+    results = pd.DataFrame(
+        {
+            "programme_id": r["programme_id"],
+            "kind": "result",
+            "figure_id": r["result_code"],
+            "section_code": None,
+            "item_code": r["result_code"],
+            "item_name": r["indicator"],
+            "year": np.nan,
+            "value": r["achieved"],
+            "value_max": np.nan,
+            "unit": r["unit"],
+            "printed_text": r["achieved_text"],
+            "basis": r["target_basis"],
+            "source_file": r["source_file"],
+            "source_line": r["source_line"],
+            "sort_key": _leading_int(r["source_line"]),
+        }
+    )
+    parts = [x for x in (budget, totals, targets, results) if len(x)]
+    out = pd.concat(parts, ignore_index=True) if parts else budget
+    out = _opt(out, "programme_id", p["programme_id"])
+    out = _opt(out, "kind", p["kind"])
+    year = out["year"].astype(float)
+    if p["year_from"] is not None:
+        out = out[(year.isna() | (year >= p["year_from"])).to_numpy()]
+        year = out["year"].astype(float)
+    if p["year_to"] is not None:
+        out = out[(year.isna() | (year <= p["year_to"])).to_numpy()]
+    out = _opt(out, "section_code", p["section_code"])
+    return out.sort_values(["programme_id", "kind", "sort_key", "figure_id"])
+
+
+def target_page_programmes(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = f["target_results"].groupby("programme_id")
+    counts = pd.DataFrame(
+        {"n_results": g.size(), "n_with_target": g["target_basis"].count()}
+    ).reset_index()
+    out = f["programmes"].merge(counts, on="programme_id", how="left")
+    out["n_results"] = out["n_results"].fillna(0)
+    out["n_with_target"] = out["n_with_target"].fillna(0)
+    cols = [
+        "programme_id", "province", "title", "title_en", "period_start", "period_end",
+        "n_results", "n_with_target",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "programme_id"])
+
+
+def target_page_results(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["target_results"], "programme_id", p["programme_id"])
+    r = _opt(r, "content_area", p["content_area"]).copy()
+    r["has_target"] = r["target_basis"].notna()
+    cols = [
+        "programme_id", "result_code", "content_area", "indicator", "indicator_en", "unit",
+        "achieved", "achieved_qualifier", "achieved_text", "target_basis", "target_min",
+        "target_max", "target_point", "target_text", "achievement_pct", "stated_pct",
+        "stated_pct_text", "note", "source_file", "source_line", "has_target",
+    ]  # fmt: skip
+    return r[cols].sort_values(["programme_id", "result_code"])
+
+
+def target_results(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = f["results"].copy()
+    printed = r["target_printed"].astype(float)
+    stated = r["stated_pct"].astype(float)
+    achieved = r["achieved"].astype(float)
+    is_printed = printed.notna()
+    is_derived = ~is_printed & (stated > 0).fillna(False).astype(bool)
+    r["target_basis"] = np.select([is_printed, is_derived], ["printed", "derived"], default=None)
+    half = 0.5 * np.power(10.0, -r["stated_pct_decimals"].astype(float).fillna(0))
+    r["target_min"] = np.where(
+        is_printed, printed, np.where(is_derived, 100.0 * achieved / (stated + half), np.nan)
+    )
+    r["target_max"] = np.where(
+        is_printed, printed, np.where(is_derived, 100.0 * achieved / (stated - half), np.nan)
+    )
+    r["target_point"] = np.where(
+        is_printed, printed, np.where(is_derived, 100.0 * achieved / stated, np.nan)
+    )
+    r["achievement_pct"] = np.where(
+        is_printed, 100.0 * achieved / _nullif0(printed), np.where(is_derived, stated, np.nan)
+    )
+    cols = [
+        "programme_id", "result_code", "content_area", "indicator", "indicator_en", "unit",
+        "comparable_indicator", "target_basis", "target_min", "target_max", "target_point",
+        "achieved", "achieved_qualifier", "achievement_pct", "stated_pct", "stated_pct_text",
+        "achieved_text", "target_text", "note", "source_file", "source_line",
+    ]  # fmt: skip
+    return r[cols].sort_values(["programme_id", "result_code"])
+
+
+def timeline_programmes(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    t = f["tasks"]
+    timed = t[t["month_start"].notna() & t["month_end"].notna()]
+    counts = timed.groupby("programme_id").size().rename("n_tasks").reset_index()
+    out = f["programmes"].merge(counts, on="programme_id")
+    cols = [
+        "programme_id", "province", "title", "title_en", "period_start", "period_end",
+        "source_file", "n_tasks",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "programme_id"])
+
+
+def timeline_tasks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    t = f["tasks"]
+    t = t[t["month_start"].notna() & t["month_end"].notna()]
+    t = _opt(_opt(t, "programme_id", p["programme_id"]), "section_code", p["section_code"])
+    j = t.merge(
+        f["programmes"][["programme_id", "period_start"]].rename(columns={"period_start": "year"}),
+        on="programme_id",
+    )
+    s = f["sections"][["programme_id", "section_code", "section_name", "csv_line"]]
+    j = j.merge(
+        s.rename(columns={"csv_line": "section_order"}), on=["programme_id", "section_code"]
+    )
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    j = j.merge(m, on=["programme_id", "task_code"], how="left")
+    j = _opt(j, "content_area", p["content_area"])
+    j["n_months"] = j["month_end"] - j["month_start"] + 1
+    j = j.rename(columns={"csv_line": "task_order"})
+    cols = [
+        "programme_id", "year", "section_code", "section_name", "section_order", "task_code",
+        "task_no_printed", "task_name", "content_area", "month_start", "month_end", "n_months",
+        "timing_text", "lead_unit", "coordinating_units", "source_file", "source_lines",
+        "task_order",
+    ]  # fmt: skip
+    return j[cols].sort_values(["programme_id", "task_order"])
+
+
+_ST_COLS = [
+    "programme_id", "scope", "section_code", "task_code", "year", "measure", "printed_text",
+    "stated_value", "precision", "note", "source_file", "source_line", "csv_line",
+]  # fmt: skip
+
+
+def _lines_kind(st: pd.DataFrame) -> np.ndarray:
+    year = st["year"].notna()
+    return np.select(
+        [
+            _eq(st["scope"], "task") & _eq(st["measure"], "quantity"),
+            _eq(st["scope"], "task"),
+            _eq(st["scope"], "section") & year,
+            _eq(st["scope"], "section"),
+            _eq(st["scope"], "grand") & year,
+            _eq(st["scope"], "grand"),
+            year,
+        ],
+        ["row_quantity_total", "row_total", "section_year_total", "section_total", "year_total",
+         "grand_total", "text_year_total"],
+        default="text_total",
+    )  # fmt: skip
+
+
+def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    st = f["stated_totals"][_ST_COLS].reset_index(drop=True)
+    st["_st"] = np.arange(len(st))
+    bl = f["budget_lines"][
+        ["programme_id", "task_code", "section_code", "year", "amount_mvnd", "quantity"]
+    ]
+    # vs_lines: each stated total against the task-year cells it covers
+    j = st.merge(bl, on="programme_id", suffixes=("", "_l"))
+    hit = (
+        (~_eq(j["scope"], "task") | _eq(j["task_code_l"], j["task_code"]))
+        & (~_eq(j["scope"], "section") | _eq(j["section_code_l"], j["section_code"]))
+        & (j["year"].isna() | _eq(j["year_l"], j["year"]))
+    )
+    j = j[hit.to_numpy()]
+    j = j.assign(_value=np.where(_eq(j["measure"], "quantity"), j["quantity"], j["amount_mvnd"]))
+    g = j.groupby("_st")
+    lines = st.copy()
+    lines["computed_value"] = g["_value"].sum(min_count=1).reindex(lines["_st"]).to_numpy()
+    lines["n_parts"] = g["year_l"].count().reindex(lines["_st"]).fillna(0).to_numpy()
+    lines["parts_basis"] = "lines"
+    lines["tolerance"] = lines["precision"] / 2
+    lines["kind"] = _lines_kind(lines)
+    lines["computed_value"] = lines["computed_value"].where(lines["n_parts"] != 0)
+    # vs_parts: each stated total against the stated totals one level down
+    pr = st.merge(
+        st[["programme_id", "measure", "scope", "section_code", "year", "precision",
+            "stated_value"]],
+        on=["programme_id", "measure"],
+        suffixes=("", "_c"),
+    )  # fmt: skip
+    pr = pr[_eq(pr["measure"], "amount_mvnd")]
+    ps, cs = pr["scope"], pr["scope_c"]
+    py, cy = pr["year"], pr["year_c"]
+    same_section = _eq(pr["section_code_c"], pr["section_code"])
+    rule = (
+        (_eq(ps, "section") & py.isna() & _eq(cs, "task") & same_section)
+        | (_eq(ps, "section") & py.isna() & _eq(cs, "section") & same_section & cy.notna())
+        | (_eq(ps, "grand") & py.isna() & _eq(cs, "section") & cy.isna())
+        | (_eq(ps, "grand") & py.isna() & _eq(cs, "grand") & cy.notna())
+        | (_eq(ps, "grand") & py.notna() & _eq(cs, "section") & _eq(cy, py))
+        | (_eq(ps, "text") & py.isna() & _eq(cs, "text") & cy.notna())
+    )
+    pr = pr[rule.to_numpy()].copy()
+    ps, cs, py = pr["scope"], pr["scope_c"], pr["year"]
+    pr["kind"] = np.select(
+        [
+            _eq(ps, "section") & _eq(cs, "task"),
+            _eq(ps, "section"),
+            _eq(ps, "grand") & py.isna() & _eq(cs, "section"),
+            _eq(ps, "grand") & py.isna(),
+            _eq(ps, "grand"),
+        ],
+        ["section_total_vs_row_totals", "section_total_vs_year_totals",
+         "grand_total_vs_section_totals", "grand_total_vs_year_totals",
+         "year_total_vs_section_year_totals"],
+        default="text_total_vs_text_years",
+    )  # fmt: skip
+    pr["_half_child"] = pr["precision_c"] / 2
+    g = _group(pr, ["_st", "kind"])
+    parts = pd.DataFrame(
+        {
+            "_half_child": g["_half_child"].sum(min_count=1),
+            "computed_value": g["stated_value_c"].sum(min_count=1),
+            "n_parts": g.size(),
+        }
+    ).reset_index()
+    parts = parts.merge(st, on="_st")
+    parts["tolerance"] = parts["precision"] / 2 + parts["_half_child"]
+    parts["parts_basis"] = "stated_parts"
+    pg = f["programmes"]
+    n_years = pd.Series(
+        (pg["period_end"] - pg["period_start"] + 1).to_numpy(), index=pg["programme_id"]
+    )
+    n_sections = f["budget_lines"].groupby("programme_id")["section_code"].nunique()
+    n_tasks = f["budget_lines"].groupby(["programme_id", "section_code"])["task_code"].nunique()
+    parts = parts[parts["programme_id"].isin(n_years.index)]
+    years_of = parts["programme_id"].map(n_years)
+    sections_of = parts["programme_id"].map(n_sections)
+    tasks_of = pd.Series(
+        [n_tasks.get((a, b)) for a, b in zip(parts["programme_id"], parts["section_code"],
+                                             strict=True)],
+        index=parts.index,
+        dtype=float,
+    )  # fmt: skip
+    complete = (
+        (_eq(parts["kind"], "section_total_vs_row_totals") & (parts["n_parts"] == tasks_of))
+        | (
+            parts["kind"].isin(
+                ["section_total_vs_year_totals", "grand_total_vs_year_totals",
+                 "text_total_vs_text_years"]
+            )
+            & (parts["n_parts"] == years_of)
+        )
+        | (
+            parts["kind"].isin(
+                ["grand_total_vs_section_totals", "year_total_vs_section_year_totals"]
+            )
+            & (parts["n_parts"] == sections_of)
+        )
+    )  # fmt: skip
+    parts = parts[complete.fillna(False).astype(bool).to_numpy()]
+    checks = pd.concat([lines, parts], ignore_index=True)
+    scope, year = checks["scope"], checks["year"]
+    section, task = checks["section_code"], checks["task_code"]
+
+    def with_year(prefix: str, otherwise: str) -> pd.Series:
+        return _coalesce(_concat(prefix, year), otherwise)
+
+    checks["location"] = np.select(
+        [_eq(scope, "task"), _eq(scope, "section"), _eq(scope, "grand")],
+        [
+            _concat("Mục ", section, ", nhiệm vụ ", task, ", cột Tổng cộng"),
+            _concat("Mục ", section, with_year(", năm ", ", cột Tổng cộng")),
+            _concat("Dòng Tổng cộng", with_year(", năm ", ", cột Tổng cộng")),
+        ],
+        default=_concat("Phần lời", with_year(", kinh phí năm ", ", tổng kinh phí")),
+    )
+    checks["location_en"] = np.select(
+        [_eq(scope, "task"), _eq(scope, "section"), _eq(scope, "grand")],
+        [
+            _concat("Section ", section, ", task ", task, ", total column"),
+            _concat("Section ", section, with_year(", year ", ", total column")),
+            _concat("Total row", with_year(", year ", ", total column")),
+        ],
+        default=_concat("Text", with_year(", budget for ", ", total budget")),
+    )
+    stated = checks["stated_value"].astype(float)
+    computed = checks["computed_value"].astype(float)
+    checks["difference"] = stated - computed
+    ok = ((stated - computed).abs() <= checks["tolerance"].astype(float) + 1e-9).fillna(False)
+    checks["status"] = np.where(
+        computed.isna(), "not_checkable", np.where(ok.astype(bool), "ok", "differs")
+    )
+    cols = [
+        "programme_id", "location", "location_en", "kind", "scope", "section_code", "task_code",
+        "year", "measure", "parts_basis", "printed_text", "stated_value", "computed_value",
+        "difference", "tolerance", "n_parts", "status", "note", "source_file", "source_line",
+        "csv_line",
+    ]  # fmt: skip
+    return checks[cols].sort_values(["programme_id", "csv_line", "parts_basis", "kind"])
+
+
+PORTS: dict[str, Port] = {
+    fn.__name__: fn
+    for fn in (
+        area_choices,
+        budget_alloc_programme,
+        budget_alloc_shares,
+        budget_alloc_tree,
+        budget_alloc_years,
+        budget_lines,
+        budget_lines_grouped,
+        budget_shares,
+        filter_choices,
+        percentage_checks,
+        period_comparable,
+        period_price_years,
+        period_programmes,
+        programme_budgets,
+        programme_findings,
+        programme_list,
+        programme_overview,
+        programme_shares,
+        province_budget_per_year,
+        province_shares,
+        province_unit_costs,
+        quality_check_counts,
+        quality_discrepancies,
+        quality_findings,
+        quality_uncertain_targets,
+        quality_unmapped_tasks,
+        quality_unprinted_cells,
+        reconciliation,
+        source_documents,
+        source_figures,
+        support_by_area,
+        support_by_province,
+        support_by_year,
+        support_cells,
+        support_establishment_bounds,
+        support_establishment_cells,
+        support_establishments,
+        support_top_establishments,
+        support_year_gaps,
+        support_yoy,
+        target_page_programmes,
+        target_page_results,
+        target_results,
+        timeline_programmes,
+        timeline_tasks,
+        total_checks,
+    )
+}
+# Why a query has no pandas port (printed in the benchmark instead of a number).
+NO_PORT: dict[str, str] = {}

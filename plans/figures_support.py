@@ -1,0 +1,259 @@
+"""Figure builders of the support-records page (pure plotly): provinces, years, areas."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plans.figures import PALETTE
+from plans.numbers import format_mvnd, format_number, format_pct
+
+LABELS = {
+    "vi": {
+        "amount": "Kinh phí hỗ trợ (triệu đồng)",
+        "province": "Tỉnh, thành phố",
+        "year": "Năm",
+        "area": "Lĩnh vực chung (NĐ 45/2012)",
+        "records": "hồ sơ",
+        "establishments": "cơ sở",
+        "beneficiaries": "người hưởng lợi",
+        "change": "so với năm trước",
+        "no_area": "Chưa xếp lĩnh vực",
+        "change_axis": "Thay đổi so với năm trước (%)",
+    },
+    "en": {
+        "amount": "Support amount (million VND)",
+        "province": "Province",
+        "year": "Year",
+        "area": "Common content area (Decree 45/2012)",
+        "records": "records",
+        "establishments": "establishments",
+        "beneficiaries": "beneficiaries",
+        "change": "on the year before",
+        "no_area": "No content area",
+        "change_axis": "Change on the year before (%)",
+    },
+}
+NO_AREA = "—"  # how a record whose task has no content area is labelled on the axis
+# Okabe-Ito vermillion (fall) through white to blue (rise): readable without colour vision.
+CHANGE_SCALE = ((0.0, "#D55E00"), (0.5, "#FFFFFF"), (1.0, "#0072B2"))
+
+
+def _separators(lang: str) -> str:
+    return ",." if lang == "vi" else ".,"
+
+
+def _title(title: str) -> dict[str, object]:
+    return {"text": title, "x": 0, "xanchor": "left"}
+
+
+def _count(value: float, word: str, lang: str) -> str:
+    return f"{format_number(float(value), 0, lang)} {word}"
+
+
+def _signed_pct(value: float, lang: str) -> str:
+    return ("+" if value > 0 else "") + format_pct(value, 1, lang)
+
+
+def year_changes(years: pd.DataFrame) -> pd.DataFrame:
+    """Each year's amount beside the year before (null when that year has no records) and the
+    change in percent (null when there is no previous amount or it is 0), as support_yoy does
+    per province."""
+    frame = years.sort_values("year").reset_index(drop=True)
+    previous = dict(zip(frame["year"].astype(int) + 1, frame["amount_mvnd"], strict=True))
+    prev = [previous.get(int(y)) for y in frame["year"]]
+    change = [
+        100.0 * (a - p) / p if p is not None and p != 0 else None
+        for a, p in zip(frame["amount_mvnd"], prev, strict=True)
+    ]
+    return frame.assign(
+        prev_amount_mvnd=pd.Series(prev, dtype="float64"),
+        change_pct=pd.Series(change, dtype="float64"),
+    )
+
+
+def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Horizontal bars of the support amount per province, largest at the top.
+
+    `provinces` has one row per province: province, records, establishments, amount_mvnd,
+    beneficiaries, share_pct (queries/support_by_province.sql, already in order).
+    """
+    words = LABELS[lang]
+    fig = go.Figure(
+        go.Bar(
+            x=provinces["amount_mvnd"].tolist(),
+            y=provinces["province"].tolist(),
+            orientation="h",
+            marker={"color": PALETTE[0]},
+            text=[
+                f"{format_mvnd(a, lang)} · {format_pct(s, 1, lang)}"
+                for a, s in zip(provinces["amount_mvnd"], provinces["share_pct"], strict=True)
+            ],
+            textposition="auto",
+            customdata=[
+                [
+                    _count(r, words["records"], lang),
+                    _count(e, words["establishments"], lang),
+                    _count(b, words["beneficiaries"], lang),
+                ]
+                for r, e, b in zip(
+                    provinces["records"],
+                    provinces["establishments"],
+                    provinces["beneficiaries"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="<b>%{y}</b><br>%{text}<br>%{customdata[0]} · %{customdata[1]}"
+            "<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": words["amount"], "tickformat": ",.0f"},
+        yaxis={"title": words["province"], "autorange": "reversed"},
+        height=max(320, 24 * len(provinces) + 140),
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        separators=_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+    return fig
+
+
+def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """The support amount per year, each bar labelled with its change on the year before.
+
+    `years` has one row per year: year, records, amount_mvnd, beneficiaries
+    (queries/support_by_year.sql).
+    """
+    words = LABELS[lang]
+    frame = year_changes(years)
+    labels = [
+        _signed_pct(c, lang) if c == c else ""
+        for c in frame["change_pct"]  # NaN: no change
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["year"].astype(int).tolist(),
+            y=frame["amount_mvnd"].tolist(),
+            marker={"color": PALETTE[0]},
+            text=labels,
+            textposition="outside",
+            customdata=[
+                [
+                    format_mvnd(a, lang),
+                    _count(r, words["records"], lang),
+                    _count(b, words["beneficiaries"], lang),
+                    f"{label} {words['change']}" if label else "",
+                ]
+                for a, r, b, label in zip(
+                    frame["amount_mvnd"],
+                    frame["records"],
+                    frame["beneficiaries"],
+                    labels,
+                    strict=True,
+                )
+            ],
+            hovertemplate="<b>%{x}</b>: %{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}"
+            "<br>%{customdata[3]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": words["year"], "dtick": 1, "tickformat": "d"},
+        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def change_heatmap(yoy: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Provinces by year, coloured by the change of the amount on the year before.
+
+    `yoy` has one row per province and year: province, year, amount_mvnd, prev_amount_mvnd,
+    change_pct (queries/support_yoy.sql). Cells without a previous year stay empty; the colour
+    scale is symmetric around 0 so a rise and a fall of the same size look alike in strength.
+    """
+    words = LABELS[lang]
+    grid = yoy.pivot(index="province", columns="year", values="change_pct")
+    provinces = list(dict.fromkeys(yoy["province"]))
+    grid = grid.reindex(index=provinces)
+    years = [int(y) for y in grid.columns]
+    z = [[None if v != v else float(v) for v in row] for row in grid.to_numpy(dtype="float64")]
+    text = [["" if v is None else _signed_pct(v, lang) for v in row] for row in z]
+    extent = max((abs(v) for row in z for v in row if v is not None), default=1.0) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            x=years,
+            y=provinces,
+            z=z,
+            text=text,
+            colorscale=[list(stop) for stop in CHANGE_SCALE],
+            zmin=-extent,
+            zmax=extent,
+            colorbar={"title": {"text": "%"}},
+            hoverongaps=False,
+            hovertemplate="<b>%{y}</b> %{x}: %{text} " + words["change"] + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": words["year"], "dtick": 1, "tickformat": "d"},
+        yaxis={"title": words["province"], "autorange": "reversed"},
+        height=max(320, 20 * len(provinces) + 140),
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def area_bars(
+    areas: pd.DataFrame, names: dict[str, str], title: str, lang: str = "vi"
+) -> go.Figure:
+    """The support amount per common content area, with its share; `names` maps a code to its
+    name in the reader's language (the content_areas reference table).
+
+    `areas` has one row per content area: content_area (null = no content area), records,
+    amount_mvnd, beneficiaries, share_pct (queries/support_by_area.sql).
+    """
+    words = LABELS[lang]
+    codes = [NO_AREA if c is None or c != c else str(c) for c in areas["content_area"]]
+    colours = []
+    for i, code in enumerate(codes):
+        number = code[2:] if code.startswith("KC") else ""
+        # a content area keeps its colour on every chart (KC1 is always the first colour)
+        colours.append(PALETTE[(int(number) - 1 if number.isdigit() else i) % len(PALETTE)])
+    fig = go.Figure(
+        go.Bar(
+            x=codes,
+            y=areas["amount_mvnd"].tolist(),
+            marker={"color": colours},
+            text=[format_pct(s, 1, lang) for s in areas["share_pct"]],
+            textposition="outside",
+            customdata=[
+                [
+                    names.get(code, words["no_area"]),
+                    format_mvnd(a, lang),
+                    _count(r, words["records"], lang),
+                    _count(b, words["beneficiaries"], lang),
+                ]
+                for code, a, r, b in zip(
+                    codes,
+                    areas["amount_mvnd"],
+                    areas["records"],
+                    areas["beneficiaries"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="<b>%{x}</b> · %{customdata[0]}<br>%{customdata[1]} · %{text}"
+            "<br>%{customdata[2]} · %{customdata[3]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": words["area"], "type": "category"},
+        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig

@@ -1,0 +1,407 @@
+"""Support records: the support_* queries against a direct count of the records, the figure
+builders, and the page on the seed database (no records) and on a synthetic one (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import streamlit as st
+from apptest import open_app
+from streamlit.testing.v1 import AppTest
+
+from plans import db, settings
+from plans.figures_support import (
+    NO_AREA,
+    area_bars,
+    change_heatmap,
+    province_bars,
+    year_bars,
+    year_changes,
+)
+from plans.numbers import format_mvnd, format_number
+from plans.synth import synthesise
+
+FILTERS = ("provinces", "y0", "y1", "content_area")
+# Above this many records in the filter support_top_establishments takes the bounded path.
+BOUNDED_FROM = 100_000
+
+
+def _db(tmp_path_factory: pytest.TempPathFactory, name: str, **kw: int) -> Path:
+    path = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+    synthesise(path, **kw)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _db(tmp_path_factory, "support", provinces=3, periods=2, records=4000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def large_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # enough records for the top-establishments query to prune by the establishments' totals
+    return _db(tmp_path_factory, "support_large", provinces=2, periods=1, records=360_000, seed=5)
+
+
+def records_of(path: Path) -> pd.DataFrame:
+    """Every record with its content area, read directly (the independent side)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "select r.*, m.content_area from support_records as r "
+            "left join content_area_map as m using (programme_id, task_code)"
+        ).df()
+
+
+@pytest.fixture(scope="module")
+def small_records(small_db: Path) -> pd.DataFrame:
+    return records_of(small_db)
+
+
+def run(path: Path, name: str, **params: object) -> pd.DataFrame:
+    with db.connect(path) as con:
+        return db.run(con, name, **params)
+
+
+def chosen(records: pd.DataFrame, provinces=None, y0=None, y1=None, content_area=None):
+    keep = pd.Series(True, index=records.index)
+    if provinces is not None:
+        keep &= records["province"].isin(list(provinces))
+    if y0 is not None:
+        keep &= records["year"] >= y0
+    if y1 is not None:
+        keep &= records["year"] <= y1
+    if content_area is not None:
+        keep &= records["content_area"] == content_area
+    return records[keep]
+
+
+def sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return (
+        frame.groupby(keys, dropna=False)
+        .agg(
+            records=("amount_mvnd", "size"),
+            amount_mvnd=("amount_mvnd", "sum"),
+            beneficiaries=("beneficiaries", "sum"),
+        )
+        .reset_index()
+    )
+
+
+def with_share(frame: pd.DataFrame) -> pd.DataFrame:
+    total = frame["amount_mvnd"].sum()
+    return frame.assign(share_pct=100 * frame["amount_mvnd"] / total if total else float("nan"))
+
+
+def by_amount(frame: pd.DataFrame, ties: list[str]) -> pd.DataFrame:
+    # amounts compared at 1 đồng, as the queries do, then the names
+    order = frame.assign(_key=-frame["amount_mvnd"].round(6)).sort_values(["_key", *ties])
+    return order.drop(columns="_key").reset_index(drop=True)
+
+
+def expected_by_province(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+    rows = chosen(records, **f)
+    totals = sums(rows, ["province"])
+    counts = rows.groupby("province")["establishment"].nunique().rename("establishments")
+    frame = with_share(totals.merge(counts.reset_index(), on="province"))
+    columns = ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"]
+    return by_amount(frame[columns], ["province"])
+
+
+def expected_by_year(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+    return sums(chosen(records, **f), ["year"]).sort_values("year").reset_index(drop=True)
+
+
+def expected_by_area(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+    frame = with_share(sums(chosen(records, **f), ["content_area"]))
+    return frame.sort_values("content_area", na_position="last").reset_index(drop=True)
+
+
+def expected_yoy(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+    yearly = sums(chosen(records, **f), ["province", "year"])[["province", "year", "amount_mvnd"]]
+    before = yearly.assign(year=yearly["year"] + 1).rename(
+        columns={"amount_mvnd": "prev_amount_mvnd"}
+    )
+    frame = yearly.merge(before, on=["province", "year"], how="left")
+    prev = frame["prev_amount_mvnd"]
+    frame["change_pct"] = (100 * (frame["amount_mvnd"] - prev) / prev).where(prev != 0)
+    return frame.sort_values(["province", "year"]).reset_index(drop=True)
+
+
+def expected_top(records: pd.DataFrame, limit: int | None, **f: object) -> pd.DataFrame:
+    frame = by_amount(sums(chosen(records, **f), ["province", "establishment"]),
+                      ["province", "establishment"])  # fmt: skip
+    frame = frame.head(limit) if limit is not None else frame
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+EXPECTED = {
+    "support_by_province": expected_by_province,
+    "support_by_year": expected_by_year,
+    "support_by_area": expected_by_area,
+    "support_yoy": expected_yoy,
+}
+
+
+def assert_same(expected: pd.DataFrame, got: pd.DataFrame) -> None:
+    """Same columns and rows in the same order; sums of doubles within a relative 1e-9."""
+    assert list(expected.columns) == list(got.columns)
+    assert len(expected) == len(got)
+    for column in expected.columns:
+        want, have = expected[column].reset_index(drop=True), got[column].reset_index(drop=True)
+        if pd.api.types.is_float_dtype(want) or pd.api.types.is_float_dtype(have):
+            pd.testing.assert_series_equal(
+                want.astype("float64"), have.astype("float64"), rtol=1e-9, check_names=False
+            )
+        else:
+            assert [None if v is pd.NA or v != v else v for v in want] == [
+                None if v is pd.NA or v != v else v for v in have
+            ], column
+
+
+def small_cases(records: pd.DataFrame) -> list[dict[str, object]]:
+    provinces = sorted(str(p) for p in records["province"].unique())
+    years = sorted(int(y) for y in records["year"].unique())
+    return [
+        {},
+        {"provinces": provinces[:1]},
+        {"provinces": tuple(provinces[1:])},  # the page passes a tuple
+        {"y0": years[2], "y1": years[5]},
+        {"y0": years[3], "y1": years[3]},
+        {"y0": years[4]},
+        {"y1": years[1]},
+        {"content_area": "KC3"},
+        {"provinces": provinces[1:2], "y0": years[1], "y1": years[6], "content_area": "KC4"},
+        {"content_area": "KC8"},  # no task of the synthetic plans is mapped to KC8
+        {"provinces": []},
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_aggregates_match_the_records(name: str, small_db: Path, small_records) -> None:
+    for case in small_cases(small_records):
+        params = {k: case.get(k) for k in FILTERS}
+        expected = EXPECTED[name](small_records, **case)
+        assert_same(expected, run(small_db, name, **params))
+
+
+@pytest.mark.parametrize("limit", [1, 7, 20, None])
+def test_top_establishments_match_the_records(limit, small_db: Path, small_records) -> None:
+    for case in small_cases(small_records):
+        params = {k: case.get(k) for k in FILTERS}
+        got = run(small_db, "support_top_establishments", **params, limit=limit)
+        assert_same(expected_top(small_records, limit, **case), got)
+
+
+def test_top_establishments_by_their_totals(large_db: Path) -> None:
+    # Many records in the filter: the query sums only the establishments whose total can reach
+    # the top; the result must still be the exact top.
+    assert f"> {BOUNDED_FROM}" in db.load_query("support_top_establishments")
+    records = records_of(large_db)
+    provinces = sorted(str(p) for p in records["province"].unique())
+    largest_area = str(records["content_area"].value_counts().idxmax())
+    cases = [{}, {"y0": 2022}, {"content_area": largest_area}, {"provinces": provinces[:1]}]
+    for case in cases:
+        assert BOUNDED_FROM < len(chosen(records, **case)), case  # the path under test
+        for limit in (1, 20, 100):
+            params = {k: case.get(k) for k in FILTERS}
+            got = run(large_db, "support_top_establishments", **params, limit=limit)
+            assert_same(expected_top(records, limit, **case), got)
+
+
+def test_filters_narrow_the_results(small_db: Path, small_records) -> None:
+    everything = run(small_db, "support_by_province", provinces=None, y0=None, y1=None,
+                     content_area=None)  # fmt: skip
+    one = everything["province"].iloc[-1]
+    alone = run(small_db, "support_by_province", provinces=[one], y0=None, y1=None,
+                content_area=None)  # fmt: skip
+    assert [one] == list(alone["province"])
+    assert 100.0 == pytest.approx(alone["share_pct"].iloc[0])
+    same = everything.set_index("province").loc[one]
+    assert same["records"] == alone["records"].iloc[0]
+    assert same["establishments"] == alone["establishments"].iloc[0]
+
+    years = run(small_db, "support_by_year", provinces=None, y0=2018, y1=2019, content_area=None)
+    assert [2018, 2019] == list(years["year"])
+    areas = run(small_db, "support_by_area", provinces=None, y0=None, y1=None,
+                content_area="KC3")  # fmt: skip
+    assert ["KC3"] == list(areas["content_area"])
+    top5 = run(small_db, "support_top_establishments", provinces=None, y0=None, y1=None,
+               content_area=None, limit=5)  # fmt: skip
+    top20 = run(small_db, "support_top_establishments", provinces=None, y0=None, y1=None,
+                content_area=None, limit=20)  # fmt: skip
+    assert [1, 2, 3, 4, 5] == list(top5["rank"])
+    pd.testing.assert_frame_equal(top20.head(5), top5)
+
+
+def test_year_changes_agree_with_support_yoy(small_db: Path, small_records) -> None:
+    province = sorted(small_records["province"].unique())[0]
+    params = {"provinces": [province], "y0": None, "y1": None, "content_area": "KC4"}
+    yoy = run(small_db, "support_yoy", **params)
+    mine = year_changes(run(small_db, "support_by_year", **params))
+    assert_same(yoy[["year", "prev_amount_mvnd", "change_pct"]],
+                mine[["year", "prev_amount_mvnd", "change_pct"]])  # fmt: skip
+
+
+def test_seed_database_has_no_records_and_every_query_runs(con) -> None:
+    assert 0 == con.execute("select count(*) from support_records").fetchone()[0]
+    for name in [n for n in db.query_names() if n.startswith("support_")]:
+        frame = db.run(con, name, **{p: None for p in db.query_params(name)})
+        assert frame.empty, name
+
+
+# --- figure builders -------------------------------------------------------------------------
+
+PROVINCES = pd.DataFrame(
+    {
+        "province": ["Hà Nội", "Hưng Yên"],
+        "records": [30, 10],
+        "establishments": [25, 9],
+        "amount_mvnd": [1500.0, 500.0],
+        "beneficiaries": [400, 120],
+        "share_pct": [75.0, 25.0],
+    }
+)
+YEARS = pd.DataFrame(
+    {
+        "year": [2019, 2020, 2022],
+        "records": [4, 6, 2],
+        "amount_mvnd": [200.0, 250.0, 100.0],
+        "beneficiaries": [40, 60, 20],
+    }
+)
+
+
+def test_province_bars_show_amounts_and_shares() -> None:
+    fig = province_bars(PROVINCES, "Kinh phí", "vi")
+    bar = fig.data[0]
+    assert ["Hà Nội", "Hưng Yên"] == list(bar.y)
+    assert [1500.0, 500.0] == list(bar.x)
+    assert "1,5 tỷ đồng · 75,0%" == bar.text[0]
+    assert ["30 hồ sơ", "25 cơ sở", "400 người hưởng lợi"] == list(bar.customdata[0])
+    assert "1.5 billion VND · 75.0%" == province_bars(PROVINCES, "x", "en").data[0].text[0]
+
+
+def test_year_bars_label_the_change_on_the_year_before() -> None:
+    bar = year_bars(YEARS, "Theo năm", "vi").data[0]
+    assert [2019, 2020, 2022] == list(bar.x)
+    # 2021 has no records, so 2022 has no previous year to compare with
+    assert ["", "+25,0%", ""] == list(bar.text)
+    assert ["", "+25.0%", ""] == list(year_bars(YEARS, "By year", "en").data[0].text)
+    changes = year_changes(YEARS)
+    assert [None, 200.0, None] == [None if v != v else v for v in changes["prev_amount_mvnd"]]
+
+
+def test_change_heatmap_leaves_years_without_a_previous_one_empty() -> None:
+    yoy = pd.DataFrame(
+        {
+            "province": ["Hà Nội", "Hà Nội", "Hưng Yên"],
+            "year": [2020, 2021, 2021],
+            "amount_mvnd": [100.0, 80.0, 50.0],
+            "prev_amount_mvnd": [None, 100.0, None],
+            "change_pct": [None, -20.0, None],
+        }
+    )
+    heat = change_heatmap(yoy, "Thay đổi", "vi").data[0]
+    assert ["Hà Nội", "Hưng Yên"] == list(heat.y)
+    assert [2020, 2021] == list(heat.x)
+    assert [[None, -20.0], [None, None]] == [list(r) for r in heat.z]
+    assert "-20,0%" == heat.text[0][1]
+    assert (-20.0, 20.0) == (heat.zmin, heat.zmax)  # symmetric around no change
+
+
+def test_area_bars_name_and_colour_each_area() -> None:
+    areas = pd.DataFrame(
+        {
+            "content_area": ["KC1", "KC4", None],
+            "records": [5, 3, 1],
+            "amount_mvnd": [100.0, 300.0, 100.0],
+            "beneficiaries": [10, 30, 5],
+            "share_pct": [20.0, 60.0, 20.0],
+        }
+    )
+    names = {"KC1": "Đào tạo nghề", "KC4": "Xúc tiến thương mại"}
+    bar = area_bars(areas, names, "Theo lĩnh vực", "vi").data[0]
+    assert ["KC1", "KC4", NO_AREA] == list(bar.x)
+    assert [100.0, 300.0, 100.0] == list(bar.y)
+    assert ["20,0%", "60,0%", "20,0%"] == list(bar.text)
+    assert ["Đào tạo nghề", "Xúc tiến thương mại", "Chưa xếp lĩnh vực"] == [
+        c[0] for c in bar.customdata
+    ]
+    assert "#0072B2" == bar.marker.color[0]  # KC1 keeps the first colour on every chart
+    assert "#CC79A7" == bar.marker.color[1]  # KC4 the fourth
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def open_page(**params: str) -> AppTest:
+    at = open_app("pages/support.py", **params)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.usefixtures("app_db")
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("vi", "Chưa có hồ sơ hỗ trợ"), ("en", "There are no support records")],
+)
+def test_page_on_the_seed_database_says_there_are_no_records(lang: str, words: str) -> None:
+    at = open_page(lang=lang)
+    assert words in at.info[0].value
+    assert 0 == len(at.get("plotly_chart"))
+    assert 0 == len(at.metric)
+
+
+@pytest.fixture()
+def synthetic_app(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(settings, "DB_PATH", small_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield small_db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.usefixtures("synthetic_app")
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Hỗ trợ cơ sở"), ("en", "Support records")])
+def test_page_shows_the_records(lang: str, title: str, small_records) -> None:
+    at = open_page(lang=lang)
+    assert title == at.title[0].value
+    assert not at.info
+    assert 4 == len(at.get("plotly_chart"))  # provinces, years, changes, areas
+    records, amount = len(small_records), small_records["amount_mvnd"].sum()
+    assert format_number(records, 0, lang) == at.metric[0].value
+    establishments = len(small_records.drop_duplicates(["province", "establishment"]))
+    assert format_number(establishments, 0, lang) == at.metric[1].value
+    assert format_mvnd(round(amount, -2), lang) == at.metric[2].value  # to 0,1 tỷ
+    assert format_mvnd(amount, lang) == at.metric[2].help
+    top = at.dataframe[-1].value
+    assert 20 == len(top)
+    first = expected_top(small_records, 1).iloc[0]
+    assert first["establishment"] == top.iloc[0, 2]
+
+
+@pytest.mark.usefixtures("synthetic_app")
+def test_page_follows_the_filters_and_the_limit(small_records) -> None:
+    province = sorted(small_records["province"].unique())[1]
+    at = open_page(lang="en", prov=province, areas="content_area", area="KC3", y0="2018")
+    rows = chosen(small_records, provinces=[province], y0=2018, content_area="KC3")
+    assert format_number(len(rows), 0, "en") == at.metric[0].value
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [province] == spec["data"][0]["y"]
+    at.select_slider(key="support_limit").set_value(10).run()
+    assert not at.exception
+    top = at.dataframe[-1].value
+    assert min(10, len(rows.drop_duplicates("establishment"))) == len(top)
+
+    # a programme section is not a content area of records: the filter does not apply
+    at = open_page(lang="en", prov=province, areas="section", area="I")
+    assert format_number(len(chosen(small_records, provinces=[province])), 0, "en") == (
+        at.metric[0].value
+    )
+    assert any("does not apply" in c.value for c in at.caption)
