@@ -23,31 +23,27 @@ import asyncio
 import os
 import platform
 import random
-import signal
-import socket
-import statistics
-import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+from plans import bench, settings
+from plans.bench_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    Server,
+    cpu_s,
+    memory_mib,
+    start_server,
+    stop_server,
+)
+from plans.build import build
+
 # a chart, or a placeholder shown while the plotly bundle loads lazily
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
 PLOT = '[data-testid="stPlotlyChart"], [data-testid="stSkeleton"]'
 SELECT = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 TIMEOUT_MS = 90_000
@@ -80,63 +76,18 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def percentile(values: list[float], q: float) -> float:
+    """plans.bench's percentile, NaN when nothing was measured (e.g. every action failed)."""
+    return bench.percentile(values, q) if values else float("nan")
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of one process: psutil if installed, else /proc/<pid>/status."""
-    try:
-        import psutil
-
-        return psutil.Process(pid).memory_info().rss / 2**20
-    except ImportError:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process has used, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    from plans import settings
-    from plans.build import build
-
+def start_dashboard(home: Path) -> Server:
+    """A fresh seed database in `home` and `streamlit run dashboard.py` on it."""
     db = home / "plans.duckdb"
     build(db, settings.DATA_DIR)
     (home / "imports").mkdir()
-    port = free_port()
     env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(home / "imports")}
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            *("run", "dashboard.py", "--server.headless", "true"),
-            *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-            *("--server.port", str(port)),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=(home / "streamlit.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.send_signal(signal.SIGTERM)
-    raise TimeoutError("the server did not become healthy in 60 s")
+    return start_server(ROOT / "dashboard.py", env, home / "streamlit.log")
 
 
 async def settle(page, start: float, since: float, tally: Tally, where: str) -> tuple[str, float]:
@@ -244,14 +195,6 @@ async def run(url: str, sessions: int, seconds: float, tally: Tally) -> None:
         await browser.close()
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=25)
@@ -259,32 +202,30 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="plans-load-") as tmp:
-        process, url = start_server(Path(tmp))
+        server = start_dashboard(Path(tmp))
+        process, url = server.process, server.url
         samples: list[float] = []
         stop_sampling = threading.Event()
 
         def sample() -> None:
             while not stop_sampling.is_set():
-                samples.append(rss_mib(process.pid))
+                samples.append(memory_mib(process.pid)["now_mib"])
                 stop_sampling.wait(1.0)
 
         sampler = threading.Thread(target=sample, daemon=True)
         tally = Tally()
         try:
-            idle = rss_mib(process.pid)
+            idle = memory_mib(process.pid)["now_mib"]
             cpu_before = cpu_s(process.pid)
             sampler.start()
             started = time.perf_counter()
             asyncio.run(run(url, args.sessions, args.seconds, tally))
             wall = time.perf_counter() - started
             server_cpu = cpu_s(process.pid) - cpu_before
+            peak = memory_mib(process.pid)["peak_mib"]
         finally:
             stop_sampling.set()
-            process.send_signal(signal.SIGTERM)  # only the server this script started
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop_server(process)  # only the server this script started
 
     charts, ready, first = tally.chart_s, tally.ready_s, tally.first_s
     print(
@@ -313,7 +254,7 @@ def main() -> None:
         f"p50 {percentile(ready, 50):.2f} s, p95 {percentile(ready, 95):.2f} s"
     )
     print(
-        f"server RSS: idle {idle:.0f} MiB, peak {max(samples, default=idle):.0f} MiB, "
+        f"server RSS: idle {idle:.0f} MiB, peak (VmHWM) {peak:.0f} MiB, "
         f"end {samples[-1] if samples else idle:.0f} MiB ({len(samples)} samples, 1/s)"
     )
     print(
