@@ -180,13 +180,7 @@ def support_by_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 def support_by_area(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records(f, p, need_area=True)
     g = r.groupby("content_area", dropna=False)
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    ).reset_index()
+    out = _totals(g)
     total = out["amount_mvnd"].sum()
     out["share_pct"] = 100 * out["amount_mvnd"] / total if total else np.nan
     return out.sort_values("content_area", na_position="last").reset_index(drop=True)
@@ -195,13 +189,7 @@ def support_by_area(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 def support_top_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records(f, p, need_area=False)
     g = r.groupby(["province", "establishment"], sort=False)
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    ).reset_index()
+    out = _totals(g)
     out["_order"] = out["amount_mvnd"].round(6)
     out = out.sort_values(
         ["_order", "province", "establishment"], ascending=[False, True, True]
@@ -224,6 +212,17 @@ def support_yoy(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     return out.sort_values(["province", "year"]).reset_index(drop=True)
 
 
+def _totals(g: Any) -> pd.DataFrame:
+    """records, amount_mvnd and beneficiaries of each group, the keys as columns."""
+    return pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+
+
 def _records_with_area(f: Frames) -> pd.DataFrame:
     m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
     return f["support_records"].merge(m, on=["programme_id", "task_code"], how="left")
@@ -232,25 +231,13 @@ def _records_with_area(f: Frames) -> pd.DataFrame:
 def support_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records_with_area(f)
     g = _group(r, ["province", "year", "content_area"])
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    ).reset_index()
+    out = _totals(g)
     return out
 
 
 def support_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     g = f["support_records"].groupby(["province", "establishment"], sort=True)
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    ).reset_index()
+    out = _totals(g)
     out.insert(0, "establishment_id", np.arange(1, len(out) + 1))
     return out
 
@@ -259,13 +246,7 @@ def support_establishment_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     ids = support_establishments(f, p)[["establishment_id", "province", "establishment"]]
     r = _records_with_area(f).merge(ids, on=["province", "establishment"])
     g = _group(r, ["establishment_id", "province", "content_area", "year"])
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    ).reset_index()
+    out = _totals(g)
     return out
 
 
