@@ -8,7 +8,14 @@ import streamlit as st
 from plans.cache import query
 from plans.figures_timeline import findings_dumbbell
 from plans.numbers import format_number, format_pct
-from plans.source_view import cited_snippet, context_lines, numbered_block, short_ref
+from plans.source_view import (
+    cited_snippet,
+    context_lines,
+    has_text,
+    no_text_notice,
+    numbered_block,
+    short_ref,
+)
 from plans.tables import for_display
 from plans.ui import chart_with_data, filters
 
@@ -270,8 +277,10 @@ else:
         for a, b in zip(findings["source_file"], findings["source_line"], strict=True)
     ]
     findings["cited"] = [
-        cited_snippet(a, b)
-        for a, b in zip(findings["source_file"], findings["source_line"], strict=True)
+        cited_snippet(a, b, programme_id=p)
+        for a, b, p in zip(
+            findings["source_file"], findings["source_line"], findings["programme_id"], strict=True
+        )
     ]
     location = "location" if lang == "vi" else "location_en"
     numbers = [
@@ -302,8 +311,13 @@ else:
     with st.expander(T["lines"]):
         for row in findings.to_dict("records"):
             st.markdown(f"**{row['source']}** · {row[location]} · {row['kind_label']}")
-            block = context_lines(row["source_file"], row["source_line"], around=0)
-            st.code(numbered_block(block), language=None, wrap_lines=True)
+            if has_text(row["source_file"], row["programme_id"]):
+                block = context_lines(
+                    row["source_file"], row["source_line"], 0, programme_id=row["programme_id"]
+                )
+                st.code(numbered_block(block), language=None, wrap_lines=True)
+            else:
+                st.info(no_text_notice(lang))
 
 # Uncertain parses ----------------------------------------------------------------------------
 st.subheader(T["uncertain"])

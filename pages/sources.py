@@ -10,11 +10,13 @@ from plans.source_view import (
     context_lines,
     figure_label,
     figure_value,
+    full_text,
+    has_text,
+    no_text_notice,
     numbered_block,
     search_lines,
     short_ref,
 )
-from plans.sources import document_lines
 from plans.tables import for_display
 from plans.ui import filters
 
@@ -180,14 +182,12 @@ else:
     c1.markdown(f"**{T['printed']}**  \n" + (f"`{printed}`" if printed else T["not_printed"]))
     c2.markdown(f"**{T['value']}**  \n{figure_value(row, lang)}")
     c3.markdown(f"**{T['source']}**  \n`{short_ref(row['source_file'], row['source_line'])}`")
-    st.caption(f"{T['lines']} — {row['source_file']}")
-    st.code(
-        numbered_block(
-            context_lines(row["source_file"], row["source_line"], around=2), spaced=True
-        ),
-        language=None,
-        wrap_lines=True,
-    )
+    if has_text(row["source_file"], programme):
+        st.caption(f"{T['lines']} — {row['source_file']}")
+        block = context_lines(row["source_file"], row["source_line"], 2, programme_id=programme)
+        st.code(numbered_block(block, spaced=True), language=None, wrap_lines=True)
+    else:
+        st.info(no_text_notice(lang))
 
 # Document viewer -----------------------------------------------------------------------------
 st.subheader(T["viewer"])
@@ -208,21 +208,20 @@ document = st.selectbox(
     format_func=lambda s: f"{s} · {titles[s]}",
     key="sources_document",
 )
-wanted = st.text_input(T["search"], key="sources_search", placeholder=T["search_help"])
-lines = list(document_lines(document))
-if lines and not lines[-1]:
-    lines.pop()  # the file's final newline, not a line of the document
-if wanted.strip():
-    matches = search_lines(document, wanted)
-    if matches:
-        st.caption(T["found"].format(n=format_number(len(matches), 0, lang), q=wanted.strip()))
-        st.code(numbered_block(matches, spaced=True), language=None, wrap_lines=True)
-    else:
-        st.info(T["not_found"].format(q=wanted.strip()))
-with st.expander(T["full_text"].format(n=format_number(len(lines), 0, lang))):
-    st.code(
-        numbered_block([(n, text) for n, text in enumerate(lines, start=1)]),
-        language=None,
-        wrap_lines=True,
-        height=600,
-    )
+# The chosen programme tells apart two imports of one file name (plans.sources.import_folder).
+readers = dict(zip(documents["source_file"], documents["programme_ids"], strict=True))
+owner = programme if programme in str(readers[document]).split(", ") else None
+lines = full_text(document, owner)
+if lines is None:
+    st.info(no_text_notice(lang))
+else:
+    wanted = st.text_input(T["search"], key="sources_search", placeholder=T["search_help"])
+    if wanted.strip():
+        matches = search_lines(document, wanted, programme_id=owner)
+        if matches:
+            st.caption(T["found"].format(n=format_number(len(matches), 0, lang), q=wanted.strip()))
+            st.code(numbered_block(matches, spaced=True), language=None, wrap_lines=True)
+        else:
+            st.info(T["not_found"].format(q=wanted.strip()))
+    with st.expander(T["full_text"].format(n=format_number(len(lines), 0, lang))):
+        st.code(numbered_block(lines), language=None, wrap_lines=True, height=600)

@@ -308,8 +308,7 @@ def read_table(
         problems.append(_problem("error", None, None, "format", name=name))
         return [], []
     rows = [[("" if c is None else str(c)) for c in r] for r in rows]
-    while rows and not any(c.strip() for c in rows[0]):
-        rows.pop(0)
+    rows = rows[_blank_above_header(rows) :]
     if not rows:
         problems.append(_problem("error", None, None, "no_header"))
         return [], []
@@ -319,6 +318,55 @@ def read_table(
         for column, value in zip(header, cells, strict=False):
             _check_cell(value, i, column, problems)
     return header, body
+
+
+def _blank_above_header(rows: list[list[str]]) -> int:
+    """How many blank rows precede the header: they are skipped, so the header is row 1."""
+    skipped = 0
+    while skipped < len(rows) and not any(c.strip() for c in rows[skipped]):
+        skipped += 1
+    return skipped
+
+
+# One cited row is one line of the viewer: a line break inside a cell is shown, not followed.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def row_texts(name: str, data: bytes) -> list[str]:
+    """An imported file's rows as text, numbered as read_table numbers them (index 0 = row 1).
+
+    The sources and quality pages cite an import's rows by the row numbers stored in its
+    source_line, so this reads the file exactly as the import did: a CSV decoded as UTF-8 with or
+    without BOM, split into records by the same csv reader, each shown as the file's own text
+    (a line break inside a quoted cell as ' ↵ '); an XLSX's first sheet, its cells joined by tabs.
+    Raises ValueError when the file cannot be read that way.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        text = data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError
+        # the same line splitting as read_table's StringIO, so record k spans the same lines
+        physical = list(io.StringIO(text, newline=""))
+        reader = csv.reader(physical, strict=True)
+        cells: list[list[str]] = []
+        texts: list[str] = []
+        start = 0
+        try:
+            for record in reader:
+                raw = "".join(physical[start : reader.line_num]).rstrip("\r\n")
+                cells.append(record)
+                texts.append(_LINE_BREAK.sub(" ↵ ", raw))
+                start = reader.line_num
+        except csv.Error as exc:
+            raise ValueError(str(exc)) from exc
+    elif suffix == ".xlsx":
+        rows = _xlsx_rows(data, [])
+        if rows is None:
+            raise ValueError("not a readable workbook")
+        cells = [[("" if c is None else str(c)) for c in r] for r in rows]
+        texts = ["\t".join(_LINE_BREAK.sub(" ↵ ", c) for c in r).rstrip("\t") for r in cells]
+    else:
+        raise ValueError(f"not a CSV or XLSX file: {name!r}")
+    return texts[_blank_above_header(cells) :]
 
 
 def _xlsx_rows(data: bytes, problems: list[Problem]) -> list[list[Any]] | None:

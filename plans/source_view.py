@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from plans.numbers import format_number
-from plans.sources import cited_text, document_lines, parse_line_refs
+from plans.sources import cited_text, document_text, parse_line_refs
 
 MARK = "▶"
 
@@ -22,6 +22,10 @@ WORDS: dict[str, dict[str, str]] = {
         "mvnd": "triệu đồng",
         "not_printed": "không in",
         "quantity": "số lượng",
+        "no_text": (
+            "Văn bản này không có bản chữ để trích dẫn"
+            " (dữ liệu tổng hợp hoặc tệp nhập không còn lưu)."
+        ),
     },
     "en": {
         "task": "Task {code}",
@@ -32,8 +36,22 @@ WORDS: dict[str, dict[str, str]] = {
         "mvnd": "million VND",
         "not_printed": "not printed",
         "quantity": "quantity",
+        "no_text": (
+            "This document has no text to cite"
+            " (synthetic data, or an imported file that is no longer stored)."
+        ),
     },
 }
+
+
+def no_text_notice(lang: str = "vi") -> str:
+    """What a reader sees instead of the lines of a document that has no text to cite."""
+    return WORDS[lang]["no_text"]
+
+
+def has_text(source_file: str, programme_id: str | None = None) -> bool:
+    """Whether the document's lines can be shown (a text copy or a stored import's file)."""
+    return document_text(source_file, programme_id) is not None
 
 
 def short_ref(source_file: str, refs: str) -> str:
@@ -47,10 +65,17 @@ def _plain(text: str) -> str:
 
 
 def context_lines(
-    source_file: str, refs: str, around: int = 2, sources_dir: Path | None = None
+    source_file: str,
+    refs: str,
+    around: int = 2,
+    sources_dir: Path | None = None,
+    programme_id: str | None = None,
 ) -> list[tuple[int, str, bool]]:
-    """(line number, text, cited?) for the cited lines and `around` lines either side."""
-    lines = document_lines(source_file, sources_dir)
+    """(line number, text, cited?) for the cited lines and `around` lines either side.
+
+    Empty for a document without text (see has_text).
+    """
+    lines = document_text(source_file, programme_id, sources_dir) or ()
     cited = set(parse_line_refs(refs))
     shown: set[int] = set()
     for n in cited:
@@ -83,12 +108,20 @@ def numbered_block(
 
 
 def cited_snippet(
-    source_file: str, refs: str, limit: int = 240, sources_dir: Path | None = None
+    source_file: str,
+    refs: str,
+    limit: int = 240,
+    sources_dir: Path | None = None,
+    programme_id: str | None = None,
 ) -> str:
-    """The cited lines as one short string for a table cell: '325: 4 | Quản lý …'."""
-    parts = [
-        f"{n}: {_plain(text).strip()}" for n, text in cited_text(source_file, refs, sources_dir)
-    ]
+    """The cited lines as one short string for a table cell: '325: 4 | Quản lý …'.
+
+    '—' for a document without text, as for any missing value in the tables.
+    """
+    if document_text(source_file, programme_id, sources_dir) is None:
+        return "—"
+    cited = cited_text(source_file, refs, sources_dir, programme_id)
+    parts = [f"{n}: {_plain(text).strip()}" for n, text in cited]
     joined = " / ".join(parts)
     return joined if len(joined) <= limit else joined[: limit - 1].rstrip() + "…"
 
@@ -98,14 +131,29 @@ def _fold(text: str) -> str:
 
 
 def search_lines(
-    source_file: str, needle: str, sources_dir: Path | None = None
+    source_file: str,
+    needle: str,
+    sources_dir: Path | None = None,
+    programme_id: str | None = None,
 ) -> list[tuple[int, str]]:
     """Lines of a document containing `needle` (case-insensitive, Unicode-normalised)."""
     wanted = _fold(needle.strip())
     if not wanted:
         return []
-    lines = document_lines(source_file, sources_dir)
+    lines = document_text(source_file, programme_id, sources_dir) or ()
     return [(n, text) for n, text in enumerate(lines, start=1) if wanted in _fold(text)]
+
+
+def full_text(
+    source_file: str, programme_id: str | None = None, sources_dir: Path | None = None
+) -> list[tuple[int, str]] | None:
+    """Every (line number, text) of a document for the viewer; None when it has no text."""
+    lines = document_text(source_file, programme_id, sources_dir)
+    if lines is None:
+        return None
+    if lines and not lines[-1]:
+        lines = lines[:-1]  # the file's final newline, not a line of the document
+    return list(enumerate(lines, start=1))
 
 
 def _number(value: object) -> float | None:

@@ -5,17 +5,94 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from plans import settings
+
+
+def _safe_name(source_file: str) -> bool:
+    # a cited name must never reach outside the sources folder
+    return not ("/" in source_file or "\\" in source_file or source_file.startswith("."))
 
 
 @lru_cache(maxsize=32)
 def document_lines(source_file: str, sources_dir: Path | None = None) -> tuple[str, ...]:
     """All lines of one source document (line 1 is index 0)."""
-    if "/" in source_file or "\\" in source_file or source_file.startswith("."):
+    if not _safe_name(source_file):
         raise ValueError(f"invalid source file name: {source_file!r}")
     path = (sources_dir or settings.SOURCES_DIR) / source_file
     return tuple(path.read_text(encoding="utf-8").split("\n"))
+
+
+@lru_cache(maxsize=8)
+def _registry(imports_dir: Path, _names: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+    # Keyed on the folder names: an import's folder never changes once stored (its id carries
+    # the file's checksum), so the names say which imports there are.
+    from plans.imports import list_imports  # here: plans.imports → plans.build → this module
+
+    return tuple(list_imports(imports_dir))
+
+
+def import_folder(
+    source_file: str, programme_id: str | None = None, imports_dir: Path | None = None
+) -> Path | None:
+    """The stored import whose uploaded file the database cites as `source_file`, or None.
+
+    The import registry (each folder's meta.json) records the file name the rows cite and the
+    programme they belong to. Two imports can only share a name if folders were copied by hand
+    (the build refuses a second document of one name); then the one of `programme_id` is taken,
+    and among several the newest, as a later import is the likelier one to be in the database.
+    """
+    folder = Path(imports_dir or settings.IMPORTS_DIR)
+    try:
+        names = tuple(sorted(p.name for p in folder.iterdir()))
+    except OSError:
+        return None
+    named = [r for r in _registry(folder, names) if r.get("filename") == source_file]
+    own = [r for r in named if programme_id and r.get("programme_id") == programme_id]
+    chosen = (own or named)[-1:]
+    return folder / str(chosen[0]["id"]) if chosen else None
+
+
+@lru_cache(maxsize=16)
+def _import_lines(path: Path, _stamp: tuple[int, int]) -> tuple[str, ...] | None:
+    from plans.imports import row_texts  # here: plans.imports → plans.build → this module
+
+    try:
+        return tuple(row_texts(path.name, path.read_bytes()))
+    except (OSError, ValueError):
+        return None  # an original that no longer reads as it was imported has no citable text
+
+
+def import_lines(folder: Path) -> tuple[str, ...] | None:
+    """An import's original file as lines numbered like its source_line (None if it is gone)."""
+    original = next(iter(sorted(folder.glob("original.*"))), None)
+    if original is None:
+        return None
+    try:
+        stat = original.stat()
+    except OSError:
+        return None
+    return _import_lines(original, (stat.st_mtime_ns, stat.st_size))
+
+
+def document_text(
+    source_file: str,
+    programme_id: str | None = None,
+    sources_dir: Path | None = None,
+    imports_dir: Path | None = None,
+) -> tuple[str, ...] | None:
+    """The lines a document's source_line counts, or None when no text of it is kept.
+
+    A source document's plain-text copy in data/sources comes first; an imported plan table or
+    results report is read from the original file its import folder keeps; synthetic data and an
+    import whose folder (or original) is gone have no text.
+    """
+    sources = sources_dir or settings.SOURCES_DIR
+    if _safe_name(source_file) and (sources / source_file).is_file():
+        return document_lines(source_file, sources_dir)
+    folder = import_folder(source_file, programme_id, imports_dir)
+    return import_lines(folder) if folder is not None else None
 
 
 def parse_line_refs(refs: str) -> list[int]:
@@ -30,8 +107,14 @@ def parse_line_refs(refs: str) -> list[int]:
 
 
 def cited_text(
-    source_file: str, refs: str, sources_dir: Path | None = None
+    source_file: str,
+    refs: str,
+    sources_dir: Path | None = None,
+    programme_id: str | None = None,
+    imports_dir: Path | None = None,
 ) -> list[tuple[int, str]]:
-    """The (line number, text) pairs a reference points at."""
-    lines = document_lines(source_file, sources_dir)
+    """The (line number, text) pairs a reference points at; none when the document has no text."""
+    lines = document_text(source_file, programme_id, sources_dir, imports_dir)
+    if lines is None:
+        return []
     return [(n, lines[n - 1]) for n in parse_line_refs(refs) if 1 <= n <= len(lines)]
