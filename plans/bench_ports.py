@@ -257,8 +257,9 @@ def support_establishment_bounds(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "amount_mvnd"
     ].transform("sum")
     est = out.drop_duplicates("establishment_id")[["establishment_id", "province", "bound_mvnd"]]
-    est = est.sort_values(
-        ["province", "bound_mvnd", "establishment_id"], ascending=[True, False, True]
+    # ranked on the amount rounded to 1 đồng, as the SQL does: float sums differ in the last bit
+    est = est.assign(rounded=est["bound_mvnd"].round(6)).sort_values(
+        ["province", "rounded", "establishment_id"], ascending=[True, False, True]
     )
     est["bound_rank"] = est.groupby("province").cumcount() + 1
     return out.merge(est[["establishment_id", "bound_rank"]], on="establishment_id")

@@ -8,11 +8,12 @@ with chosen as (
 ),
 
 previous as (
-    -- the programme of the same province and kind that ended just before this one began
+    -- the programme of the same province and kind that ended just before this one began;
+    -- of two with the same end (an import beside the document), the longer, then the first id
     select p.programme_id, p.period_start, p.period_end
     from programmes as p, chosen as c
     where p.province = c.province and p.kind = c.kind and p.period_end < c.period_start
-    order by p.period_end desc
+    order by p.period_end desc, p.period_start, p.programme_id
     limit 1
 ),
 

@@ -39,7 +39,7 @@ final as (
         sum(l.lines_total_mvnd) as total_mvnd,
         sum(c.stated_total_mvnd) as stated_total_mvnd,
         sum(l.lines_total_mvnd) / (c.period_end - c.period_start + 1) as per_year_mvnd,
-        string_agg(distinct l.source_file, ', ') as source_files
+        string_agg(distinct l.source_file, ', ' order by l.source_file) as source_files
     from chosen as c
     inner join lines as l using (programme_id)
     group by c.province, c.period_start, c.period_end

@@ -37,7 +37,7 @@ amounts as (
         c.period_end,
         l.content_area,
         sum(l.amount_mvnd) as amount_mvnd,
-        string_agg(distinct l.source_file, ', ') as source_files
+        string_agg(distinct l.source_file, ', ' order by l.source_file) as source_files
     from budget_lines as l
     inner join chosen as c using (programme_id)
     group by c.province, c.period_start, c.period_end, l.content_area

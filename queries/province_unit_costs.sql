@@ -45,7 +45,7 @@ tasks as (
         any_value(l.content_area) as content_area,
         sum(l.amount_mvnd) as amount_mvnd,
         any_value(l.source_file) as source_file,
-        string_agg(distinct l.source_line, ';') as budget_line
+        string_agg(distinct l.source_line, ';' order by l.source_line) as budget_line
     from budget_lines as l
     inner join chosen as c using (programme_id)
     group by l.programme_id, l.task_code

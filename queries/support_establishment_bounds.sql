@@ -8,8 +8,10 @@
 -- bound_mvnd = the establishment's amount over all years and areas, area_bound_mvnd = over all
 -- years in this row's area: amounts are never negative (support_records checks it), so any
 -- filtered amount of the establishment is at most these. bound_rank = the establishment's place
--- by bound_mvnd in its province (1 = largest). Stored by bound_mvnd descending, so a scan for
--- bound_mvnd >= x stops reading after the rows that qualify (zone maps).
+-- by bound_mvnd in its province (1 = largest), compared rounded to 1 đồng like the top-N query
+-- so sums taken in another order give the same rank (ties go to the lower establishment_id).
+-- Stored by bound_mvnd descending, so a scan for bound_mvnd >= x stops reading after the rows
+-- that qualify (zone maps).
 with bounded as (
     select
         *,
@@ -24,7 +26,7 @@ final as (
     select
         *,
         dense_rank() over (
-            partition by province order by bound_mvnd desc, establishment_id
+            partition by province order by round(bound_mvnd, 6) desc, establishment_id
         ) as bound_rank
     from bounded
 )
