@@ -28,6 +28,7 @@ TEXT = {
         "lang": "Ngôn ngữ",
         "filters": "Bộ lọc",
         "provinces": "Tỉnh, thành phố",
+        "all_provinces": "Tất cả các tỉnh (chọn để thu hẹp)",
         "programme": "Chương trình / giai đoạn",
         "area_mode": "Nhóm nội dung",
         "section": "Mục của chương trình",
@@ -41,6 +42,7 @@ TEXT = {
         "lang": "Language",
         "filters": "Filters",
         "provinces": "Provinces",
+        "all_provinces": "All provinces (choose to narrow)",
         "programme": "Programme / period",
         "area_mode": "Content grouping",
         "section": "Programme's own sections",
@@ -85,7 +87,13 @@ lang = side.radio(
 )
 T = TEXT[lang]
 side.subheader(T["filters"])
-provinces = side.multiselect(T["provinces"], options=list(choices.provinces), key="f_provinces")
+# None chosen = every province: 63 chips in the sidebar would be unreadable (and slow to draw).
+provinces = side.multiselect(
+    T["provinces"],
+    options=list(choices.provinces),
+    key="f_provinces",
+    placeholder=T["all_provinces"],
+)
 shown = programmes[programmes["province"].isin(provinces or choices.provinces)]
 titles = dict(
     zip(shown["programme_id"], shown["title" if lang == "vi" else "title_en"], strict=True)
@@ -177,8 +185,28 @@ ICONS = {
     "presenter": ":material/co_present:",
     "present": ":material/slideshow:",
 }
-pages = [
-    st.Page(f"pages/{name}.py", title=title, icon=ICONS[name], default=name == "overview")
-    for name, title in NAV.items()
-]
-st.navigation(pages).run()
+# Pages grouped by what a reader comes for: thirteen links in one list were too many (and
+# Streamlit folds a list over twelve behind "View more"); every group stays open.
+SECTIONS = {
+    "vi": {
+        "browse": "Xem kế hoạch",
+        "compare": "So sánh",
+        "data": "Dữ liệu",
+        "present": "Trình bày",
+    },
+    "en": {"browse": "Plans", "compare": "Compare", "data": "Data", "present": "Present"},
+}[lang]
+GROUPS = {
+    "browse": ("overview", "budget", "targets", "timeline"),
+    "compare": ("periods", "provinces", "support"),
+    "data": ("quality", "sources", "imports", "import_history"),
+    "present": ("presenter", "present"),
+}
+pages = {
+    SECTIONS[group]: [
+        st.Page(f"pages/{name}.py", title=NAV[name], icon=ICONS[name], default=name == "overview")
+        for name in names
+    ]
+    for group, names in GROUPS.items()
+}
+st.navigation(pages, expanded=True).run()

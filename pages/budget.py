@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.cache import query
-from plans.exports import to_csv_bytes, to_xlsx_bytes
 from plans.figures_budget import allocation_tree, year_stack
 from plans.numbers import format_mvnd
 from plans.tables import for_display, headers_for
-from plans.ui import chart_with_data, filters
+from plans.ui import chart_with_data, data_downloads, filters, view_tabs
 
 f = filters()
 lang = f.lang
@@ -47,6 +46,8 @@ T = {
             " Có {n} ô không in trong văn bản, được suy ra từ tổng của dòng (xem data/README.md)."
         ),
         "shares": "Bảng tỷ trọng",
+        "tree_tab": "Cơ cấu",
+        "years_tab": "Theo năm",
         "shares_caption": "Tỷ trọng tính trên tổng đã lọc.",
         "shares_stated": (
             " Cột \u201cSố văn bản ghi\u201d là tổng mục in trong văn bản (cột Tổng cộng), "
@@ -67,8 +68,6 @@ T = {
         "stated_source": "Nguồn số văn bản",
         "label": "Nội dung",
         "empty": "Không có dòng kinh phí nào của {area} trong các năm đã chọn.",
-        "csv": "Tải CSV",
-        "xlsx": "Tải Excel",
     },
     "en": {
         "title": "Budget allocation",
@@ -104,6 +103,8 @@ T = {
             "(see data/README.md)."
         ),
         "shares": "Share table",
+        "tree_tab": "Structure",
+        "years_tab": "By year",
         "shares_caption": "Shares of the filtered total.",
         "shares_stated": (
             " \u201cStated\u201d is the section total the document prints (total column), "
@@ -125,8 +126,6 @@ T = {
         "stated_source": "Source of the stated figure",
         "label": "Item",
         "empty": "No budget line of {area} falls in the chosen years.",
-        "csv": "Download CSV",
-        "xlsx": "Download Excel",
     },
 }[lang]
 HEADERS = {
@@ -207,75 +206,67 @@ derived = int(years["n_derived_cells"].sum())
 if derived:
     caption += T["caption_derived"].format(n=derived)
 
-shape = st.radio(
-    T["shape"],
-    options=["treemap", "sunburst"],
-    format_func=T.get,
-    horizontal=True,
-    key="budget_shape",
-)
 level = T[f.area_mode]
-st.caption(T["tree_hint"])
-tree_fig = allocation_tree(
-    tree,
-    f.programme,
-    T["tree"].format(level=level, prog=f.programme, y0=y0, y1=y1),
-    lang,
-    shape=shape,
+view, tab = view_tabs(
+    {"tree": T["tree_tab"], "years": T["years_tab"], "shares": T["shares"]}, key="budget_view"
 )
-chart_with_data(
-    tree_fig,
-    tree.assign(label=tree["group_label_vi" if lang == "vi" else "group_label_en"]),
-    ["group_key", "label", "task_code", "task_name", "amount_mvnd", "source_line"],
-    caption,
-    key="budget_tree",
-    headers=HEADERS,
-)
-
-stack_fig = year_stack(years, T["stack"].format(level=level, prog=f.programme), lang)
-chart_with_data(
-    stack_fig,
-    # a year is a label, not an amount: no thousands separator
-    years.assign(
-        label=years["group_label_vi" if lang == "vi" else "group_label_en"],
-        year=years["year"].astype(str),
-    ),
-    ["year", "group_key", "label", "amount_mvnd"],
-    caption,
-    key="budget_years",
-    headers={**HEADERS, "group_key": T["group_key"]},
-)
-
-st.subheader(T["shares"])
-shares = shares.assign(label=shares[label])
-columns = ["key", "label", "amount_mvnd", "share_pct"]
-if f.area:
-    columns.append("programme_share_pct")
-if f.area_mode == "section":
-    # the document prints totals by section only; by content area there is nothing to set beside
-    columns += ["stated_mvnd", "difference_mvnd", "stated_source"]
-st.dataframe(for_display(shares, columns, lang, HEADERS), hide_index=True, key="budget_shares")
-note = T["shares_caption"]
-if f.area_mode == "content_area":
-    note += T["shares_area"]
-else:
-    note += T["shares_stated"]
-    if int(info["range_years"]) < n_years:
-        note += T["shares_partial"]
-st.caption(f"{note} {caption}")
-raw = shares[columns].rename(columns=headers_for(lang, HEADERS))
-left, right, _ = st.columns([1, 1, 4])
-left.download_button(
-    T["csv"],
-    to_csv_bytes(raw),
-    "budget_shares.csv",
-    "text/csv",
-    key="budget_shares_csv",
-)
-right.download_button(
-    T["xlsx"],
-    to_xlsx_bytes(raw),
-    "budget_shares.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="budget_shares_xlsx",
-)
+with tab:
+    if view == "tree":
+        shape = st.radio(
+            T["shape"],
+            options=["treemap", "sunburst"],
+            format_func=T.get,
+            horizontal=True,
+            key="budget_shape",
+        )
+        st.caption(T["tree_hint"])
+        tree_fig = allocation_tree(
+            tree,
+            f.programme,
+            T["tree"].format(level=level, prog=f.programme, y0=y0, y1=y1),
+            lang,
+            shape=shape,
+        )
+        chart_with_data(
+            tree_fig,
+            tree.assign(label=tree["group_label_vi" if lang == "vi" else "group_label_en"]),
+            ["group_key", "label", "task_code", "task_name", "amount_mvnd", "source_line"],
+            caption,
+            key="budget_tree",
+            headers=HEADERS,
+        )
+    elif view == "years":
+        stack_fig = year_stack(years, T["stack"].format(level=level, prog=f.programme), lang)
+        chart_with_data(
+            stack_fig,
+            # a year is a label, not an amount: no thousands separator
+            years.assign(
+                label=years["group_label_vi" if lang == "vi" else "group_label_en"],
+                year=years["year"].astype(str),
+            ),
+            ["year", "group_key", "label", "amount_mvnd"],
+            caption,
+            key="budget_years",
+            headers={**HEADERS, "group_key": T["group_key"]},
+        )
+    else:
+        shares = shares.assign(label=shares[label])
+        columns = ["key", "label", "amount_mvnd", "share_pct"]
+        if f.area:
+            columns.append("programme_share_pct")
+        if f.area_mode == "section":
+            # the document prints totals by section only; by content area nothing to set beside
+            columns += ["stated_mvnd", "difference_mvnd", "stated_source"]
+        shown = for_display(shares, columns, lang, HEADERS)
+        st.dataframe(shown, hide_index=True, key="budget_shares")
+        note = T["shares_caption"]
+        if f.area_mode == "content_area":
+            note += T["shares_area"]
+        else:
+            note += T["shares_stated"]
+            if int(info["range_years"]) < n_years:
+                note += T["shares_partial"]
+        st.caption(f"{note} {caption}")
+        raw = shares[columns].rename(columns=headers_for(lang, HEADERS))
+        left, right, _ = st.columns([1, 1, 4])
+        data_downloads(raw, "budget_shares", left, right)

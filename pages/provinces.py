@@ -5,8 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.cache import query
-from plans.figures_budget import area_share_bars, per_year_bars, unit_cost_bars
-from plans.ui import chart_with_data, filters
+from plans.figures_budget import (
+    area_share_bars,
+    many_series,
+    per_year_bars,
+    period_labels,
+    unit_cost_bars,
+)
+from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang
@@ -17,7 +23,8 @@ T = {
             "So sánh các chương trình khuyến công có bảng kinh phí chi tiết, mỗi tỉnh một giai "
             "đoạn. Các giai đoạn không trùng nhau và dài ngắn khác nhau, nên trang so sánh tỷ "
             "trọng, kinh phí bình quân mỗi năm và chi phí trên một đơn vị đầu ra. Trang so sánh "
-            "cả giai đoạn của mỗi chương trình: bộ lọc chương trình và khoảng năm không áp dụng."
+            "cả giai đoạn của mỗi chương trình: bộ lọc chương trình và khoảng năm không áp dụng. "
+            "Khi có nhiều tỉnh, trang so sánh từng giai đoạn một (chọn ở ô Giai đoạn)."
         ),
         "none": "Các tỉnh đã chọn không có chương trình khuyến công nào có bảng kinh phí chi tiết.",
         "one": (
@@ -25,6 +32,9 @@ T = {
             "({series}); hãy chọn thêm tỉnh để so sánh."
         ),
         "shares": "Tỷ trọng kinh phí theo lĩnh vực chung",
+        "shares_tab": "Tỷ trọng theo lĩnh vực",
+        "per_year_tab": "Bình quân mỗi năm",
+        "unit_costs_tab": "Chi phí trên đơn vị",
         "per_year": "Kinh phí bình quân mỗi năm",
         "unit_costs": "Chi phí kế hoạch trên một đơn vị đầu ra",
         "unit_intro": (
@@ -35,6 +45,8 @@ T = {
         ),
         "no_costs": "Không có cặp kinh phí – số lượng nào đủ rõ để tính ở các tỉnh đã chọn.",
         "caption": "Nguồn: {files} (phụ lục kinh phí).",
+        "period": "Giai đoạn",
+        "all_periods": "Tất cả các giai đoạn",
         "caption_area": (
             " Tỷ trọng tính từ các ô kinh phí. Lĩnh vực chung (NĐ 45/2012) là cách xếp nhiệm vụ "
             "vào lĩnh vực của bộ dữ liệu "
@@ -65,7 +77,8 @@ T = {
             "The khuyến công programmes with a detailed budget table, one period per province. "
             "The periods do not overlap and differ in length, so the page compares shares, the "
             "average budget per year and the cost per unit of output. Each programme is compared "
-            "over its whole period: the programme and year filters do not apply here."
+            "over its whole period: the programme and year filters do not apply here. With many "
+            "provinces the page compares one period at a time (chosen under Period)."
         ),
         "none": "No khuyến công programme with a detailed budget table in the chosen provinces.",
         "one": (
@@ -73,6 +86,9 @@ T = {
             "provinces ({series}); choose more provinces to compare."
         ),
         "shares": "Budget shares by common content area",
+        "shares_tab": "Shares by content area",
+        "per_year_tab": "Average per year",
+        "unit_costs_tab": "Cost per unit",
         "per_year": "Average budget per year",
         "unit_costs": "Planned cost per unit of output",
         "unit_intro": (
@@ -83,6 +99,8 @@ T = {
         ),
         "no_costs": "No budget–quantity pair is clear enough to compute in the chosen provinces.",
         "caption": "Source: {files} (budget appendix).",
+        "period": "Period",
+        "all_periods": "All periods",
         "caption_area": (
             " Shares computed from the budget cells. The common content areas (Decree 45/2012) "
             "are this dataset's mapping of tasks "
@@ -139,57 +157,80 @@ shares = query("province_shares", provinces=provinces)
 if shares.empty:
     st.info(T["none"])
     st.stop()
+periods = sorted(set(period_labels(shares)))
+period = ALL = ""
+if many_series(shares) and len(periods) > 1:
+    # Many provinces: one period at a time reads better (63 rows, not 189); all on request.
+    if st.session_state.get("provinces_period") not in {ALL, *periods}:
+        st.session_state["provinces_period"] = periods[-1]
+    period = st.selectbox(
+        T["period"],
+        options=[*periods, ALL],
+        format_func=lambda p: p or T["all_periods"],
+        key="provinces_period",
+    )
+
+
+def in_period(frame):
+    """The rows of the chosen period (all when none is chosen)."""
+    return frame[period_labels(frame) == period] if period else frame
+
+
+shares = in_period(shares)
 series = list(dict.fromkeys(shares["series_label"]))
 if len(series) < 2:
     st.info(T["one"].format(series=series[0]))
 files = ", ".join(sorted({x for s in shares["source_files"].dropna() for x in s.split(", ")}))
 caption = T["caption"].format(files=files)
 
-st.subheader(T["shares"])
-chart_with_data(
-    area_share_bars(shares, T["shares"], lang),
-    shares.assign(area_name=shares[f"area_name{suffix}"]),
-    ["series_label", "content_area", "area_name", "amount_mvnd", "share_pct"],
-    caption + T["caption_area"],
-    key="provinces_shares",
-    headers=HEADERS,
+view, tab = view_tabs(
+    {"shares": T["shares_tab"], "per_year": T["per_year_tab"], "unit_costs": T["unit_costs_tab"]},
+    key="provinces_view",
 )
-
-st.subheader(T["per_year"])
-per_year = query("province_budget_per_year", provinces=provinces)
-chart_with_data(
-    per_year_bars(per_year, T["per_year"], lang),
-    per_year,
-    ["series_label", "programme_ids", "n_years", "total_mvnd", "per_year_mvnd"],
-    caption + T["caption_year"],
-    key="provinces_per_year",
-    headers=HEADERS,
-)
-
-st.subheader(T["unit_costs"])
-st.markdown(T["unit_intro"])
-costs = query("province_unit_costs", provinces=provinces)
-if costs.empty:
-    st.info(T["no_costs"])
-else:
-    chart_with_data(
-        unit_cost_bars(costs, T["unit_costs"], lang),
-        costs.assign(pair_label=costs[f"pair_label{suffix}"]),
-        [
-            "pair_label",
-            "series_label",
-            "task_code",
-            "task_name",
-            "amount_mvnd",
-            "quantity",
-            "unit",
-            "quantity_text",
-            "unit_cost_mvnd",
-            "budget_source",
-            "quantity_source",
-        ],
-        T["caption"].format(files=", ".join(sorted(costs["source_file"].unique())))
-        + T["caption_cost"],
-        key="provinces_unit_costs",
-        headers=HEADERS,
-    )
+with tab:
+    if view == "shares":
+        chart_with_data(
+            area_share_bars(shares, T["shares"], lang),
+            shares.assign(area_name=shares[f"area_name{suffix}"]),
+            ["series_label", "content_area", "area_name", "amount_mvnd", "share_pct"],
+            caption + T["caption_area"],
+            key="provinces_shares",
+            headers=HEADERS,
+        )
+    elif view == "per_year":
+        per_year = in_period(query("province_budget_per_year", provinces=provinces))
+        chart_with_data(
+            per_year_bars(per_year, T["per_year"], lang),
+            per_year,
+            ["series_label", "programme_ids", "n_years", "total_mvnd", "per_year_mvnd"],
+            caption + T["caption_year"],
+            key="provinces_per_year",
+            headers=HEADERS,
+        )
+    else:
+        st.markdown(T["unit_intro"])
+        costs = in_period(query("province_unit_costs", provinces=provinces))
+        if costs.empty:
+            st.info(T["no_costs"])
+        else:
+            chart_with_data(
+                unit_cost_bars(costs, T["unit_costs"], lang),
+                costs.assign(pair_label=costs[f"pair_label{suffix}"]),
+                [
+                    "pair_label",
+                    "series_label",
+                    "task_code",
+                    "task_name",
+                    "amount_mvnd",
+                    "quantity",
+                    "unit",
+                    "quantity_text",
+                    "unit_cost_mvnd",
+                    "budget_source",
+                    "quantity_source",
+                ],
+                T["caption"].format(files=", ".join(sorted(costs["source_file"].unique())))
+                + T["caption_cost"],
+                key="provinces_unit_costs",
+                headers=HEADERS,
+            )

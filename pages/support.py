@@ -8,7 +8,7 @@ from plans.cache import query
 from plans.figures_support import area_bars, change_heatmap, province_bars, year_bars
 from plans.numbers import format_mvnd, format_number
 from plans.tables import for_display
-from plans.ui import chart_with_data, filters
+from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang
@@ -39,6 +39,12 @@ T = {
         "changes": "Thay đổi so với năm trước, theo tỉnh",
         "by_area": "Kinh phí hỗ trợ theo lĩnh vực chung",
         "top": "Cơ sở được hỗ trợ nhiều nhất",
+        "views": {
+            "provinces": "Theo tỉnh",
+            "years": "Theo năm",
+            "areas": "Theo lĩnh vực",
+            "top": "Cơ sở nhận nhiều nhất",
+        },
         "limit": "Số cơ sở",
         "caption": (
             "Nguồn: hồ sơ hỗ trợ (support_records). Lĩnh vực của hồ sơ là lĩnh vực của nhiệm "
@@ -91,6 +97,12 @@ T = {
         "changes": "Change on the year before, by province",
         "by_area": "Support amount by common content area",
         "top": "Establishments with the most support",
+        "views": {
+            "provinces": "By province",
+            "years": "By year",
+            "areas": "By content area",
+            "top": "Top establishments",
+        },
         "limit": "Establishments",
         "caption": (
             "Source: support records (support_records). A record's content area is its task's "
@@ -159,58 +171,62 @@ shown = round(amount, -2) if amount >= 1000 else amount
 c3.metric(T["amount"], format_mvnd(shown, lang), help=format_mvnd(amount, lang))
 c4.metric(T["beneficiaries"], format_number(float(provinces["beneficiaries"].sum()), 0, lang))
 
-st.subheader(T["by_province"])
-chart_with_data(
-    province_bars(provinces, T["by_province"], lang),
-    provinces,
-    ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"],
-    T["caption"],
-    key="support_provinces",
-    headers=HEADERS,
-)
-
-st.subheader(T["by_year"])
-years = query("support_by_year", **params)
-chart_with_data(
-    year_bars(years, T["by_year"], lang),
-    years.assign(year=years["year"].astype(str)),  # a year, not a number with a thousands mark
-    ["year", "records", "amount_mvnd", "beneficiaries"],
-    T["caption"] + T["caption_change"],
-    key="support_years",
-    headers=HEADERS,
-)
-yoy = query("support_yoy", **params)
-chart_with_data(
-    change_heatmap(yoy, T["changes"], lang),
-    yoy.assign(year=yoy["year"].astype(str)),
-    ["province", "year", "amount_mvnd", "prev_amount_mvnd", "change_pct"],
-    T["caption"] + T["caption_change"],
-    key="support_changes",
-    headers=HEADERS,
-)
-
-st.subheader(T["by_area"])
-areas = query("support_by_area", **params)
-choices = query("area_choices")
-names = {
-    str(row.code): str(getattr(row, f"name_{lang}"))
-    for row in choices[choices["mode"] == "content_area"].itertuples(index=False)
-}
-shown_areas = areas.assign(
-    area_name=[names.get(str(c), T["no_area"]) for c in areas["content_area"].fillna("")]
-)
-chart_with_data(
-    area_bars(areas, names, T["by_area"], lang),
-    shown_areas,
-    ["content_area", "area_name", "records", "amount_mvnd", "beneficiaries", "share_pct"],
-    T["caption"],
-    key="support_areas",
-    headers=HEADERS,
-)
-
-st.subheader(T["top"])
-limit = st.select_slider(T["limit"], options=[10, 20, 50, 100], value=20, key="support_limit")
-top = query("support_top_establishments", **params, limit=int(limit))
-columns = ["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries"]
-st.dataframe(for_display(top, columns, lang, HEADERS), hide_index=True, key="support_top_table")
-st.caption(T["caption"])
+view, tab = view_tabs(T["views"], key="support_view")
+with tab:
+    if view == "provinces":
+        chart_with_data(
+            province_bars(provinces, T["by_province"], lang),
+            provinces,
+            ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"],
+            T["caption"],
+            key="support_provinces",
+            headers=HEADERS,
+        )
+    elif view == "years":
+        years = query("support_by_year", **params)
+        chart_with_data(
+            year_bars(years, T["by_year"], lang),
+            years.assign(year=years["year"].astype(str)),  # a year, not a number with a mark
+            ["year", "records", "amount_mvnd", "beneficiaries"],
+            T["caption"] + T["caption_change"],
+            key="support_years",
+            headers=HEADERS,
+        )
+        yoy = query("support_yoy", **params)
+        chart_with_data(
+            change_heatmap(yoy, T["changes"], lang),
+            yoy.assign(year=yoy["year"].astype(str)),
+            ["province", "year", "amount_mvnd", "prev_amount_mvnd", "change_pct"],
+            T["caption"] + T["caption_change"],
+            key="support_changes",
+            headers=HEADERS,
+        )
+    elif view == "areas":
+        areas = query("support_by_area", **params)
+        choices = query("area_choices")
+        names = {
+            str(row.code): str(getattr(row, f"name_{lang}"))
+            for row in choices[choices["mode"] == "content_area"].itertuples(index=False)
+        }
+        shown_areas = areas.assign(
+            area_name=[names.get(str(c), T["no_area"]) for c in areas["content_area"].fillna("")]
+        )
+        chart_with_data(
+            area_bars(areas, names, T["by_area"], lang),
+            shown_areas,
+            ["content_area", "area_name", "records", "amount_mvnd", "beneficiaries", "share_pct"],
+            T["caption"],
+            key="support_areas",
+            headers=HEADERS,
+        )
+    else:
+        st.subheader(T["top"])
+        limit = st.select_slider(
+            T["limit"], options=[10, 20, 50, 100], value=20, key="support_limit"
+        )
+        top = query("support_top_establishments", **params, limit=int(limit))
+        columns = ["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries"]
+        st.dataframe(
+            for_display(top, columns, lang, HEADERS), hide_index=True, key="support_top_table"
+        )
+        st.caption(T["caption"])

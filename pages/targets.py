@@ -14,7 +14,7 @@ from plans.figures_targets import (
     with_targets,
 )
 from plans.numbers import format_number
-from plans.ui import chart_with_data, filters
+from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang
@@ -46,6 +46,9 @@ T = {
             'Dấu ◆ là tỷ lệ văn bản ghi ("đạt X% kế hoạch").'
         ),
         "table": "Bảng kết quả có chỉ tiêu",
+        "band_tab": "Đạt so với chỉ tiêu",
+        "pct_tab": "Tỷ lệ đạt",
+        "tables_tab": "Bảng kết quả",
         "untargeted": "Kết quả không có chỉ tiêu để so sánh",
         "untargeted_caption": "Văn bản chỉ nêu số đạt được, không nêu kế hoạch hay tỷ lệ %.",
         "headers": {
@@ -89,6 +92,9 @@ T = {
             'bar). ◆ marks the percent the document states ("đạt X% kế hoạch").'
         ),
         "table": "Results with a target",
+        "band_tab": "Achieved vs target",
+        "pct_tab": "Achievement %",
+        "tables_tab": "Result tables",
         "untargeted": "Results without a target to compare",
         "untargeted_caption": "The document gives only the achieved figure, no plan or percent.",
         "headers": {
@@ -153,28 +159,38 @@ c3.metric(T["n_met"], format_number(int((targeted["achievement_pct"] >= 100).sum
 files = ", ".join(dict.fromkeys(results["source_file"]))
 name = "indicator" if lang == "vi" else "indicator_en"
 data = results_data(results, lang)
-if not targeted.empty:
-    chart_with_data(
-        target_band_chart(results, f"{T['band_chart']} — {programme}", lang),
-        data,
-        [name, "unit", "achieved", "target_min", "target_point", "target_max", "basis", "source"],
-        T["band_caption"].format(files=files),
-        key="targets_band",
-        headers=T["headers"],
-    )  # fmt: skip
-    chart_with_data(
-        achievement_chart(results, f"{T['pct_chart']} — {programme}", lang),
-        data,
-        [name, "achievement_pct", "stated_pct", "status", "basis", "source"],
-        T["pct_caption"].format(files=files),
-        key="targets_pct",
-        headers=T["headers"],
-    )
-    st.subheader(T["table"])
-    table = results_table(results, lang)
-    st.dataframe(table, hide_index=True, key="targets_table", height=36 * (len(table) + 1) + 3)
-
-st.subheader(T["untargeted"])
-st.caption(T["untargeted_caption"])
-others = untargeted_table(results, lang)
-st.dataframe(others, hide_index=True, key="targets_untargeted", height=36 * (len(others) + 1) + 3)
+views = {"band": T["band_tab"], "pct": T["pct_tab"], "tables": T["tables_tab"]}
+if targeted.empty:
+    views = {"tables": T["tables_tab"]}  # nothing to chart: the results as a table
+view, tab = view_tabs(views, key="targets_view")
+with tab:
+    if view == "band":
+        chart_with_data(
+            target_band_chart(results, f"{T['band_chart']} — {programme}", lang),
+            data,
+            [name, "unit", "achieved", "target_min", "target_point", "target_max", "basis",
+             "source"],
+            T["band_caption"].format(files=files),
+            key="targets_band",
+            headers=T["headers"],
+        )  # fmt: skip
+    elif view == "pct":
+        chart_with_data(
+            achievement_chart(results, f"{T['pct_chart']} — {programme}", lang),
+            data,
+            [name, "achievement_pct", "stated_pct", "status", "basis", "source"],
+            T["pct_caption"].format(files=files),
+            key="targets_pct",
+            headers=T["headers"],
+        )
+    else:
+        if not targeted.empty:
+            st.subheader(T["table"])
+            table = results_table(results, lang)
+            height = 36 * (len(table) + 1) + 3
+            st.dataframe(table, hide_index=True, key="targets_table", height=height)
+        st.subheader(T["untargeted"])
+        st.caption(T["untargeted_caption"])
+        others = untargeted_table(results, lang)
+        height = 36 * (len(others) + 1) + 3
+        st.dataframe(others, hide_index=True, key="targets_untargeted", height=height)

@@ -356,17 +356,26 @@ def change_programme(page: Any, attempt: int) -> str:
 
 
 def change_province(page: Any, attempt: int) -> str:
-    """Sidebar provinces: drop the first selected province (all are selected by default)."""
-    remove = (
-        _sidebar(page)
-        .locator('[data-testid="stMultiSelect"] button[aria-label^="Remove "]')
-        .filter(visible=True)
-        .first
+    """Sidebar provinces: none chosen (= all) by default, so choose one (the next on a later
+    attempt); drop the first chosen one where some are."""
+    box = _sidebar(page).locator('[data-testid="stMultiSelect"]').first
+    remove = box.locator('button[aria-label^="Remove "]').filter(visible=True)
+    if remove.count():
+        name = remove.first.get_attribute("aria-label").removeprefix("Remove ")
+        _arm(page)
+        remove.first.click()
+        return f"provinces − {name}"
+    box.locator("input").first.click()
+    # the list opens with Streamlit's own "Select all" entry first: a province, not that
+    options = page.locator('[role="listbox"] [role="option"]').filter(
+        has_not_text=re.compile(r"^Select (all|\d+ matches)$")
     )
-    name = remove.get_attribute("aria-label").removeprefix("Remove ")
+    options.first.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS)
+    option = options.nth(min(attempt, options.count() - 1))
+    name = option.text_content() or ""
     _arm(page)
-    remove.click()
-    return f"provinces − {name}"
+    option.click()
+    return f"provinces = {name}"
 
 
 def change_area(page: Any, attempt: int) -> str:

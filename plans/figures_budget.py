@@ -11,6 +11,16 @@ from plans.numbers import format_mvnd, format_number, format_pct
 
 # Bar fill patterns beside the colours, so series stay apart without colour vision.
 PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+", "-", "|")
+# Up to this many province-period series a chart draws one coloured series each; beyond (63
+# provinces x 3 periods) a legend of colours is unreadable and hundreds of plotly traces kept
+# the browser busy for seconds, so the charts switch to a heatmap, ranked bars and box plots.
+MANY_SERIES = 6
+# A sequential scale for shares (light = small), colour-blind safe (ColorBrewer Blues).
+SHARE_SCALE: tuple[tuple[float, str], ...] = (
+    (0.0, "#F7FBFF"), (0.25, "#C6DBEF"), (0.5, "#6BAED6"), (0.75, "#2171B5"), (1.0, "#08306B"),
+)  # fmt: skip
+ROW_PX = 22  # height of one province-period row in the many-series charts
+CELL_TEXT_ROWS = 30  # a heatmap writes each cell's share up to this many rows
 
 LABELS = {
     "vi": {
@@ -26,6 +36,10 @@ LABELS = {
         "years": "{n} năm",
         "period_note": "Giai đoạn khác nhau: {parts}. So sánh tỷ trọng, không so số tuyệt đối.",
         "per_year_note": "Tổng kinh phí chia cho số năm của giai đoạn: {parts}.",
+        "many_note": "{n} tỉnh, giai đoạn. Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng.",
+        "many_per_year": "{n} tỉnh, giai đoạn, lớn nhất ở trên; tổng kinh phí chia cho số năm.",
+        "many_costs": "Mỗi điểm là một nhiệm vụ của một tỉnh; hộp: tứ phân vị, vạch: trung vị.",
+        "period": "Giai đoạn",
         "per_unit": "{amount} triệu đồng / {qty} {unit} = {cost} triệu đồng",
         "million": "triệu đồng",
         "per_year_unit": "triệu đồng/năm",
@@ -43,6 +57,10 @@ LABELS = {
         "years": "{n} years",
         "period_note": "The periods differ: {parts}. Compare shares, not amounts.",
         "per_year_note": "Total budget divided by the years of the period: {parts}.",
+        "many_note": "{n} provinces and periods. The periods differ in length: compare shares.",
+        "many_per_year": "{n} provinces and periods, largest first; total divided by the years.",
+        "many_costs": "Each dot is one task of one province; box: quartiles, line: median.",
+        "period": "Period",
         "per_unit": "{amount} million VND / {qty} {unit} = {cost} million VND",
         "million": "million VND",
         "per_year_unit": "million VND per year",
@@ -222,8 +240,27 @@ def _period_parts(frame: pd.DataFrame, lang: str) -> str:
     )
 
 
+def period_labels(frame: pd.DataFrame) -> pd.Series:
+    """'2016-2020' for each row's period_start and period_end."""
+    return (
+        frame["period_start"].astype(int).astype(str)
+        + "-"
+        + frame["period_end"].astype(int).astype(str)
+    )
+
+
+def many_series(frame: pd.DataFrame) -> bool:
+    """Whether `frame` holds more province-period series than a legend can tell apart."""
+    return frame["series_label"].nunique() > MANY_SERIES
+
+
+def _rows_height(n: int) -> int:
+    return max(420, ROW_PX * n + 180)
+
+
 def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
-    """Grouped bars: each province-period's share of budget per common content area.
+    """Each province-period's share of budget per common content area: grouped bars, or a
+    heatmap (a row per series) beyond MANY_SERIES series.
 
     `shares` has one row per series and content area: series_label, period_start, period_end,
     content_area, area_name_vi/_en (or area_name), amount_mvnd, share_pct
@@ -231,6 +268,8 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     """
     words = LABELS[lang]
     shares = shares.assign(area_name=lambda f: _localised(f, "area_name", lang))
+    if many_series(shares):
+        return _area_share_heatmap(shares, title, lang)
     style = _series_style(shares["series_label"].tolist())
     fig = go.Figure()
     for label, rows in shares.groupby("series_label", sort=False):
@@ -266,13 +305,62 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     return fig
 
 
+def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figure:
+    """Series (rows, in the query's order) by content area, coloured and labelled by share."""
+    words = LABELS[lang]
+    series = list(dict.fromkeys(shares["series_label"]))
+    areas = list(dict.fromkeys(shares["content_area"]))
+    cells = shares.set_index(["series_label", "content_area"]).reindex(
+        pd.MultiIndex.from_product([series, areas])
+    )
+    shape = (len(series), len(areas))
+    # the query lists every area for every series; a missing cell stays empty
+    z = [[None if v != v else float(v) for v in row] for row in
+         cells["share_pct"].to_numpy(dtype="float64").reshape(shape)]  # fmt: skip
+    text = [["" if v is None else format_pct(v, 1, lang) for v in row] for row in z]
+    names = [_short(n, 60) if isinstance(n, str) else "" for n in cells["area_name"]]
+    amounts = [format_mvnd(float(a), lang) if a == a else "" for a in cells["amount_mvnd"]]
+    flat = [list(pair) for pair in zip(names, amounts, strict=True)]
+    custom = [flat[r * len(areas) : (r + 1) * len(areas)] for r in range(len(series))]
+    fig = go.Figure(
+        go.Heatmap(
+            x=areas,
+            y=series,
+            z=z,
+            text=text,
+            # the share in each cell while the rows are few; at 63 provinces hundreds of cell
+            # labels cost the browser about 0.4 s, and colour, hover and the table tell it
+            texttemplate="%{text}" if len(series) <= CELL_TEXT_ROWS else None,
+            customdata=custom,
+            colorscale=[list(stop) for stop in SHARE_SCALE],
+            zmin=0,
+            colorbar={"title": {"text": "%"}},
+            hoverongaps=False,
+            hovertemplate="<b>%{y}</b><br>%{x} · %{customdata[0]}<br>%{text} · "
+            "%{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title, words["many_note"].format(n=len(series))),
+        xaxis={"title": words["area"], "side": "top", "type": "category"},
+        yaxis={"title": words["series"], "autorange": "reversed", "type": "category"},
+        height=_rows_height(len(series)),
+        margin={"l": 60, "r": 20, "t": 120, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
 def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
-    """One bar per province-period: total budget divided by the years of its period.
+    """One bar per province-period: total budget divided by the years of its period; beyond
+    MANY_SERIES series, horizontal bars ranked largest first, coloured by period.
 
     `per_year` has one row per series: series_label, period_start, period_end, n_years,
     total_mvnd, per_year_mvnd.
     """
     words = LABELS[lang]
+    if many_series(per_year):
+        return _ranked_per_year(per_year, title, lang)
     style = _series_style(per_year["series_label"].tolist())
     fig = go.Figure()
     for row in per_year.itertuples(index=False):
@@ -305,8 +393,51 @@ def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     return fig
 
 
+def _ranked_per_year(per_year: pd.DataFrame, title: str, lang: str) -> go.Figure:
+    """Horizontal bars, largest average first, one trace (colour) per period."""
+    words = LABELS[lang]
+    frame = per_year.assign(period=period_labels(per_year)).sort_values(
+        ["per_year_mvnd", "series_label"], ascending=[False, True], kind="stable"
+    )
+    fig = go.Figure()
+    for i, (period, rows) in enumerate(frame.groupby("period", sort=True)):
+        fig.add_bar(
+            x=rows["per_year_mvnd"].tolist(),
+            y=rows["series_label"].tolist(),
+            orientation="h",
+            name=str(period),
+            marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i]}},
+            text=[f"{_amount(v, lang)} {words['per_year_unit']}" for v in rows["per_year_mvnd"]],
+            textposition="auto",
+            customdata=[
+                [format_mvnd(t, lang), words["years"].format(n=n)]
+                for t, n in zip(rows["total_mvnd"], rows["n_years"], strict=True)
+            ],
+            hovertemplate="<b>%{y}</b><br>%{text}<br>= %{customdata[0]} / %{customdata[1]}"
+            "<extra></extra>",
+        )
+    fig.update_layout(
+        title=_title(title, words["many_per_year"].format(n=len(frame))),
+        xaxis={"title": words["per_year"], "tickformat": ",.0f", "side": "top"},
+        yaxis={
+            "title": words["series"],
+            "categoryorder": "array",
+            "categoryarray": frame["series_label"].tolist(),
+            "autorange": "reversed",
+        },
+        legend={"title": {"text": words["period"]}, "orientation": "h", "y": 1.0, "x": 1.0,
+                "xanchor": "right", "yanchor": "bottom"},
+        height=_rows_height(len(frame)),
+        margin={"l": 60, "r": 20, "t": 120, "b": 40},
+        separators=_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )  # fmt: skip
+    return fig
+
+
 def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
-    """Planned million VND per unit of output, one panel per pair (their scales differ).
+    """Planned million VND per unit of output, one panel per pair (their scales differ); beyond
+    MANY_SERIES series, each panel shows the spread over the provinces, a box per period.
 
     `costs` has one row per pair, series and task: pair, pair_label_vi/_en (or pair_label),
     series_label, task_code, amount_mvnd, quantity, unit, unit_cost_mvnd
@@ -314,6 +445,8 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
     """
     words = LABELS[lang]
     costs = costs.assign(pair_label=lambda f: _localised(f, "pair_label", lang))
+    if many_series(costs):
+        return _unit_cost_boxes(costs, title, lang)
     style = _series_style(costs["series_label"].tolist())
     pairs = list(dict.fromkeys(costs["pair"]))
     titles = [str(costs.loc[costs["pair"] == p, "pair_label"].iloc[0]) for p in pairs]
@@ -351,6 +484,57 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
         title=_title(title),
         legend={"title": {"text": words["series"]}, "orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 90, "b": 40},
+        separators=_separators(lang),
+    )
+    return fig
+
+
+def _per_unit_text(row: object, lang: str) -> str:
+    return LABELS[lang]["per_unit"].format(
+        amount=_amount(row.amount_mvnd, lang),
+        qty=_amount(row.quantity, lang),
+        unit=row.unit,
+        cost=_amount(row.unit_cost_mvnd, lang),
+    )
+
+
+def _unit_cost_boxes(costs: pd.DataFrame, title: str, lang: str) -> go.Figure:
+    """A panel per pair; in each, a box of the tasks' unit costs per period, every task a dot."""
+    words = LABELS[lang]
+    costs = costs.assign(period=period_labels(costs))
+    pairs = list(dict.fromkeys(costs["pair"]))
+    titles = [str(costs.loc[costs["pair"] == p, "pair_label"].iloc[0]) for p in pairs]
+    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=titles)
+    periods = sorted(costs["period"].unique())
+    for col, pair in enumerate(pairs, start=1):
+        for i, period in enumerate(periods):
+            rows = costs[(costs["pair"] == pair) & (costs["period"] == period)]
+            if rows.empty:
+                continue
+            fig.add_box(
+                x=[period] * len(rows),
+                y=rows["unit_cost_mvnd"].tolist(),
+                name=period,
+                legendgroup=period,
+                showlegend=col == 1,
+                marker={"color": PALETTE[i % len(PALETTE)], "size": 5},
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                customdata=[
+                    [f"{r.series_label} · {r.task_code}", _per_unit_text(r, lang)]
+                    for r in rows.itertuples(index=False)
+                ],
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+                row=1,
+                col=col,
+            )
+        fig.update_yaxes(rangemode="tozero", tickformat=",.1~f", row=1, col=col)
+    fig.update_yaxes(title_text=words["unit_cost"], row=1, col=1)
+    fig.update_layout(
+        title=_title(title, words["many_costs"]),
+        legend={"title": {"text": words["period"]}, "orientation": "h", "y": -0.15},
+        margin={"l": 60, "r": 20, "t": 100, "b": 40},
         separators=_separators(lang),
     )
     return fig

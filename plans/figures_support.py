@@ -85,8 +85,9 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
             y=provinces["province"].tolist(),
             orientation="h",
             marker={"color": PALETTE[0]},
+            # the label rounded to a tenth of the shown unit (40.708,4 tỷ đồng), the hover exact
             text=[
-                f"{format_mvnd(a, lang)} · {format_pct(s, 1, lang)}"
+                f"{format_mvnd(a, lang, max_decimals=1)} · {format_pct(s, 1, lang)}"
                 for a, s in zip(provinces["amount_mvnd"], provinces["share_pct"], strict=True)
             ],
             textposition="auto",
@@ -95,16 +96,19 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
                     _count(r, words["records"], lang),
                     _count(e, words["establishments"], lang),
                     _count(b, words["beneficiaries"], lang),
+                    f"{format_mvnd(a, lang)} · {format_pct(s, 1, lang)}",
                 ]
-                for r, e, b in zip(
+                for r, e, b, a, s in zip(
                     provinces["records"],
                     provinces["establishments"],
                     provinces["beneficiaries"],
+                    provinces["amount_mvnd"],
+                    provinces["share_pct"],
                     strict=True,
                 )
             ],
-            hovertemplate="<b>%{y}</b><br>%{text}<br>%{customdata[0]} · %{customdata[1]}"
-            "<br>%{customdata[2]}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>%{customdata[3]}<br>%{customdata[0]} · "
+            "%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         )
     )
     fig.update_layout(

@@ -178,14 +178,18 @@ def _format_trimmed(value: Decimal, max_decimals: int, lang: str) -> str:
     return _format_decimal(rounded, max(0, -exponent), lang)
 
 
-def format_mvnd(value_mvnd: float, lang: str = "vi") -> str:
-    """Human text for an amount in million VND: "800 triệu đồng", "250,9 tỷ đồng" (en: VND)."""
+def format_mvnd(value_mvnd: float, lang: str = "vi", max_decimals: int = 3) -> str:
+    """Human text for an amount in million VND: "800 triệu đồng", "250,9 tỷ đồng" (en: VND).
+
+    Up to `max_decimals` decimals of the shown unit, trailing zeros dropped: 3 keeps every
+    printed figure exact (2,52 tỷ; 262,5 triệu); a chart label reads better with 1.
+    """
     # Round to whole-million precision first so 999.9999 is not shown as "1.000 triệu".
-    amount = _round(_to_decimal(value_mvnd), 3)
+    amount = _round(_to_decimal(value_mvnd), max_decimals)
     if abs(amount) >= 1000:
         words = {"vi": "tỷ đồng", "en": "billion VND"}
-        shown = _format_trimmed(_CONTEXT.divide(amount, 1000), 3, lang)
+        shown = _format_trimmed(_CONTEXT.divide(amount, 1000), max_decimals, lang)
     else:
         words = {"vi": "triệu đồng", "en": "million VND"}
-        shown = _format_trimmed(amount, 3, lang)
+        shown = _format_trimmed(amount, max_decimals, lang)
     return f"{shown} {words[lang]}"

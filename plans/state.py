@@ -46,9 +46,9 @@ def _one(value: str | Sequence[str] | None) -> str | None:
 
 
 def defaults(choices: Choices) -> Filters:
-    """The view a first visit shows."""
+    """The view a first visit shows: every province (no province chosen), the latest programme."""
     return Filters(
-        provinces=choices.provinces,
+        provinces=(),
         programme=choices.default_programme,
         year_from=choices.years[0],
         year_to=choices.years[1],

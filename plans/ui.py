@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -44,6 +46,30 @@ def lang() -> str:
     return filters().lang
 
 
+def data_downloads(raw: pd.DataFrame, key: str, left: Any = st, right: Any = st) -> None:
+    """CSV and Excel download buttons for `raw` (files named after `key`)."""
+    words = DOWNLOAD[lang()]
+    # The files are written when a button is clicked, not on every run: building a workbook
+    # took most of a page's script time (475 of ~700 ms on the support page, 10M records).
+    # "ignore": a download needs no rerun of the page.
+    left.download_button(
+        words["csv"],
+        lambda: to_csv_bytes(raw),
+        f"{key}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        words["xlsx"],
+        lambda: to_xlsx_bytes(raw),
+        f"{key}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+
+
 def chart_with_data(
     fig: go.Figure,
     data: pd.DataFrame,
@@ -59,22 +85,16 @@ def chart_with_data(
     words = DOWNLOAD[lang()]
     st.plotly_chart(fig, key=f"{key}_chart", width="stretch")
     st.caption(caption)
-    shown = for_display(data, columns, lang(), headers)
     # Downloads keep raw numbers (for analysis) under the reader's column headers.
     raw = data[columns].rename(columns=headers_for(lang(), headers))
-    with st.expander(words["data"], expanded=False):
-        st.dataframe(shown, hide_index=True, key=f"{key}_table")
+    # The table is drawn only once its expander is opened (one rerun): a data grid under every
+    # chart, even folded, cost the browser about a third of a second before the first chart.
+    table = st.expander(words["data"], key=f"{key}_data", on_change="rerun")
+    if table.open:
+        shown = for_display(data, columns, lang(), headers)
+        table.dataframe(shown, hide_index=True, key=f"{key}_table")
     left, right, picture, _ = st.columns([1, 1, 1, 3])
-    left.download_button(
-        words["csv"], to_csv_bytes(raw), f"{key}.csv", "text/csv", key=f"{key}_csv"
-    )
-    right.download_button(
-        words["xlsx"],
-        to_xlsx_bytes(raw),
-        f"{key}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-    )
+    data_downloads(raw, key, left, right)
     # Pictures are rendered on request: a browser render per chart on every view would be slow.
     images = st.session_state.get(f"{key}_images")
     if images is None:
@@ -89,6 +109,26 @@ def chart_with_data(
     if images is not None:
         picture.download_button("PNG", images[0], f"{key}.png", "image/png", key=f"{key}_png")
         picture.download_button("SVG", images[1], f"{key}.svg", "image/svg+xml", key=f"{key}_svg")
+
+
+def view_tabs(views: dict[str, str], key: str) -> tuple[str, Any]:
+    """Tabs of which only the chosen one is computed and drawn; returns (view id, its tab).
+
+    `views` maps a view id to its label in the reader's language. A page with several charts
+    shows one view at a time: every chart drawn at once kept the browser busy for about a
+    second before the first one appeared (and again after each filter change). Switching tabs
+    reruns the page; the view is kept when the language changes.
+    """
+    labels = list(views.values())
+    remembered = f"{key}_view"
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = views.get(st.session_state.get(remembered, ""), labels[0])
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    for view, tab in zip(views, tabs, strict=True):
+        if tab.open:
+            st.session_state[remembered] = view
+            return view, tab
+    return next(iter(views)), tabs[0]  # not reached: one tab is always open
 
 
 def sync_url(wanted: dict[str, str], first_run: bool) -> None:

@@ -58,7 +58,7 @@ def test_link_reopens_the_same_view() -> None:
     assert not at.sidebar.warning
     # the frame writes the view back into the URL
     assert {"prog": "HY-2018-2020", "areas": "content_area", "lang": "en", "y0": "2011",
-            "y1": "2025", "prov": "Hà Nội,Hưng Yên", "area": "all"} == at.query_params  # fmt: skip
+            "y1": "2025", "prov": "all", "area": "all"} == at.query_params  # fmt: skip
 
 
 def test_malformed_link_falls_back_with_a_notice() -> None:
@@ -76,3 +76,23 @@ def test_missing_database_is_built_on_first_start(tmp_path: Path, monkeypatch) -
     at = start()
     assert not at.exception
     assert db.exists()
+
+
+def _frame_constant(name: str) -> object:
+    """A literal assigned in dashboard.py (read, not run: the frame is a Streamlit script)."""
+    import ast
+
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+            return ast.literal_eval(node.value)
+    raise LookupError(name)
+
+
+def test_navigation_groups_hold_every_page_once() -> None:
+    groups = _frame_constant("GROUPS")
+    listed = [name for names in groups.values() for name in names]
+    assert sorted(Path(p).stem for p in PAGES) == sorted(listed)
+    assert len(set(listed)) == len(listed)
+    # no group is long enough for Streamlit to fold it
+    assert all(len(names) <= 10 for names in groups.values())

@@ -160,3 +160,49 @@ def test_unit_costs(expected: float, pair: str, series: str, task: str, con) -> 
     assert task == trace.customdata[0][0]
     row = costs[(costs["pair"] == pair) & (costs["series_label"] == series)]
     assert 1 == len(row)  # one task per pair and programme: no area-level mixing
+
+
+def many(frame: pd.DataFrame, copies: int = 4) -> pd.DataFrame:
+    """The seed series repeated under other labels: more series than MANY_SERIES, same figures."""
+    parts = [
+        frame.assign(series_label=frame["series_label"] + ("" if i == 0 else f" #{i}"))
+        for i in range(copies)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_many_series_shares_become_one_heatmap(con) -> None:
+    shares = many(db.run(con, "province_shares", provinces=None))
+    fig = area_share_bars(shares, "t", "vi")
+    assert ["heatmap"] == [t.type for t in fig.data]  # one trace, not one per series
+    heat = fig.data[0]
+    assert 8 == len(heat.y)
+    row, col = list(heat.y).index(HN_SERIES), list(heat.x).index("KC1")
+    assert 8.37 == pytest.approx(heat.z[row][col], abs=0.005)  # 000:267 21.000/250.900
+    assert "8,4%" == heat.text[row][col]
+    assert "%{text}" == heat.texttemplate  # 8 rows: each cell written out
+    # at national scale (63 provinces) the cells keep their text for hover only
+    lots = many(db.run(con, "province_shares", provinces=None), copies=20)
+    assert area_share_bars(lots, "t", "vi").data[0].texttemplate is None
+    assert "8 tỉnh, giai đoạn" in fig.layout.title.text
+
+
+def test_many_series_per_year_ranked_largest_first(con) -> None:
+    per_year = many(db.run(con, "province_budget_per_year", provinces=None))
+    fig = per_year_bars(per_year, "t", "vi")
+    # one trace per period, bars ranked: Hà Nội's 50.180 (000:326) above Hưng Yên's 2.791,3
+    assert ["2018-2020", "2021-2025"] == [t.name for t in fig.data]
+    order = list(fig.layout.yaxis.categoryarray)
+    assert order.index(HN_SERIES) < order.index(HY_SERIES)
+    hn = next(t for t in fig.data if t.name == "2021-2025")
+    assert 50180 == pytest.approx(hn.x[list(hn.y).index(HN_SERIES)])
+
+
+def test_many_series_unit_costs_as_boxes_per_period(con) -> None:
+    costs = many(db.run(con, "province_unit_costs", provinces=None))
+    fig = unit_cost_bars(costs, "t", "vi")
+    assert {"box"} == {t.type for t in fig.data}
+    trainees_2021 = next(t for t in fig.data if t.xaxis == "x" and t.name == "2021-2025")
+    assert [2.0] * 4 == list(trainees_2021.y)  # 000:267 21.000/10.500, in each of 4 copies
+    machinery_2018 = next(t for t in fig.data if t.xaxis == "x2" and t.name == "2018-2020")
+    assert [150.0] * 4 == list(machinery_2018.y)  # 002:271 3,150/21

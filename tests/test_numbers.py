@@ -201,6 +201,21 @@ def test_format_mvnd(expected: str, value: float, lang: str) -> None:
     assert expected == format_mvnd(value, lang)
 
 
+@pytest.mark.parametrize(
+    ("expected", "value", "max_decimals"),
+    [
+        ("40.708,4 tỷ đồng", 40_708_437.0, 1),
+        ("40.708,437 tỷ đồng", 40_708_437.0, 3),
+        ("2,5 tỷ đồng", 2520.0, 1),
+        ("262,5 triệu đồng", 262.5, 1),
+        ("1 tỷ đồng", 999.96, 1),  # rounded before the unit is chosen: never "1.000 triệu"
+        ("263 triệu đồng", 262.5, 0),
+    ],
+)
+def test_format_mvnd_max_decimals(expected: str, value: float, max_decimals: int) -> None:
+    assert expected == format_mvnd(value, "vi", max_decimals=max_decimals)
+
+
 @given(st.text())
 def test_parse_number_only_raises_number_format_error(text: str) -> None:
     for style in ("vi", "en_thousands"):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apptest import open_app
+from apptest import open_app, open_tab
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ def open_page(**params: str) -> AppTest:
 
 
 def share_table(at: AppTest):
-    # the share table is the last table on the page (the others sit under their charts)
+    open_tab(at, "budget_view", 2)  # the share table's tab
     return at.dataframe[-1].value
 
 
@@ -66,4 +66,19 @@ def test_programme_without_lines_shows_the_stated_total_only(programme: str, sta
 def test_years_outside_the_programme_say_so() -> None:
     at = open_page(y0="2011", y1="2015")
     assert "2021-2025" in at.info[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_each_view_draws_its_own_chart() -> None:
+    at = open_page()
+    assert ["Cơ cấu", "Theo năm", "Bảng tỷ trọng"] == [t.label for t in at.tabs]
+    assert 1 == len(at.get("plotly_chart"))  # the structure only: one chart at a time
+    open_tab(at, "budget_view", 1)
+    charts = at.get("plotly_chart")
+    assert 1 == len(charts)
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["layout"]["title"]["text"].startswith("Kinh phí theo năm")
+    # 2021-2025 by section: one bar series per section, five years each
+    assert ["I", "II", "III", "IV", "V"] == [t["name"].split(" ")[0] for t in spec["data"][:5]]
+    open_tab(at, "budget_view", 2)
     assert not at.get("plotly_chart")

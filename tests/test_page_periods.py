@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apptest import open_app
+from apptest import chart_table, open_app
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +26,7 @@ def chart_titles(at: AppTest) -> list[str]:
 
 
 def budget_table(at: AppTest):
-    # the budget chart's data table is the first table on the page
-    return at.dataframe[0].value.set_index("Giai đoạn")
+    return chart_table(at, "periods_budget").set_index("Giai đoạn")
 
 
 def test_price_year_changes_the_real_budget() -> None:
@@ -66,4 +65,4 @@ def test_province_with_one_period_says_so() -> None:
     at.selectbox(key="periods_province").set_value("Hưng Yên").run()
     assert not at.exception
     assert "only one period" in at.info[0].value
-    assert ["2018-2020"] == list(at.dataframe[0].value["Period"])
+    assert ["2018-2020"] == list(chart_table(at, "periods_budget")["Period"])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apptest import open_app
+from apptest import chart_table, open_app, open_tab
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +32,14 @@ def test_provinces_filter_changes_the_compared_series() -> None:
     title = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
     assert "The periods differ" in title
     assert not at.info
-    costs = at.dataframe[-1].value
+    open_tab(at, "provinces_view", 2)  # cost per unit
+    costs = chart_table(at, "provinces_unit_costs")
     assert ["000:267", "002:265", "000:277", "002:271"] == list(costs["Budget source"])
     assert ["2", "1.20", "300", "150"] == list(costs["Million VND per unit"])
 
     at = open_page(lang="en", prov="Hưng Yên")
     assert ["Hưng Yên 2018-2020"] == series_names(at)
     assert "Hưng Yên 2018-2020" in at.info[0].value  # one series: nothing to compare with
-    assert ["002:265", "002:271"] == list(at.dataframe[-1].value["Budget source"])
+    open_tab(at, "provinces_view", 2)
+    costs = chart_table(at, "provinces_unit_costs")
+    assert ["002:265", "002:271"] == list(costs["Budget source"])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from apptest import open_app
+from apptest import open_app, open_tab
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ def open_page(**params: str) -> AppTest:
 
 
 def table(at: AppTest, which: str):
-    # the two result tables close the page: with a target, then without one
+    open_tab(at, "targets_view", len(at.tabs) - 1)  # the result tables: with a target, without
     return at.dataframe[{"targets_table": -2, "targets_untargeted": -1}[which]].value
 
 
@@ -33,8 +33,10 @@ def test_programme_without_results_says_so_and_shows_the_one_with_results() -> N
     assert "HN-2021-2025" in notice and "HN-2011-2015" in notice
     assert ["22", "11", "5"] == [m.value for m in at.metric]  # 001:8-44
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-    assert ["Kết quả đạt được so với chỉ tiêu — HN-2011-2015",
-            "Tỷ lệ đạt so với kế hoạch — HN-2011-2015"] == titles  # fmt: skip
+    assert ["Kết quả đạt được so với chỉ tiêu — HN-2011-2015"] == titles  # one view at a time
+    open_tab(at, "targets_view", 1)
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert ["Tỷ lệ đạt so với kế hoạch — HN-2011-2015"] == titles
 
 
 def test_programme_with_results_shows_no_notice() -> None:

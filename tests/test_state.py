@@ -21,6 +21,8 @@ def test_empty_url_gives_defaults() -> None:
     state = from_query_params({}, CHOICES)
     assert defaults(CHOICES) == state
     assert () == state.notices
+    assert () == state.provinces  # none chosen = every province
+    assert "all" == to_query_params(state)["prov"]
 
 
 def test_round_trip() -> None:

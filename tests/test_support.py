@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
-from apptest import open_app
+from apptest import open_app, open_tab
 from streamlit.testing.v1 import AppTest
 
 from plans import db, settings
@@ -282,8 +282,16 @@ def test_province_bars_show_amounts_and_shares() -> None:
     assert ["Hà Nội", "Hưng Yên"] == list(bar.y)
     assert [1500.0, 500.0] == list(bar.x)
     assert "1,5 tỷ đồng · 75,0%" == bar.text[0]
-    assert ["30 hồ sơ", "25 cơ sở", "400 người hưởng lợi"] == list(bar.customdata[0])
+    assert ["30 hồ sơ", "25 cơ sở", "400 người hưởng lợi"] == list(bar.customdata[0][:3])
     assert "1.5 billion VND · 75.0%" == province_bars(PROVINCES, "x", "en").data[0].text[0]
+
+
+def test_province_bars_round_the_label_and_keep_the_hover_exact() -> None:
+    # a national total such as 40.708.437 million VND: the bar reads 40.708,4 tỷ
+    frame = PROVINCES.assign(amount_mvnd=[40_708_437.0, 500.0])
+    bar = province_bars(frame, "Kinh phí", "vi").data[0]
+    assert "40.708,4 tỷ đồng · 75,0%" == bar.text[0]
+    assert "40.708,437 tỷ đồng · 75,0%" == bar.customdata[0][3]
 
 
 def test_year_bars_label_the_change_on_the_year_before() -> None:
@@ -345,6 +353,11 @@ def open_page(**params: str) -> AppTest:
     return at
 
 
+def show(at: AppTest, view: str) -> None:
+    """Open one of the page's tabs, as a click on it does."""
+    open_tab(at, "support_view", ["provinces", "years", "areas", "top"].index(view))
+
+
 @pytest.mark.usefixtures("app_db")
 @pytest.mark.parametrize(
     ("lang", "words"),
@@ -373,7 +386,15 @@ def test_page_shows_the_records(lang: str, title: str, small_records) -> None:
     at = open_page(lang=lang)
     assert title == at.title[0].value
     assert not at.info
-    assert 4 == len(at.get("plotly_chart"))  # provinces, years, changes, areas
+    # one view at a time: by province first, then the tabs by year (two charts) and by area
+    assert 1 == len(at.get("plotly_chart"))
+    assert (["Theo tỉnh", "Theo năm", "Theo lĩnh vực", "Cơ sở nhận nhiều nhất"] if lang == "vi"
+            else ["By province", "By year", "By content area", "Top establishments"]) == [
+        t.label for t in at.tabs
+    ]  # fmt: skip
+    for view, charts in (("years", 2), ("areas", 1), ("top", 0)):
+        show(at, view)
+        assert charts == len(at.get("plotly_chart")), view
     records, amount = len(small_records), small_records["amount_mvnd"].sum()
     assert format_number(records, 0, lang) == at.metric[0].value
     establishments = len(small_records.drop_duplicates(["province", "establishment"]))
@@ -394,6 +415,7 @@ def test_page_follows_the_filters_and_the_limit(small_records) -> None:
     assert format_number(len(rows), 0, "en") == at.metric[0].value
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [province] == spec["data"][0]["y"]
+    show(at, "top")
     at.select_slider(key="support_limit").set_value(10).run()
     assert not at.exception
     top = at.dataframe[-1].value

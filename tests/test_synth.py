@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from apptest import open_app
+from apptest import open_app, open_tab
 
 from plans import db, settings
 from plans.build import ensure_database
@@ -59,11 +60,34 @@ def test_start_up_leaves_it_alone(synth_db: Path) -> None:
     assert before == synth_db.stat().st_mtime_ns
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/budget.py", "pages/provinces.py",
-                                  "pages/periods.py", "pages/quality.py",
-                                  "pages/support.py"])  # fmt: skip
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_pages_work_on_it(page: str, synth_db: Path, monkeypatch) -> None:
     monkeypatch.setattr(settings, "DB_PATH", synth_db)
     st.cache_data.clear()
     at = open_app(page)
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_many_provinces_are_compared_one_period_at_a_time(synth_db: Path, monkeypatch) -> None:
+    # 4 provinces x 3 periods = 12 series, more than a legend can tell apart (MANY_SERIES = 6)
+    monkeypatch.setattr(settings, "DB_PATH", synth_db)
+    st.cache_data.clear()
+    at = open_app("pages/provinces.py")
+    period = at.selectbox(key="provinces_period")
+    assert "2021-2025" == period.value  # the latest period first
+    assert ["2011-2015", "2016-2020", "2021-2025", "Tất cả các giai đoạn"] == period.options
+    shares = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert 4 * ["bar"] == [t["type"] for t in shares]  # four series: one coloured bar each
+    period.set_value("").run()  # all periods
+    assert not at.exception
+    shares = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert ["heatmap"] == [t["type"] for t in shares]
+    assert 12 == len(shares[0]["y"])  # a row per province and period
+    # per year: one ranked trace per period, every series once
+    open_tab(at, "provinces_view", 1)  # average per year
+    per_year = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert ["2011-2015", "2016-2020", "2021-2025"] == [t["name"] for t in per_year]

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from plans.bench_browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 # The editor the import test signs in as (plans.auth: only editors may import or remove).
 EDITOR = ("Kiểm thử e2e", "mat-khau-e2e")
@@ -42,38 +29,6 @@ class Server:
     imports_dir: Path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} not healthy after {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server we started, by its own PID only."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="session")
 def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`streamlit run dashboard.py` on a free loopback port, on a private copy of the database."""
@@ -82,7 +37,6 @@ def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     shutil.copy(built_db, db)
     imports_dir = home / "imports"
     imports_dir.mkdir()
-    port = free_port()
     env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(imports_dir)}
     try:
         from plans.auth import ENV_VAR, hash_password
@@ -90,33 +44,12 @@ def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         env[ENV_VAR] = f"{EDITOR[0]}={hash_password(EDITOR[1], iterations=1_000)}"
     except ImportError:  # a version without sign-in: the page asks for a name instead
         pass
-    log = (home / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    # the benchmark's own start and stop: same flags, a free loopback port, ready at /health
+    started = start_server(ROOT / "dashboard.py", env, home / "streamlit.log")
     try:
-        wait_healthy(url, process)
-        yield Server(url, process, db, imports_dir)
+        yield Server(started.url, started.process, db, imports_dir)
     finally:
-        stop(process)
-        log.close()
+        stop_server(started.process)
 
 
 @pytest.fixture(scope="session")
