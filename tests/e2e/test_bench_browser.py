@@ -20,14 +20,19 @@ def test_browser_bench_on_the_seed_database(built_db: Path) -> None:
     from plans.bench_browser import browser_bench
 
     lines: list[str] = []
-    # one page with a chart and a sidebar filter, one without a chart; the seed database is
-    # both the measured and the start-up reference, so only two dashboards start
+    # pages with a chart and a sidebar filter (the programme; the provinces, none chosen at
+    # first), one without a chart; the seed database is both the measured and the start-up
+    # reference, so only two dashboards start
     result = browser_bench(
-        built_db, runs=1, out=lines.append, pages=["overview", "sources"], seed_db=built_db
+        built_db,
+        runs=1,
+        out=lines.append,
+        pages=["overview", "provinces", "sources"],
+        seed_db=built_db,
     )
 
     assert [] == result["errors"]
-    assert {"overview", "sources"} == set(result["pages"])
+    assert {"overview", "provinces", "sources"} == set(result["pages"])
     overview, sources = result["pages"]["overview"], result["pages"]["sources"]
     assert "/" == overview["path"]
     assert "/sources" == sources["path"]
@@ -38,9 +43,12 @@ def test_browser_bench_on_the_seed_database(built_db: Path) -> None:
     for entry in (overview, sources, result["bare"]):
         assert all(positive(entry[key]) for key in ("median_s", "max_s", "run1_s"))
         assert positive(entry["breakdown"]["to_script_start_s"])
-    assert 2 == len(result["bare"]["samples_s"])  # one bare visit after each page visit
+    assert 3 == len(result["bare"]["samples_s"])  # one bare visit after each page visit
 
-    assert {"overview"} == set(result["filters"])
+    assert {"overview", "provinces"} == set(result["filters"])
+    # no province chosen means all: the benchmark chooses one, which narrows the comparison
+    assert result["filters"]["provinces"]["changed"] is True
+    assert "provinces = Hà Nội" == result["filters"]["provinces"]["action"]
     change = result["filters"]["overview"]
     assert change["changed"] is True
     assert change["action"].startswith("programme → ")
