@@ -192,6 +192,18 @@ def test_server_upload_limit_matches_the_import_limit() -> None:
     assert settings.MAX_UPLOAD_BYTES / 2**20 == config["server"]["maxUploadSize"]
 
 
+def test_served_config_names_only_options_streamlit_knows() -> None:
+    # A misspelt option is ignored by Streamlit without a word: the speed-ups measured in
+    # BENCHMARKS.md (no file watcher, no full collection after each run) would silently go.
+    from streamlit import config as streamlit_config
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    names = [f"{section}.{name}" for section, values in config.items() for name in values]
+    assert [] == [n for n in names if n not in streamlit_config._config_options_template]
+    assert "none" == config["server"]["fileWatcherType"]
+    assert False is config["runner"]["postScriptGC"]
+
+
 # --- faults ------------------------------------------------------------------------------------
 
 
