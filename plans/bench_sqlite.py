@@ -21,6 +21,7 @@ Two ways a query runs on SQLite:
    - `left(s, n)`, `lpad`, `regexp_extract`, `greatest`, `least` (NULLs ignored, as in DuckDB)
      and `try_cast(x as integer)` are Python functions;
    - `ilike` becomes `like` (SQLite's LIKE ignores case for ASCII letters only);
+   - `collate vi` (Vietnamese order of province names) is dropped: rows are compared in any order;
    - an identity CTE `tasks as (select * from tasks)` is dropped (SQLite calls it circular).
 Everything else (FILTER, windows, NULLS LAST, NOT MATERIALIZED, true/false) is SQLite 3.40 as is.
 """
@@ -417,6 +418,7 @@ def shim(sql: str) -> str:
     sql = re.sub(r"\bany_value\s*\(", "min(", sql, flags=re.IGNORECASE)
     sql = re.sub(r"\bleft\s*\(", "sql_left(", sql, flags=re.IGNORECASE)
     sql = re.sub(r"\bilike\b", "like", sql, flags=re.IGNORECASE)
+    sql = re.sub(r"\s+collate\s+vi\b", "", sql, flags=re.IGNORECASE)
     sql = _rewrite_calls(sql, "string_agg", _string_agg)
     sql = _rewrite_calls(sql, "try_cast", _try_cast)
     return _casts(sql)

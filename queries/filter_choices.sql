@@ -25,4 +25,5 @@ final as (
 )
 
 select * from final
-order by province, period_start, programme_id
+-- Vietnamese alphabetical order (ICU): "Đà Nẵng" after "Cần Thơ", not after "Yên Bái"
+order by province collate vi, period_start, programme_id

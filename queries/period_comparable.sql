@@ -110,4 +110,4 @@ final as (
 )
 
 select * from final
-order by indicator_order, province, period_start
+order by indicator_order, province collate vi, period_start

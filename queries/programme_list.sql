@@ -37,4 +37,4 @@ final as (
 )
 
 select * from final
-order by province, period_start, programme_id
+order by province collate vi, period_start, programme_id

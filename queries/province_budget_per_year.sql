@@ -46,4 +46,4 @@ final as (
 )
 
 select * from final
-order by province, period_start
+order by province collate vi, period_start

@@ -80,4 +80,4 @@ final as (
 )
 
 select * from final
-order by province, period_start, area_order
+order by province collate vi, period_start, area_order

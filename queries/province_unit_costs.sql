@@ -107,4 +107,4 @@ final as (
 )
 
 select * from final
-order by pair_order, province, period_start, task_code
+order by pair_order, province collate vi, period_start, task_code

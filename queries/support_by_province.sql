@@ -55,4 +55,4 @@ final as (
 )
 
 select * from final
-order by round(amount_mvnd, 6) desc, province
+order by round(amount_mvnd, 6) desc, province collate vi

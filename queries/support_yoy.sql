@@ -36,4 +36,4 @@ final as (
 )
 
 select * from final
-order by province, year
+order by province collate vi, year
