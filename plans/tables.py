@@ -39,14 +39,30 @@ HEADERS: dict[str, dict[str, str]] = {
 }
 
 
-def _format_value(column: str, value: object, lang: str) -> object:
-    if value is None or (isinstance(value, float) and value != value):
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _decimals(values: list[object]) -> int:
+    """Decimals for a whole column: the fewest (0-2) that show every value to 0,01.
+
+    One count per column keeps the figures aligned: "1.234,50" under "12,35", never "1.234"
+    under "12,35", which reads as if the first were exact and the second not.
+    """
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not _missing(v)]
+    for decimals in (0, 1):
+        if all(round(v, decimals) == round(v, 2) for v in numbers):
+            return decimals
+    return 2
+
+
+def _format_value(column: str, value: object, lang: str, decimals: int) -> object:
+    if _missing(value):
         return "—"
     if not isinstance(value, (int, float)):
         return value
     if column.endswith("_pct"):
         return format_pct(float(value), 1, lang)
-    decimals = 0 if float(value).is_integer() else 2
     return format_number(float(value), decimals, lang)
 
 
@@ -65,6 +81,7 @@ def for_display(
     shown = frame[columns].copy()
     for column in columns:
         if pd.api.types.is_numeric_dtype(shown[column]):
-            values = [_format_value(column, v, lang) for v in shown[column]]
+            decimals = _decimals(list(shown[column]))
+            values = [_format_value(column, v, lang, decimals) for v in shown[column]]
             shown[column] = pd.Series(values, index=shown.index, dtype=object)
     return shown.rename(columns=headers_for(lang, headers))

@@ -35,7 +35,9 @@ def test_provinces_filter_changes_the_compared_series() -> None:
     open_tab(at, "provinces_view", 2)  # cost per unit
     costs = chart_table(at, "provinces_unit_costs")
     assert ["000:267", "002:265", "000:277", "002:271"] == list(costs["Budget source"])
-    assert ["2", "1.20", "300", "150"] == list(costs["Million VND per unit"])
+    assert ["2.0", "1.2", "300.0", "150.0"] == list(
+        costs["Million VND per unit"]
+    )  # one count of decimals
 
     at = open_page(lang="en", prov="Hưng Yên")
     assert ["Hưng Yên 2018-2020"] == series_names(at)
