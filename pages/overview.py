@@ -8,6 +8,7 @@ from plans.cache import query
 from plans.figures import share_bar
 from plans.narrative import overview_sentences
 from plans.numbers import format_mvnd, format_number, format_pct
+from plans.sources import short_ref
 from plans.tables import for_display
 from plans.ui import chart_with_data, filters
 
@@ -100,7 +101,10 @@ findings = query("programme_findings", programme_id=f.programme)
 if findings.empty:
     st.success(T["none"])
 else:
-    findings["source"] = findings["source_file"].str[:3] + ":" + findings["source_line"]
+    findings["source"] = [
+        short_ref(a, b)
+        for a, b in zip(findings["source_file"], findings["source_line"], strict=True)
+    ]
     location = "location" if lang == "vi" else "location_en"
     columns = [location, "printed_text", "stated_value", "computed_value", "difference", "source"]
     st.dataframe(for_display(findings, [*columns, "note"], lang), hide_index=True)

@@ -14,8 +14,8 @@ from plans.source_view import (
     has_text,
     no_text_notice,
     numbered_block,
-    short_ref,
 )
+from plans.sources import short_ref
 from plans.tables import for_display
 from plans.ui import chart_with_data, filters
 

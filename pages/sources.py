@@ -15,8 +15,8 @@ from plans.source_view import (
     no_text_notice,
     numbered_block,
     search_lines,
-    short_ref,
 )
+from plans.sources import short_ref
 from plans.tables import for_display
 from plans.ui import filters
 

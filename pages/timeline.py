@@ -7,7 +7,7 @@ import streamlit as st
 from plans.cache import query
 from plans.figures_timeline import month_span, timeline_gantt
 from plans.numbers import format_number
-from plans.source_view import short_ref
+from plans.sources import short_ref
 from plans.ui import chart_with_data, filters
 
 f = filters()

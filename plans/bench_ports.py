@@ -106,11 +106,12 @@ def _sql_text(value: Any) -> str:
     return str(value)
 
 
-def _left(series: pd.Series, n: int) -> pd.Series:
+def _short_file(series: pd.Series) -> pd.Series:
+    # the seed number of `NNN_<hash>.txt`, an import's whole file name (as the queries do)
     return (
         series.astype(object)
         .where(series.notna(), None)
-        .map(lambda s: None if s is None else str(s)[:n])
+        .str.replace(r"^([0-9]{3})_[0-9a-f]+\.txt$", r"\1", regex=True)
     )
 
 
@@ -379,7 +380,7 @@ def budget_alloc_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
             "key": st["section_code"],
             "stated_mvnd": st["stated_value"],
             "stated_printed": st["printed_text"],
-            "stated_source": _concat(_left(st["source_file"], 3), ":", st["source_line"]),
+            "stated_source": _concat(_short_file(st["source_file"]), ":", st["source_line"]),
         }
     )
     stated = stated[stated["key"].notna()]
@@ -957,8 +958,8 @@ def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out = out[keep].copy()
     out["series_label"] = _series_label(out)
     out["unit_cost_mvnd"] = out["amount_mvnd"] / out["quantity"]
-    out["budget_source"] = _concat(_left(out["source_file"], 3), ":", out["budget_line"])
-    out["quantity_source"] = _concat(_left(out["source_file"], 3), ":", out["target_line"])
+    out["budget_source"] = _concat(_short_file(out["source_file"]), ":", out["budget_line"])
+    out["quantity_source"] = _concat(_short_file(out["source_file"]), ":", out["target_line"])
     cols = [
         "series_label", "province", "period_start", "period_end", "programme_id", "pair_order",
         "pair", "pair_label_vi", "pair_label_en", "task_code", "task_name", "content_area",

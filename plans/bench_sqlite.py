@@ -18,8 +18,8 @@ Two ways a query runs on SQLite:
    - `string_agg([distinct] x, sep [order by k [desc], ...])` becomes the Python aggregate
      `str_agg(x, sep, k, 1 or -1, ...)` / `str_agg_distinct(...)` (SQLite 3.40's group_concat has
      neither ORDER BY nor a separator with DISTINCT);
-   - `left(s, n)`, `lpad`, `regexp_extract`, `greatest`, `least` (NULLs ignored, as in DuckDB)
-     and `try_cast(x as integer)` are Python functions;
+   - `left(s, n)`, `lpad`, `regexp_extract`, `regexp_replace`, `greatest`, `least` (NULLs
+     ignored, as in DuckDB) and `try_cast(x as integer)` are Python functions;
    - `ilike` becomes `like` (SQLite's LIKE ignores case for ASCII letters only);
    - `collate vi` (Vietnamese order of province names) is dropped: rows are compared in any order;
    - an identity CTE `tasks as (select * from tasks)` is dropped (SQLite calls it circular).
@@ -150,6 +150,13 @@ def _regexp_extract(text: str | None, pattern: str | None) -> str | None:
     return match.group(0) if match else ""
 
 
+def _regexp_replace(text: str | None, pattern: str | None, replacement: str | None) -> str | None:
+    """DuckDB's regexp_replace: the first match replaced, `\\1` naming a group (as `re` does)."""
+    if text is None or pattern is None or replacement is None:
+        return None
+    return _pattern(pattern).sub(replacement, str(text), count=1)
+
+
 def _greatest(*values: Any) -> Any:
     """DuckDB's greatest: NULL arguments are ignored (SQLite's max(a, b) would give NULL)."""
     present = [v for v in values if v is not None]
@@ -231,6 +238,7 @@ def connect(path: Path) -> sqlite3.Connection:
     con.create_function("sql_left", 2, _left, deterministic=True)
     con.create_function("lpad", 3, _lpad, deterministic=True)
     con.create_function("regexp_extract", 2, _regexp_extract, deterministic=True)
+    con.create_function("regexp_replace", 3, _regexp_replace, deterministic=True)
     con.create_function("try_int", 1, _try_int, deterministic=True)
     con.create_function("greatest", -1, _greatest, deterministic=True)
     con.create_function("least", -1, _least, deterministic=True)

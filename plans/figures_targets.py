@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from plans.figures import PALETTE
 from plans.numbers import format_mvnd, format_number, format_pct
+from plans.sources import short_ref
 
 # Achievement status: lower bound of each band in percent of the target, worst first.
 STATUS_THRESHOLDS: tuple[tuple[str, float], ...] = (
@@ -211,8 +212,8 @@ def _bounds(low: float, high: float, lang: str) -> str:
 
 
 def source_ref(source_file: str, source_line: str) -> str:
-    """Short citation '001:8;9': the seed number of the file and the line(s)."""
-    return f"{str(source_file)[:3]}:{source_line}"
+    """Short citation '001:8;9': the seed number of the file (an import's name) and the line(s)."""
+    return short_ref(source_file, source_line)
 
 
 def target_text(row: pd.Series, lang: str = "vi") -> str:

@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from plans.figures import PALETTE
 from plans.numbers import format_number
+from plans.sources import short_ref
 
 MONTHS: dict[str, tuple[str, ...]] = {
     "vi": tuple(f"Th{m}" for m in range(1, 13)),
@@ -112,7 +113,7 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
                 row.timing_text if isinstance(row.timing_text, str) else "—",
                 _wrap(row.lead_unit),
                 _wrap(row.coordinating_units),
-                f"{row.source_file[:3]}:{row.source_lines}",
+                short_ref(row.source_file, row.source_lines),
                 span,
             ]
             for row, span in zip(part.itertuples(), spans, strict=True)
@@ -199,7 +200,7 @@ def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> g
     location = "location" if lang == "vi" else "location_en"
     n = max(len(findings), 1)
     titles = [
-        f"{row.source_file[:3]}:{row.source_line} · {getattr(row, location)} — "
+        f"{short_ref(row.source_file, row.source_line)} · {getattr(row, location)} — "
         f"{labels['difference']} {_measure_text(row.difference, row.measure, lang, signed=True)}"
         for row in findings.itertuples()
     ]

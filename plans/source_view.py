@@ -54,11 +54,6 @@ def has_text(source_file: str, programme_id: str | None = None) -> bool:
     return document_text(source_file, programme_id) is not None
 
 
-def short_ref(source_file: str, refs: str) -> str:
-    """A compact citation: '000:325' for line 325 of 000_….txt."""
-    return f"{source_file[:3]}:{refs}"
-
-
 def _plain(text: str) -> str:
     # Table cells of the converted scans are tab-separated; a visible bar reads better.
     return text.replace("\t", " | ").rstrip()

@@ -9,6 +9,23 @@ from typing import Any
 
 from plans import settings
 
+# A seed document is `NNN_<hash>.txt` and is cited by its number; an import is cited by its own
+# file name (its first three letters, "ke_", named nothing). queries/*.sql write the same rule as
+# regexp_replace(source_file, 'SEED_FILE_SQL', '\1') (a test holds them to this pattern).
+SEED_FILE_SQL = r"^([0-9]{3})_[0-9a-f]+\.txt$"
+SEED_FILE = re.compile(SEED_FILE_SQL)
+
+
+def short_file(source_file: str) -> str:
+    """How a citation names a document: '000' for 000_….txt, an import by its file name."""
+    found = SEED_FILE.match(str(source_file))
+    return found.group(1) if found else str(source_file)
+
+
+def short_ref(source_file: str, refs: object) -> str:
+    """A compact citation: '000:325' for line 325 of 000_….txt, 'ke_hoach.csv:28' for an import."""
+    return f"{short_file(source_file)}:{refs}"
+
 
 def _safe_name(source_file: str) -> bool:
     # a cited name must never reach outside the sources folder

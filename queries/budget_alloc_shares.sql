@@ -62,7 +62,7 @@ stated as (
         s.section_code as key,
         s.stated_value as stated_mvnd,
         s.printed_text as stated_printed,
-        left(s.source_file, 3) || ':' || s.source_line as stated_source
+        regexp_replace(s.source_file, '^([0-9]{3})_[0-9a-f]+\.txt$', '\1') || ':' || s.source_line as stated_source
     from stated_totals as s
     inner join programmes as p using (programme_id)
     where

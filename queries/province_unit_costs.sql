@@ -95,8 +95,8 @@ final as (
         m.qualifier,
         m.quantity_text,
         m.amount_mvnd / m.quantity as unit_cost_mvnd,
-        left(m.source_file, 3) || ':' || m.budget_line as budget_source,
-        left(m.source_file, 3) || ':' || m.target_line as quantity_source,
+        regexp_replace(m.source_file, '^([0-9]{3})_[0-9a-f]+\.txt$', '\1') || ':' || m.budget_line as budget_source,
+        regexp_replace(m.source_file, '^([0-9]{3})_[0-9a-f]+\.txt$', '\1') || ':' || m.target_line as quantity_source,
         m.source_file
     from matched as m
     inner join chosen as c using (programme_id)

@@ -13,8 +13,8 @@ from plans.source_view import (
     figure_label,
     numbered_block,
     search_lines,
-    short_ref,
 )
+from plans.sources import short_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 HN = "000_a7359d0e26246081.txt"

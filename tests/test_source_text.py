@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import imports, settings, templates
+from plans import db, imports, settings, templates
 from plans.__main__ import main
 from plans.source_view import (
     cited_snippet,
@@ -20,7 +22,7 @@ from plans.source_view import (
     no_text_notice,
     search_lines,
 )
-from plans.sources import document_text, import_folder, parse_line_refs
+from plans.sources import SEED_FILE_SQL, document_text, import_folder, parse_line_refs, short_file
 
 NOTICE_VI = (
     "Văn bản này không có bản chữ để trích dẫn (dữ liệu tổng hợp hoặc tệp nhập không còn lưu)."
@@ -29,6 +31,7 @@ NOTICE_EN = (
     "This document has no text to cite (synthetic data, or an imported file that is no longer"
     " stored)."
 )
+ROOT = Path(__file__).resolve().parents[1]
 IMPORTED = "HN-2021-2025-2"  # the Hà Nội 2021-2025 template imported again gets a new id
 META = (
     "Hà Nội,Chương trình khuyến công thành phố Hà Nội giai đoạn 2021-2025,2021,2025,"
@@ -280,3 +283,52 @@ def test_pages_when_the_imported_file_is_gone(imported_plan) -> None:
     detail = next(d.value for d in at.dataframe if "Dòng văn bản in" in d.value.columns)
     assert ["—", "—"] == list(detail["Dòng văn bản in"])
     assert [NOTICE_VI, NOTICE_VI] == [i.value for i in at.info]  # one per finding
+
+
+# --- how a citation names its document ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "source_file"),
+    [
+        ("000", "000_a7359d0e26246081.txt"),  # a seed document: its number
+        ("004", "004_fbbc7ec95eace374.txt"),
+        ("ke_hoach.csv", "ke_hoach.csv"),  # an import: its own name, not "ke_"
+        ("123_ke_hoach.xlsx", "123_ke_hoach.xlsx"),
+        ("000_notes.txt", "000_notes.txt"),  # not a seed name: kept whole
+    ],
+)
+def test_short_file_in_python_and_in_the_queries(expected: str, source_file: str) -> None:
+    assert expected == short_file(source_file)
+    with duckdb.connect() as con:
+        sql = "select regexp_replace($f, $p, '\\1')"
+        assert expected == con.execute(sql, {"f": source_file, "p": SEED_FILE_SQL}).fetchone()[0]
+
+
+def test_every_query_cites_with_the_same_pattern() -> None:
+    found = []
+    for path in sorted((ROOT / "queries").glob("*.sql")):
+        text = path.read_text()
+        assert "left(" not in text.replace("left join", "").replace("left outer join", ""), path
+        found += re.findall(r"regexp_replace\(\w+\.source_file, '([^']*)', '\\1'\)", text)
+    assert 3 == len(found)  # budget_alloc_shares (1), province_unit_costs (2)
+    assert {SEED_FILE_SQL} == set(found)
+
+
+def test_citations_of_an_import_name_the_file(imported_plan) -> None:
+    con = db.connect(imported_plan, read_only=True)
+    try:
+        shares = db.run(
+            con,
+            "budget_alloc_shares",
+            programme_id=IMPORTED,
+            area_mode="section",
+            area=None,
+            year_from=None,
+            year_to=None,
+        )
+    finally:
+        con.close()
+    stated = list(shares["stated_source"].dropna())
+    assert stated, "the template states section totals"
+    assert [] == [s for s in stated if not re.fullmatch(r"ke_hoach\.csv:\d+", s)]
