@@ -114,6 +114,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tệp này đã được nhập (lần nhập {id}, {when}).",
         "en": "This file was already imported (import {id}, {when}).",
     },
+    "same_name": {
+        "vi": "Đã có một lần nhập tệp tên {name} ({id}, {when}, {editor}). Các trang trích dẫn "
+        "tệp nhập theo tên nên hai tệp không được trùng tên: đổi tên tệp này (ví dụ {free}), "
+        "hoặc xóa lần nhập cũ ở trang «Lịch sử nhập» rồi nhập lại.",
+        "en": "A file named {name} was already imported ({id}, {when}, {editor}). Pages cite an "
+        "import by its file name, so two imports cannot share one: rename this file (e.g. "
+        "{free}), or remove the earlier import on the «Import history» page and import again.",
+    },
     # warnings: shown, stored as findings, never blocking
     "header_repeated": {
         "vi": "Dòng tiêu đề lặp lại (trang mới của bảng) — bỏ qua.",
@@ -1099,7 +1107,8 @@ def validate(
     safe_name = re.sub(r"[^\w.\-]+", "_", Path(filename).name)[:80] or "upload"
     staged = Staged(kind=kind or "plan", filename=safe_name, checksum=checksum)
     say(0.1, "read")
-    for record in _registry(imports_dir):
+    registry = _registry(imports_dir)
+    for record in registry:
         if record["checksum"] == checksum:
             staged.problems.append(
                 _problem(
@@ -1107,6 +1116,29 @@ def validate(
                 )
             )
             return staged
+    # Pages cite an import by its file name: a second file of the same name would make its
+    # citations ambiguous (and its tables clash with the first one's at the trial build).
+    taken = {record["filename"] for record in registry}
+    if safe_name in taken:
+        earlier = next(r for r in registry if r["filename"] == safe_name)
+        stem, suffix = Path(safe_name).stem, Path(safe_name).suffix
+        free = next(
+            f"{stem}_{n}{suffix}" for n in range(2, 10_000) if f"{stem}_{n}{suffix}" not in taken
+        )
+        staged.problems.append(
+            _problem(
+                "error",
+                None,
+                None,
+                "same_name",
+                name=safe_name,
+                id=earlier["id"],
+                when=earlier["when"],
+                editor=earlier.get("editor", "?"),
+                free=free,
+            )
+        )
+        return staged
     header, body = read_table(filename, data, staged.problems)
     if staged.errors:
         return staged

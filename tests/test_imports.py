@@ -219,6 +219,25 @@ def test_same_file_twice_is_detected(place) -> None:
     ]
 
 
+def test_a_second_file_of_the_same_name_is_refused_by_name(place) -> None:
+    data = plan_csv()
+    first = store(place, "ke_hoach.csv", data, editor="Trần Thị B")
+    other = data.decode("utf-8").replace("Hà Nội", "Hưng Yên").encode("utf-8")
+    before = sorted(p.name for p in place["imports"].iterdir())
+    staged = run(place, "ke_hoach.csv", other)
+    [problem] = staged.errors
+    when = imports.list_imports(place["imports"])[0]["when"]
+    assert (
+        f"Đã có một lần nhập tệp tên ke_hoach.csv ({first}, {when}, Trần Thị B). Các trang "
+        "trích dẫn tệp nhập theo tên nên hai tệp không được trùng tên: đổi tên tệp này (ví dụ "
+        "ke_hoach_2.csv), hoặc xóa lần nhập cũ ở trang «Lịch sử nhập» rồi nhập lại."
+    ) == problem.message("vi")
+    assert problem.message("en").startswith("A file named ke_hoach.csv was already imported")
+    assert before == sorted(p.name for p in place["imports"].iterdir())  # nothing written
+    # the suggested name goes through
+    assert store(place, "ke_hoach_2.csv", other) != first
+
+
 def test_removal_restores_the_database(place) -> None:
     def tables(db: Path) -> dict[str, list]:
         with duckdb.connect(str(db), read_only=True) as con:
