@@ -197,7 +197,8 @@ default_file = next(
     (
         s
         for s, ids in zip(documents["source_file"], documents["programme_ids"], strict=True)
-        if programme in ids
+        # the list, not the text: "HN-2021-2025" is inside "HN-2021-2025-2" (a re-import)
+        if isinstance(ids, str) and programme in ids.split(", ")
     ),
     files[0],
 )

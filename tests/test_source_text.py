@@ -332,3 +332,20 @@ def test_citations_of_an_import_name_the_file(imported_plan) -> None:
     stated = list(shares["stated_source"].dropna())
     assert stated, "the template states section totals"
     assert [] == [s for s in stated if not re.fullmatch(r"ke_hoach\.csv:\d+", s)]
+
+
+def test_the_viewer_opens_the_programmes_own_document(private_store: Path) -> None:
+    # an import whose name sorts before the seed files holds HN-2021-2025-2; the viewer of
+    # HN-2021-2025 must still open 000_….txt, the document that programme was read from
+    store(
+        "00-ke_hoach.csv",
+        templates.to_csv(templates.plan_rows()),
+        settings.IMPORTS_DIR,
+        private_store,
+    )
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = opened("pages/sources.py", prog="HN-2021-2025")
+    assert "000_a7359d0e26246081.txt" == at.selectbox(key="sources_document").value
+    at = opened("pages/sources.py", prog=IMPORTED)
+    assert "00-ke_hoach.csv" == at.selectbox(key="sources_document").value
