@@ -7,7 +7,7 @@ import streamlit as st
 from plans import settings
 from plans.cache import DatabaseDamagedError, connection, query
 from plans.state import AREA_MODES, Choices, Filters, from_query_params, to_query_params
-from plans.ui import sync_url
+from plans.ui import DEEP_LINK, sync_url
 
 st.set_page_config(
     page_title="Khuyến công · Kế hoạch và kết quả", page_icon=":material/bar_chart:", layout="wide"
@@ -202,11 +202,16 @@ GROUPS = {
     "data": ("quality", "sources", "imports", "import_history"),
     "present": ("presenter", "present"),
 }
-pages = {
-    SECTIONS[group]: [
-        st.Page(f"pages/{name}.py", title=NAV[name], icon=ICONS[name], default=name == "overview")
-        for name in names
-    ]
-    for group, names in GROUPS.items()
+by_name = {
+    name: st.Page(f"pages/{name}.py", title=NAV[name], icon=ICONS[name], default=name == "overview")
+    for names in GROUPS.values()
+    for name in names
 }
-st.navigation(pages, expanded=True).run()
+pages = {SECTIONS[group]: [by_name[name] for name in names] for group, names in GROUPS.items()}
+navigation = st.navigation(pages, expanded=True)
+# The first visitor of a fresh server who opened /budget came here from the bare page
+# (plans.ui.filters): open the page the link asked for, with its filters.
+asked = st.session_state.pop(DEEP_LINK, None)
+if asked in by_name:
+    st.switch_page(by_name[asked], query_params=st.query_params.to_dict())
+navigation.run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -36,9 +38,24 @@ def filters() -> Filters:
     if state is None:
         # A fresh server whose first visitor opens a deep link (/budget) runs the page alone,
         # as a legacy pages/ page, until some session has run st.navigation: send it through
-        # the frame, keeping the link's filters.
+        # the frame, keeping the link's filters; the frame then opens this page (DEEP_LINK).
+        st.session_state[DEEP_LINK] = _running_page()
         st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
     return state
+
+
+DEEP_LINK = "deep_link"
+
+
+def _running_page() -> str | None:
+    """Name of the pages/ file whose run called us ('budget'), None if none did."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = Path(str(frame.f_globals.get("__file__") or ""))
+        if path.parent.name == "pages" and path.suffix == ".py":
+            return path.stem
+        frame = frame.f_back
+    return None
 
 
 def lang() -> str:

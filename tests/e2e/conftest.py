@@ -57,8 +57,8 @@ def e2e_browser(server: Server) -> Iterator:
     """One headless Debian Chromium (not pytest-playwright's `browser`, whose names would
     parametrize every test by browser); the server is warmed by one visit to "/" first.
 
-    A fresh server routes its first deep link to the overview (see README), so the warm-up
-    visit runs `st.navigation` once before any test opens a page by its path.
+    The warm-up visit builds the caches and runs `st.navigation` once before any test opens a
+    page by its path (a fresh server's first deep link is its own test in test_browser.py).
     """
     from playwright.sync_api import sync_playwright
 
