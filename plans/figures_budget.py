@@ -36,8 +36,10 @@ LABELS = {
         "years": "{n} năm",
         "period_note": "Giai đoạn khác nhau: {parts}. So sánh tỷ trọng, không so số tuyệt đối.",
         "per_year_note": "Tổng kinh phí chia cho số năm của giai đoạn: {parts}.",
-        "many_note": "{n} tỉnh, giai đoạn. Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng.",
-        "many_per_year": "{n} tỉnh, giai đoạn, lớn nhất ở trên; tổng kinh phí chia cho số năm.",
+        "many_one": "{n} chương trình, giai đoạn {period}.",
+        "many_mixed": "{n} chương trình của {k} giai đoạn.",
+        "many_lengths": " Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng.",
+        "many_per_year": " Lớn nhất ở trên; tổng kinh phí chia cho số năm.",
         "many_costs": "Mỗi điểm là một nhiệm vụ của một tỉnh; hộp: tứ phân vị, vạch: trung vị.",
         "period": "Giai đoạn",
         "per_unit": "{amount} triệu đồng / {qty} {unit} = {cost} triệu đồng",
@@ -57,8 +59,10 @@ LABELS = {
         "years": "{n} years",
         "period_note": "The periods differ: {parts}. Compare shares, not amounts.",
         "per_year_note": "Total budget divided by the years of the period: {parts}.",
-        "many_note": "{n} provinces and periods. The periods differ in length: compare shares.",
-        "many_per_year": "{n} provinces and periods, largest first; total divided by the years.",
+        "many_one": "{n} programmes, period {period}.",
+        "many_mixed": "{n} programmes over {k} periods.",
+        "many_lengths": " The periods differ in length: compare shares.",
+        "many_per_year": " Largest first; total divided by the years.",
         "many_costs": "Each dot is one task of one province; box: quartiles, line: median.",
         "period": "Period",
         "per_unit": "{amount} million VND / {qty} {unit} = {cost} million VND",
@@ -249,6 +253,17 @@ def period_labels(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+def _many_note(frame: pd.DataFrame, lang: str, mixed_note: str = "") -> str:
+    """How many programmes a national chart holds, and of which period(s); `mixed_note` is
+    added only when the periods differ."""
+    words = LABELS[lang]
+    n = frame["series_label"].nunique()
+    periods = sorted(set(period_labels(frame)))
+    if len(periods) == 1:
+        return words["many_one"].format(n=n, period=periods[0])
+    return words["many_mixed"].format(n=n, k=len(periods)) + mixed_note
+
+
 def many_series(frame: pd.DataFrame) -> bool:
     """Whether `frame` holds more province-period series than a legend can tell apart."""
     return frame["series_label"].nunique() > MANY_SERIES
@@ -341,7 +356,7 @@ def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figur
         )
     )
     fig.update_layout(
-        title=_title(title, words["many_note"].format(n=len(series))),
+        title=_title(title, _many_note(shares, lang, words["many_lengths"])),
         xaxis={"title": words["area"], "side": "top", "type": "category"},
         yaxis={"title": words["series"], "autorange": "reversed", "type": "category"},
         height=_rows_height(len(series)),
@@ -417,7 +432,7 @@ def _ranked_per_year(per_year: pd.DataFrame, title: str, lang: str) -> go.Figure
             "<extra></extra>",
         )
     fig.update_layout(
-        title=_title(title, words["many_per_year"].format(n=len(frame))),
+        title=_title(title, _many_note(frame, lang) + words["many_per_year"]),
         xaxis={"title": words["per_year"], "tickformat": ",.0f", "side": "top"},
         yaxis={
             "title": words["series"],

@@ -184,7 +184,13 @@ def test_many_series_shares_become_one_heatmap(con) -> None:
     # at national scale (63 provinces) the cells keep their text for hover only
     lots = many(db.run(con, "province_shares", provinces=None), copies=20)
     assert area_share_bars(lots, "t", "vi").data[0].texttemplate is None
-    assert "8 tỉnh, giai đoạn" in fig.layout.title.text
+    note = "8 chương trình của 2 giai đoạn. Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng."
+    assert note in fig.layout.title.text
+    # one period, as the provinces page shows them: no note on lengths
+    one = lots[lots["period_start"] == 2021]
+    text = area_share_bars(one, "t", "vi").layout.title.text
+    assert "20 chương trình, giai đoạn 2021-2025." in text
+    assert "dài ngắn" not in text
 
 
 def test_many_series_per_year_ranked_largest_first(con) -> None:
@@ -196,6 +202,9 @@ def test_many_series_per_year_ranked_largest_first(con) -> None:
     assert order.index(HN_SERIES) < order.index(HY_SERIES)
     hn = next(t for t in fig.data if t.name == "2021-2025")
     assert 50180 == pytest.approx(hn.x[list(hn.y).index(HN_SERIES)])
+    assert "8 programmes over 2 periods. Largest first; total divided by the years." in (
+        per_year_bars(per_year, "t", "en").layout.title.text
+    )
 
 
 def test_many_series_unit_costs_as_boxes_per_period(con) -> None:
