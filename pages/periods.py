@@ -144,7 +144,7 @@ periods_all = query("period_programmes", province=None)
 chosen = set(f.provinces) or set(periods_all["province"])
 counts = (
     periods_all[periods_all["province"].isin(chosen)]
-    .groupby("province")["n_periods"]
+    .groupby("province", sort=False)["n_periods"]  # the query's Vietnamese order
     .first()
     .sort_values(ascending=False, kind="stable")
 )
@@ -154,7 +154,11 @@ if counts.empty:
 
 years = query("period_price_years")["year"].tolist()
 left, right = st.columns(2)
-province = left.selectbox(T["province"], options=list(counts.index), key="periods_province")
+provinces = list(counts.index)
+# Opens on the province of the programme chosen in the sidebar (else the one with most periods).
+own = periods_all.loc[periods_all["programme_id"] == f.programme, "province"]
+start = provinces.index(own.iloc[0]) if len(own) and own.iloc[0] in provinces else 0
+province = left.selectbox(T["province"], options=provinces, index=start, key="periods_province")
 price_year = right.selectbox(
     T["price_year"], options=years, index=len(years) - 1, key="periods_price_year"
 )

@@ -66,3 +66,12 @@ def test_province_with_one_period_says_so() -> None:
     assert not at.exception
     assert "only one period" in at.info[0].value
     assert ["2018-2020"] == list(chart_table(at, "periods_budget")["Period"])
+
+
+def test_opens_on_the_province_of_the_sidebar_programme() -> None:
+    # Hà Nội has the most periods and comes first; a reader who chose Hưng Yên's programme in
+    # the sidebar expects Hưng Yên here
+    at = open_page(prog="HY-2018-2020")
+    assert "Hưng Yên" == at.selectbox(key="periods_province").value
+    assert ["Hà Nội", "Hưng Yên"] == at.selectbox(key="periods_province").options
+    assert "only one period" in open_page(prog="HY-2018-2020", lang="en").info[0].value
