@@ -26,6 +26,7 @@ T = {
             "Chương trình đang chọn ở thanh bên ({chosen}) chưa có báo cáo kết quả trong các văn "
             "bản. Chương trình có kết quả: {with_results}. Trang đang hiển thị {shown}."
         ),
+        "more": "… ({n} chương trình)",
         "none_at_all": "Chưa có chương trình nào có báo cáo kết quả trong các văn bản.",
         "area_note": "Đang lọc theo lĩnh vực {area}.",
         "area_empty": "Lĩnh vực {area} không có kết quả nào của chương trình này.",
@@ -72,6 +73,7 @@ T = {
             "The programme chosen in the sidebar ({chosen}) has no reported results in the "
             "documents. Programmes with results: {with_results}. Showing {shown}."
         ),
+        "more": "… ({n} programmes)",
         "none_at_all": "No programme has reported results in the documents yet.",
         "area_note": "Filtered to content area {area}.",
         "area_empty": "Content area {area} has no results in this programme.",
@@ -128,7 +130,15 @@ if with_results.empty:
     st.stop()
 
 options = list(with_results["programme_id"])
-default = f.programme if f.programme in options else options[0]
+# The sidebar's programme if it has results; else the latest one of its province that has
+# (Yên Bái 2021-2025 → Yên Bái 2011-2015), else the first.
+province = programmes.loc[programmes["programme_id"] == f.programme, "province"]
+same = with_results[with_results["province"].isin(province)].sort_values("period_start")
+default = (
+    f.programme
+    if f.programme in options
+    else (same["programme_id"].iloc[-1] if len(same) else options[0])
+)
 programme = st.selectbox(
     T["programme"],
     options=options,
@@ -137,9 +147,11 @@ programme = st.selectbox(
     key="targets_programme",
 )
 if f.programme not in options:
-    st.info(
-        T["no_results"].format(chosen=f.programme, with_results=", ".join(options), shown=programme)
+    # at national scale the list would run to 63 programmes: the first ones and the count
+    listed = ", ".join(options[:8]) + (
+        " " + T["more"].format(n=len(options)) if len(options) > 8 else ""
     )
+    st.info(T["no_results"].format(chosen=f.programme, with_results=listed, shown=programme))
 
 # Results carry common content areas (KC codes), not the sections of a plan.
 area = f.area if f.area_mode == "content_area" and f.area else None

@@ -233,6 +233,13 @@ def with_targets(results: pd.DataFrame) -> pd.DataFrame:
     return results[results["target_basis"].notna()].reset_index(drop=True)
 
 
+# A legend under the x-axis title at any chart height: placed from the bottom of the figure (not
+# a fraction of the plot, which put it on the axis title when a programme has 2-3 results),
+# in a margin grown by the room it needs (two lines when the labels wrap).
+BOTTOM_LEGEND_PX = 60
+BOTTOM_LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"}
+
+
 def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Achieved (marker) against the target interval target_min..target_max, one row each.
 
@@ -316,9 +323,9 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
             "categoryarray": names,
         },
         barmode="overlay",
-        height=max(320, 60 + 52 * len(rows)),
-        margin={"l": 10, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.12},
+        height=max(320, 60 + 52 * len(rows)) + BOTTOM_LEGEND_PX,
+        margin={"l": 10, "r": 20, "t": 60, "b": 40 + BOTTOM_LEGEND_PX},
+        legend=BOTTOM_LEGEND,
         separators=_separators(lang),
     )
     return fig
@@ -374,9 +381,9 @@ def achievement_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
         yaxis={"title": None, "autorange": "reversed", "categoryorder": "array",
                "categoryarray": names},
         barmode="overlay",
-        height=max(320, 60 + 52 * len(rows)),
-        margin={"l": 10, "r": 20, "t": 70, "b": 40},
-        legend={"orientation": "h", "y": -0.12},
+        height=max(320, 60 + 52 * len(rows)) + BOTTOM_LEGEND_PX,
+        margin={"l": 10, "r": 20, "t": 70, "b": 40 + BOTTOM_LEGEND_PX},
+        legend=BOTTOM_LEGEND,
         separators=_separators(lang),
     )  # fmt: skip
     return fig

@@ -137,6 +137,21 @@ def test_legend_names_the_thresholds(results) -> None:
     ] == names
 
 
+@pytest.mark.parametrize("chart", [target_band_chart, achievement_chart])
+@pytest.mark.parametrize("rows", [2, 11])
+def test_legend_sits_below_the_axis_title_at_any_height(chart, rows: int, results) -> None:
+    # placed from the figure's bottom in a grown margin: as a fraction of the plot it landed on
+    # the x-axis title when a programme had two or three results
+    fig = chart(results.head(rows), "t", "vi")
+    assert ("container", 0, "bottom") == (
+        fig.layout.legend.yref,
+        fig.layout.legend.y,
+        fig.layout.legend.yanchor,
+    )
+    assert 100 == fig.layout.margin.b
+    assert fig.layout.height >= 380
+
+
 def test_results_without_target_are_listed_apart(results) -> None:
     assert 11 == len(results_table(results, "vi"))
     others = untargeted_table(results, "vi").set_index("Chỉ tiêu")

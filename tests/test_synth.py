@@ -91,3 +91,13 @@ def test_many_provinces_are_compared_one_period_at_a_time(synth_db: Path, monkey
     open_tab(at, "provinces_view", 1)  # average per year
     per_year = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert ["2011-2015", "2016-2020", "2021-2025"] == [t["name"] for t in per_year]
+
+
+def test_targets_open_on_the_sidebar_provinces_results(synth_db: Path, monkeypatch) -> None:
+    # results exist for 2011-2015 only; the sidebar's programme is a 2021-2025 one
+    monkeypatch.setattr(settings, "DB_PATH", synth_db)
+    st.cache_data.clear()
+    at = open_app("pages/targets.py", prog="BG-2021-2025", lang="en")
+    assert "BG-2011-2015" == at.selectbox(key="targets_programme").value
+    listed = "AG-2011-2015, BRVT-2011-2015, BG-2011-2015, BK-2011-2015"
+    assert f"Programmes with results: {listed}. Showing BG-2011-2015." in at.info[0].value

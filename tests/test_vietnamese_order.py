@@ -52,10 +52,15 @@ def test_the_oracle_follows_the_dictionary() -> None:
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def national_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("vi-order") / "national.duckdb"
-    synthesise(path, provinces=63, periods=1, records=2000, seed=5)
-    con = duckdb.connect(str(path), read_only=True)
+    synthesise(path, provinces=63, periods=3, records=2000, seed=5)
+    return path
+
+
+@pytest.fixture(scope="module")
+def national(national_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(national_path), read_only=True)
     yield con
     con.close()
 
@@ -131,3 +136,20 @@ def test_every_list_query_orders_provinces_the_vietnamese_way() -> None:
         if not bench.is_build_query(path.stem) and orders_provinces_by_bytes(path.read_text())
     ]
     assert [] == byte_ordered
+
+
+def test_targets_page_names_the_first_programmes_and_the_count(national_path, monkeypatch) -> None:
+    # 63 programmes with results: the notice names the first eight (in Vietnamese order) and
+    # the count, not all 63
+    import streamlit as st
+    from apptest import open_app
+
+    from plans import settings
+
+    monkeypatch.setattr(settings, "DB_PATH", national_path)
+    st.cache_data.clear()
+    at = open_app("pages/targets.py", prog="YB-2021-2025")  # results: 2011-2015 only
+    assert not at.exception, [e.value for e in at.exception]
+    assert "YB-2011-2015" == at.selectbox(key="targets_programme").value
+    first = "AG-2011-2015, BRVT-2011-2015, BL-2011-2015, BG-2011-2015, BK-2011-2015, BN-2011-2015"
+    assert f"{first}, BT-2011-2015, BDX-2011-2015 … (63 chương trình)." in at.info[0].value
