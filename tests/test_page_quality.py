@@ -56,6 +56,10 @@ def test_all_programmes_by_default() -> None:
     at = open_page()
     assert at.toggle(key="quality_all").value
     assert ["164", "159", "4", "1", "2", "1", "1"] == [m.value for m in at.metric]
+    # the last three count stated percentages, not a rate of agreement
+    assert ["Tỷ lệ % đã tính lại", "Tỷ lệ % khớp", "Tỷ lệ % lệch"] == [m.label for m in at.metric][
+        4:
+    ]
     assert ["001:5", "000:314", "000:325", "002:162", "002:168"] == panel_refs(at)
 
 
