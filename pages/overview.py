@@ -20,8 +20,13 @@ T = {
         "total": "Tổng kinh phí (văn bản)",
         "tasks": "Số nhiệm vụ có kinh phí",
         "largest": "Lĩnh vực lớn nhất",
-        "change": "So với giai đoạn trước (danh nghĩa)",
-        "change_real": "So với giai đoạn trước (giá {year})",
+        "change": "Thay đổi, danh nghĩa",
+        "change_real": "Thay đổi, giá {year}",
+        "change_help": "Kinh phí kế hoạch so với giai đoạn trước ({previous}), giá hiện hành.",
+        "change_real_help": (
+            "Kinh phí kế hoạch so với giai đoạn trước ({previous}), cả hai quy về giá năm {year} "
+            "theo CPI."
+        ),
         "chart": "Cơ cấu kinh phí",
         "caption": "Nguồn: {file} (phụ lục kinh phí); tỷ trọng tính từ các dòng kinh phí.",
         "no_lines": "Chương trình này không có bảng kinh phí chi tiết trong văn bản.",
@@ -34,8 +39,12 @@ T = {
         "total": "Total budget (as stated)",
         "tasks": "Tasks with a budget",
         "largest": "Largest content area",
-        "change": "Against the previous period (nominal)",
-        "change_real": "Against the previous period ({year} prices)",
+        "change": "Change, nominal",
+        "change_real": "Change, {year} prices",
+        "change_help": "Planned budget against the previous period ({previous}), current prices.",
+        "change_real_help": (
+            "Planned budget against the previous period ({previous}), both in {year} prices (CPI)."
+        ),
         "chart": "Budget structure",
         "caption": "Source: {file} (budget appendix); shares computed from the budget lines.",
         "no_lines": "The document of this programme has no detailed budget table.",
@@ -75,10 +84,18 @@ else:
     c3.metric(T["largest"], T["unknown"])
 then_nominal = before["planned_mvnd"] if before is not None else None
 then_real = before["planned_real_mvnd"] if before is not None else None
-c4.metric(T["change"], change(this["planned_mvnd"], then_nominal))
+# Short labels (five metrics share the row; longer ones were cut off), the comparison on hover.
+previous = row["previous_id"] if before is not None else "—"
+year = int(this["price_year"])
+c4.metric(
+    T["change"],
+    change(this["planned_mvnd"], then_nominal),
+    help=T["change_help"].format(previous=previous),
+)
 c5.metric(
-    T["change_real"].format(year=int(this["price_year"])),
+    T["change_real"].format(year=year),
     change(this["planned_real_mvnd"], then_real),
+    help=T["change_real_help"].format(previous=previous, year=year),
 )
 
 for sentence in overview_sentences(row, this, before, lang):

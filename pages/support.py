@@ -33,6 +33,7 @@ T = {
         "records": "Số hồ sơ",
         "establishments": "Số cơ sở",
         "amount": "Kinh phí hỗ trợ",
+        "amount_bn": "Kinh phí hỗ trợ (tỷ đồng)",
         "beneficiaries": "Người hưởng lợi",
         "by_province": "Kinh phí hỗ trợ theo tỉnh",
         "by_year": "Kinh phí hỗ trợ theo năm",
@@ -91,6 +92,7 @@ T = {
         "records": "Records",
         "establishments": "Establishments",
         "amount": "Support amount",
+        "amount_bn": "Support amount (billion VND)",
         "beneficiaries": "Beneficiaries",
         "by_province": "Support amount by province",
         "by_year": "Support amount by year",
@@ -166,9 +168,9 @@ c1, c2, c3, c4 = st.columns([1, 1, 1.6, 1])
 c1.metric(T["records"], format_number(float(provinces["records"].sum()), 0, lang))
 c2.metric(T["establishments"], format_number(float(provinces["establishments"].sum()), 0, lang))
 amount = float(provinces["amount_mvnd"].sum())
-# A metric has little room: billions to one decimal there, the exact amount on hover.
-shown = round(amount, -2) if amount >= 1000 else amount
-c3.metric(T["amount"], format_mvnd(shown, lang), help=format_mvnd(amount, lang))
+# A metric has little room: the unit in its label, billions to one decimal in the figure
+# ("2.550.319,7 billion VND" was cut off at national scale), the exact amount on hover.
+c3.metric(T["amount_bn"], format_number(amount / 1000, 1, lang), help=format_mvnd(amount, lang))
 c4.metric(T["beneficiaries"], format_number(float(provinces["beneficiaries"].sum()), 0, lang))
 
 view, tab = view_tabs(T["views"], key="support_view")

@@ -38,6 +38,10 @@ def test_overview_follows_the_programme_filter() -> None:
     assert "27" == at.metric[1].value
     assert "KC4 · 57,7%" == at.metric[2].value
     assert "53,5%" == at.metric[3].value  # 250.900 vs 163.400 (001:99)
+    assert "Thay đổi, danh nghĩa" == at.metric[3].label
+    assert "Kinh phí kế hoạch so với giai đoạn trước (HN-2016-2020), giá hiện hành." == (
+        at.metric[3].help
+    )
     at = start(prog="HY-2018-2020")
     assert "8,374 tỷ đồng" == at.metric[0].value  # 002:162
     assert "17" == at.metric[1].value
@@ -48,6 +52,7 @@ def test_overview_in_english() -> None:
     at = start(lang="en")
     assert "250.9 billion VND" == at.metric[0].value
     assert "Programme overview" == at.title[0].value
+    assert ["Change, nominal", "Change, 2024 prices"] == [m.label for m in at.metric[3:5]]
 
 
 def test_link_reopens_the_same_view() -> None:

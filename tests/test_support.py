@@ -399,7 +399,10 @@ def test_page_shows_the_records(lang: str, title: str, small_records) -> None:
     assert format_number(records, 0, lang) == at.metric[0].value
     establishments = len(small_records.drop_duplicates(["province", "establishment"]))
     assert format_number(establishments, 0, lang) == at.metric[1].value
-    assert format_mvnd(round(amount, -2), lang) == at.metric[2].value  # to 0,1 tỷ
+    assert format_number(amount / 1000, 1, lang) == at.metric[2].value  # to 0,1 tỷ
+    assert ("Kinh phí hỗ trợ (tỷ đồng)" if lang == "vi" else "Support amount (billion VND)") == (
+        at.metric[2].label
+    )
     assert format_mvnd(amount, lang) == at.metric[2].help
     top = at.dataframe[-1].value
     assert 20 == len(top)
