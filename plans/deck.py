@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import plotly.graph_objects as go
 
 from plans.db import run
 from plans.figures import share_bar
-from plans.figures_budget import area_share_bars, year_stack
+from plans.figures_budget import area_share_bars, many_series, period_labels, year_stack
 from plans.figures_targets import (
     achievement_chart,
     budget_periods_chart,
@@ -55,6 +56,10 @@ T = {
         "down": "giảm",
         "provinces": "Tỷ trọng kinh phí theo lĩnh vực chung — so sánh tỉnh",
         "provinces_part": "{series} dành {pct} cho {key}",
+        "provinces_period": "Tỷ trọng kinh phí theo lĩnh vực chung — so sánh tỉnh, giai đoạn "
+        "{period}",
+        "provinces_many": "{k}/{n} chương trình giai đoạn {period} dành tỷ trọng lớn nhất cho "
+        "{key}",
         "timeline": "Tiến độ thực hiện theo tháng — {prog}",
         "timeline_head": "{n} nhiệm vụ trong năm {year}, từ tháng {first} đến tháng {last}",
         "source": "Nguồn: {files}",
@@ -101,6 +106,8 @@ T = {
         "down": "down",
         "provinces": "Budget shares by common content area — provinces compared",
         "provinces_part": "{series} gives {pct} to {key}",
+        "provinces_period": "Budget shares by common content area — provinces compared, {period}",
+        "provinces_many": "{k} of {n} programmes of {period} give their largest share to {key}",
         "timeline": "Monthly plan timeline — {prog}",
         "timeline_head": "{n} tasks in {year}, from {first} to {last}",
         "source": "Source: {files}",
@@ -334,25 +341,37 @@ def _periods(
 def _provinces(con: duckdb.DuckDBPyConnection, lang: str) -> Chart | None:
     w = T[lang]
     shares = run(con, "province_shares", provinces=None)
-    series = list(dict.fromkeys(shares["series_label"]))
-    if len(series) < 2:
+    if shares["series_label"].nunique() < 2:
         return None
-    parts = []
-    for label in series:
-        part = shares[shares["series_label"] == label]
-        top = part.loc[part["share_pct"].idxmax()]
-        parts.append(
+    title = w["provinces"]
+    if many_series(shares):
+        # At national scale the slide shows the latest period, as the page opens: 189 rows of
+        # three periods on one slide could not be read.
+        latest = max(period_labels(shares))
+        shares = shares[period_labels(shares) == latest]
+        title = w["provinces_period"].format(period=latest)
+    series = list(dict.fromkeys(shares["series_label"]))
+    tops = [
+        shares.loc[shares[shares["series_label"] == label]["share_pct"].idxmax()]
+        for label in series
+    ]
+    if many_series(shares):
+        # one sentence for the room, not one clause per province
+        key, k = Counter(top["content_area"] for top in tops).most_common(1)[0]
+        headline = w["provinces_many"].format(k=k, n=len(series), period=latest, key=key)
+    else:
+        headline = "; ".join(
             w["provinces_part"].format(
                 series=label, pct=format_pct(top["share_pct"], 1, lang), key=top["content_area"]
             )
+            for label, top in zip(series, tops, strict=True)
         )
-    title = w["provinces"]
     suffix = "_vi" if lang == "vi" else "_en"
     files = ", ".join(sorted({x for s in shares["source_files"].dropna() for x in s.split(", ")}))
     return Chart(
         key="provinces",
         title=title,
-        headline="; ".join(parts),
+        headline=headline,
         caption=w["source"].format(files=files) + w["budget"] + w["area_map"],
         figure=area_share_bars(shares, title, lang),
         table=for_display(

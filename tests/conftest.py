@@ -28,6 +28,16 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def national_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small national database: 63 provinces x 3 periods (plans.synth), 2000 support records."""
+    from plans.synth import synthesise
+
+    path = tmp_path_factory.mktemp("national") / "national.duckdb"
+    synthesise(path, provinces=63, periods=3, records=2000, seed=5)
+    return path
+
+
 @pytest.fixture()
 def con(built_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, as the dashboard holds."""

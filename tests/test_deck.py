@@ -6,6 +6,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -173,3 +174,20 @@ def test_cli_deck_errors(
     assert 1 == main(["deck", *args, "--out", str(out)])
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_national_provinces_slide_is_one_period_and_one_sentence(national_path) -> None:
+    # 63 provinces x 3 periods: the slide shows the latest period (as the page opens) and says
+    # which content area most programmes favour, not 63 clauses
+    with duckdb.connect(str(national_path), read_only=True) as con:
+        shares = db.run(con, "province_shares", provinces=None)
+        [chart] = [c for c in catalog(con, "YB-2021-2025", "vi") if c.key == "provinces"]
+    latest = shares[shares["period_start"] == 2021]
+    tops = latest.loc[latest.groupby("series_label")["share_pct"].idxmax(), "content_area"]
+    key, k = tops.value_counts().index[0], int(tops.value_counts().iloc[0])
+    assert 63 == len(tops)
+    assert f"{k}/63 chương trình giai đoạn 2021-2025 dành tỷ trọng lớn nhất cho {key}" == (
+        chart.headline
+    )
+    assert chart.title.endswith("so sánh tỉnh, giai đoạn 2021-2025")
+    assert 63 == len(chart.figure.data[0].y)  # the heatmap: one row per province

@@ -10,7 +10,6 @@ import duckdb
 import pytest
 
 from plans import bench, db
-from plans.synth import synthesise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,13 +48,6 @@ def test_the_oracle_follows_the_dictionary() -> None:
     assert ["ca", "cà", "cả", "cã", "cá", "cạ"] == sorted(
         ["cạ", "cá", "cã", "cả", "cà", "ca"], key=vi_key
     )
-
-
-@pytest.fixture(scope="module")
-def national_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("vi-order") / "national.duckdb"
-    synthesise(path, provinces=63, periods=3, records=2000, seed=5)
-    return path
 
 
 @pytest.fixture(scope="module")
