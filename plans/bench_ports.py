@@ -29,6 +29,7 @@ import pandas as pd
 
 from plans.bench_sqlite import duckdb_tables
 from plans.build import SUPPORT_DERIVED
+from plans.sources import SEED_FILE_SQL
 
 Frames = dict[str, pd.DataFrame]
 Port = Callable[[Frames, dict[str, Any]], pd.DataFrame]
@@ -111,7 +112,7 @@ def _short_file(series: pd.Series) -> pd.Series:
     return (
         series.astype(object)
         .where(series.notna(), None)
-        .str.replace(r"^([0-9]{3})_[0-9a-f]+\.txt$", r"\1", regex=True)
+        .str.replace(SEED_FILE_SQL, r"\1", regex=True)
     )
 
 

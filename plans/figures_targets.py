@@ -211,11 +211,6 @@ def _bounds(low: float, high: float, lang: str) -> str:
     return f"{format_number(low, 2, lang)}–{format_number(high, 2, lang)}"
 
 
-def source_ref(source_file: str, source_line: str) -> str:
-    """Short citation '001:8;9': the seed number of the file (an import's name) and the line(s)."""
-    return short_ref(source_file, source_line)
-
-
 def target_text(row: pd.Series, lang: str = "vi") -> str:
     """The target as a reader sees it: '1,8' or '≈ 25.000 (24.982–25.018)' for a derived one."""
     if _missing(row["target_basis"]):
@@ -396,8 +391,7 @@ def results_data(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         basis=[WORDS[lang][b] for b in rows["target_basis"]],
         status=[WORDS[lang][status_of(p)] for p in rows["achievement_pct"]],
         source=[
-            source_ref(f, ln)
-            for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
+            short_ref(f, ln) for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
         ],
     )
 
@@ -422,7 +416,7 @@ def results_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             w["status"]: [w[status_of(p)] for p in rows["achievement_pct"]],
             w["basis"]: [w[b] for b in rows["target_basis"]],
             w["source"]: [
-                source_ref(f, ln)
+                short_ref(f, ln)
                 for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
             ],
         }
@@ -442,7 +436,7 @@ def untargeted_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
                 for a, q in zip(rows["achieved"], rows["achieved_qualifier"], strict=True)
             ],
             w["source"]: [
-                source_ref(f, ln)
+                short_ref(f, ln)
                 for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
             ],
         }
@@ -612,11 +606,11 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
                     shown_text = (
                         f"{quantity(t['value_min'], lang)}–{quantity(t['value_max'], lang)}"
                     )
-                printed = (value, f"{shown_text}{suffix(t['unit'])}", source_ref(
+                printed = (value, f"{shown_text}{suffix(t['unit'])}", short_ref(
                     t["source_file"], t["source_line"]))  # fmt: skip
             if len(got):
                 g = got.iloc[0]
-                ref = source_ref(g["source_file"], g["source_line"])
+                ref = short_ref(g["source_file"], g["source_line"])
                 text = qualified(g["value_min"], g["qualifier"], lang, words=False)
                 achieved = (g["value_min"], f"{text}{suffix(g['unit'])}", ref)
                 if g["target_basis"] == "derived":
@@ -756,7 +750,7 @@ def period_budgets(periods: pd.DataFrame, budgets: pd.DataFrame, lang: str = "vi
     w = WORDS[lang]
     out["basis"] = [w.get(f"basis_{b}", "—") for b in out["real_basis"]]
     out["source"] = [
-        source_ref(f, ln)
+        short_ref(f, ln)
         for f, ln in zip(out["budget_source_file"], out["budget_source_line"], strict=True)
     ]
     return out
@@ -769,7 +763,7 @@ def comparable_data(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         measure=[w.get(f"measure_{m}", "—") for m in comparable["measure"]],
         qualifier=[w.get(f"kind_{q}", "—") for q in comparable["qualifier"]],
         source=[
-            source_ref(f, ln)
+            short_ref(f, ln)
             for f, ln in zip(comparable["source_file"], comparable["source_line"], strict=True)
         ],
     )

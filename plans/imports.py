@@ -1118,9 +1118,9 @@ def validate(
             return staged
     # Pages cite an import by its file name: a second file of the same name would make its
     # citations ambiguous (and its tables clash with the first one's at the trial build).
-    taken = {record["filename"] for record in registry}
-    if safe_name in taken:
-        earlier = next(r for r in registry if r["filename"] == safe_name)
+    earlier = next((r for r in registry if r["filename"] == safe_name), None)
+    if earlier is not None:
+        taken = {record["filename"] for record in registry}
         stem, suffix = Path(safe_name).stem, Path(safe_name).suffix
         free = next(
             f"{stem}_{n}{suffix}" for n in range(2, 10_000) if f"{stem}_{n}{suffix}" not in taken

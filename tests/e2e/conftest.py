@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +30,9 @@ class Server:
     imports_dir: Path
 
 
-@pytest.fixture(scope="session")
-def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextmanager
+def dashboard(built_db: Path, home: Path) -> Iterator[Server]:
     """`streamlit run dashboard.py` on a free loopback port, on a private copy of the database."""
-    home = tmp_path_factory.mktemp("e2e")
     db = home / "plans.duckdb"
     shutil.copy(built_db, db)
     imports_dir = home / "imports"
@@ -50,6 +50,20 @@ def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield Server(started.url, started.process, db, imports_dir)
     finally:
         stop_server(started.process)
+
+
+@pytest.fixture(scope="session")
+def server(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The session's server, shared by the tests (warmed by `e2e_browser`)."""
+    with dashboard(built_db, tmp_path_factory.mktemp("e2e")) as started:
+        yield started
+
+
+@pytest.fixture()
+def fresh_server(built_db: Path, tmp_path: Path) -> Iterator[Server]:
+    """A server of its own that no browser has visited yet."""
+    with dashboard(built_db, tmp_path) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -163,22 +162,14 @@ def test_url_with_filters_reopens_the_same_view(tab) -> None:
     no_exception(tab)
 
 
-def test_a_fresh_servers_first_visitor_lands_on_the_linked_page(
-    e2e_browser, built_db: Path, tmp_path: Path
-) -> None:
+def test_a_fresh_servers_first_visitor_lands_on_the_linked_page(e2e_browser, fresh_server) -> None:
     # Until one session has run st.navigation, Streamlit runs a linked pages/ file alone (its
     # legacy pages/ mode): the first visitor after a restart went to the overview instead.
-    from plans.bench_browser import start_server, stop_server
-
-    db = tmp_path / "plans.duckdb"
-    shutil.copy(built_db, db)
-    env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(tmp_path / "imports")}
-    started = start_server(ROOT / "dashboard.py", env, tmp_path / "streamlit.log")
+    context = e2e_browser.new_context(
+        base_url=fresh_server.url, viewport={"width": 1400, "height": 1000}
+    )
+    context.set_default_timeout(60_000)
     try:
-        context = e2e_browser.new_context(
-            base_url=started.url, viewport={"width": 1400, "height": 1000}
-        )
-        context.set_default_timeout(60_000)
         page = context.new_page()
         open_page(page, "/budget?prog=HY-2018-2020&lang=en&areas=content_area")
         wait_chart(page)
@@ -191,9 +182,8 @@ def test_a_fresh_servers_first_visitor_lands_on_the_linked_page(
         ).to_be_checked()
         assert "prog=HY-2018-2020" in page.url
         no_exception(page)
-        context.close()
     finally:
-        stop_server(started.process)
+        context.close()
 
 
 def sign_in(page, editor: tuple[str, str]) -> None:
