@@ -39,10 +39,13 @@ def renderer() -> Iterator[None]:
 def baked(fig: go.Figure, title: str, caption: str) -> go.Figure:
     """A copy of `fig` with its title and source caption written into the picture itself."""
     out = copy.deepcopy(fig)
+    # an x-axis drawn on top (the national heatmap, ranked bars) puts its labels and title
+    # between the plot and the picture's title: room for them, or the title covers them
+    top_axis = any(axis.side == "top" for axis in out.select_xaxes())
     out.update_layout(
         title={"text": title, "font": {"size": 28}},
         font={"family": FONT, "size": 18},
-        margin={"t": 110, "b": 150, "l": 90, "r": 40},
+        margin={"t": 190 if top_axis else 110, "b": 150, "l": 90, "r": 40},
         paper_bgcolor="white",
     )
     out.add_annotation(

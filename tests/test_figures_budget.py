@@ -215,3 +215,15 @@ def test_many_series_unit_costs_as_boxes_per_period(con) -> None:
     assert [2.0] * 4 == list(trainees_2021.y)  # 000:267 21.000/10.500, in each of 4 copies
     machinery_2018 = next(t for t in fig.data if t.xaxis == "x2" and t.name == "2018-2020")
     assert [150.0] * 4 == list(machinery_2018.y)  # 002:271 3,150/21
+
+
+def test_a_picture_leaves_room_for_an_axis_drawn_on_top(con) -> None:
+    # the national heatmap puts its area axis on top: the picture's title went over its title
+    from plans.images import baked
+
+    lots = many(db.run(con, "province_shares", provinces=None), copies=20)
+    heatmap = baked(area_share_bars(lots, "t", "vi"), "t", "nguồn")
+    bars = baked(
+        area_share_bars(db.run(con, "province_shares", provinces=None), "t", "vi"), "t", ""
+    )
+    assert (190, 110) == (heatmap.layout.margin.t, bars.layout.margin.t)
