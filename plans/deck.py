@@ -84,7 +84,7 @@ T = {
         "months": "Thời gian",
         "lead_unit": "Chủ trì",
         "total": "Tổng",
-        "document": "{doc_type} {ref} ngày {date}",
+        "document_date": "ngày {date}",
     },
     "en": {
         "sections": "Budget by section — {prog}",
@@ -132,7 +132,7 @@ T = {
         "months": "Months",
         "lead_unit": "Lead unit",
         "total": "Total",
-        "document": "{doc_type} {ref} of {date}",
+        "document_date": "of {date}",
     },
 }
 
@@ -464,10 +464,12 @@ def deck_info(
     sources = str(row["source_file"])
     if not doc.empty:
         d = doc.iloc[0]
-        words = T[lang]["document"].format(
-            doc_type=d["doc_type"], ref=d["ref_printed"], date=d["date_printed"]
-        )
-        sources = f"{sources} ({words})"
+        # what the document prints of itself; a synthetic one or an import may have no number
+        # or date ("Dữ liệu tổng hợp ngày " read as a date left out)
+        when = d["date_printed"]
+        parts = [d["doc_type"], d["ref_printed"]]
+        parts.append(T[lang]["document_date"].format(date=when) if _given(when) else None)
+        sources = f"{sources} ({' '.join(str(p) for p in parts if _given(p))})"
     return DeckInfo(
         programme_id=programme_id,
         title=str(row["title"] if lang == "vi" else row["title_en"]),
@@ -477,6 +479,10 @@ def deck_info(
         sources=T[lang]["source"].format(files=sources),
         lang=lang,
     )
+
+
+def _given(value: object) -> bool:
+    return value is not None and value == value and str(value).strip() != ""
 
 
 FONT = "DejaVu Sans"  # has the Vietnamese diacritics; PowerPoint falls back to a sans if missing

@@ -113,6 +113,7 @@ def test_deck_info(con: object, lang: str, expected: str) -> None:
     assert "2021-2025" == info.period
     assert "Hà Nội" == info.province
     assert FILE_000 in info.sources and "4153/QĐ-UBND" in info.sources
+    assert f"(Quyết định 4153/QĐ-UBND {'ngày' if lang == 'vi' else 'of'} 17/9/2020)" in info.sources
 
 
 def test_cli_deck_slides(decks: dict[str, object]) -> None:
@@ -191,3 +192,10 @@ def test_national_provinces_slide_is_one_period_and_one_sentence(national_path) 
     )
     assert chart.title.endswith("so sánh tỉnh, giai đoạn 2021-2025")
     assert 63 == len(chart.figure.data[0].y)  # the heatmap: one row per province
+
+
+def test_deck_info_leaves_out_what_a_document_does_not_print(national_path) -> None:
+    # synthetic documents have no number and no date: no dangling "ngày"
+    with duckdb.connect(str(national_path), read_only=True) as con:
+        info = deck_info(con, "YB-2021-2025", "vi", day=date(2026, 11, 23))
+    assert "Nguồn: synthetic (Dữ liệu tổng hợp)" == info.sources
