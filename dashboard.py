@@ -6,8 +6,15 @@ import streamlit as st
 
 from plans import settings
 from plans.cache import DatabaseDamagedError, connection, query
-from plans.state import AREA_MODES, Choices, Filters, from_query_params, to_query_params
-from plans.ui import DEEP_LINK, sync_url
+from plans.state import (
+    AREA_MODES,
+    Choices,
+    Filters,
+    filter_buttons,
+    from_query_params,
+    to_query_params,
+)
+from plans.ui import CHOSEN, DEEP_LINK, remember, sync_url
 
 st.set_page_config(
     page_title="Khuyến công · Kế hoạch và kết quả", page_icon=":material/bar_chart:", layout="wide"
@@ -65,17 +72,19 @@ choices = Choices(
     areas=tuple(dict.fromkeys(areas["code"])),
 )
 
-# The URL is read once per session; afterwards the widgets own the state and write it back.
+# The URL is read once per session; afterwards the reader's choices are kept in CHOSEN.
 first_run = "url_state" not in st.session_state
 if first_run:
     start = from_query_params(st.query_params.to_dict(), choices)
     st.session_state["url_state"] = start
     st.session_state["lang"] = start.lang
-    st.session_state["f_provinces"] = list(start.provinces)
-    st.session_state["f_programme"] = start.programme
-    st.session_state["f_area_mode"] = start.area_mode
-    st.session_state["f_area"] = start.area
-    st.session_state["f_years"] = (start.year_from, start.year_to)
+    st.session_state[CHOSEN] = {
+        "f_provinces": list(start.provinces),
+        "f_programme": start.programme,
+        "f_area_mode": start.area_mode,
+        "f_area": start.area,
+        "f_years": (start.year_from, start.year_to),
+    }
 
 side = st.sidebar
 lang = side.radio(
@@ -87,40 +96,96 @@ lang = side.radio(
 )
 T = TEXT[lang]
 side.subheader(T["filters"])
-# None chosen = every province: 63 chips in the sidebar would be unreadable (and slow to draw).
-provinces = side.multiselect(
-    T["provinces"],
-    options=list(choices.provinces),
-    key="f_provinces",
-    placeholder=T["all_provinces"],
-)
+# Each filter is a button naming its current value ("Tỉnh: Tất cả"); its widget opens from it.
+# A closed popover's widgets are not drawn: the filters cost the first chart nothing (the
+# always-open widgets were 0,4-0,5 s of browser work per visit, BENCHMARKS.md). Nor does the
+# browser send back the value of a filter never opened, and on a page change Streamlit then
+# forgets it: so the frame keeps the choices itself (each widget records its change, every
+# run sets the widgets from the record), and the buttons can name them before the widgets exist.
+chosen = st.session_state[CHOSEN]
+provinces = [p for p in chosen["f_provinces"] if p in choices.provinces]
+chosen["f_provinces"] = provinces
 shown = programmes[programmes["province"].isin(provinces or choices.provinces)]
 titles = dict(
     zip(shown["programme_id"], shown["title" if lang == "vi" else "title_en"], strict=True)
 )
-if st.session_state.get("f_programme") not in titles:
-    st.session_state["f_programme"] = next(iter(titles))
-programme = side.selectbox(
-    T["programme"], options=list(titles), format_func=titles.get, key="f_programme"
-)
-area_mode = side.radio(
-    T["area_mode"], options=list(AREA_MODES), format_func=T.get, key="f_area_mode"
-)
-if area_mode == "section":
-    own = areas[(areas["mode"] == "section") & (areas["programme_id"] == programme)]
+if chosen["f_programme"] not in titles:
+    chosen["f_programme"] = next(iter(titles))
+if chosen["f_area_mode"] == "section":
+    own = areas[(areas["mode"] == "section") & (areas["programme_id"] == chosen["f_programme"])]
 else:
     own = areas[areas["mode"] == "content_area"]
 names = dict(zip(own["code"], own["name_vi" if lang == "vi" else "name_en"], strict=True))
-if st.session_state.get("f_area") not in {"", *names}:
-    st.session_state["f_area"] = ""
-area = side.selectbox(
-    T["area"],
-    options=["", *names],
-    format_func=lambda code: T["all"] if code == "" else f"{code} · {names[code]}",
-    key="f_area",
-)
+if chosen["f_area"] not in {"", *names}:
+    chosen["f_area"] = ""
+for key, value in chosen.items():
+    st.session_state[key] = list(value) if key == "f_provinces" else value
 low, high = choices.years
-year_from, year_to = side.slider(T["years"], min_value=low, max_value=high, key="f_years")
+current = Filters(
+    lang,
+    tuple(provinces),
+    chosen["f_programme"],
+    chosen["f_area_mode"],
+    chosen["f_area"],
+    *chosen["f_years"],
+)
+WIDGET_PX = 420  # an open filter is wider than the sidebar: whole programme titles show
+
+buttons = filter_buttons(current, titles[current.programme], names.get(current.area, ""))
+
+with side.popover(buttons["provinces"], icon=":material/map:", width="stretch", key="p_provinces"):
+    # None chosen = every province: 63 chips would be unreadable (and slow to draw).
+    provinces = st.multiselect(
+        T["provinces"],
+        options=list(choices.provinces),
+        key="f_provinces",
+        on_change=remember,
+        args=("f_provinces",),
+        placeholder=T["all_provinces"],
+        width=WIDGET_PX,
+    )
+with side.popover(
+    buttons["programme"], icon=":material/description:", width="stretch", key="p_programme"
+):
+    programme = st.selectbox(
+        T["programme"],
+        options=list(titles),
+        format_func=titles.get,
+        key="f_programme",
+        on_change=remember,
+        args=("f_programme",),
+        width=WIDGET_PX,
+    )
+with side.popover(buttons["area"], icon=":material/category:", width="stretch", key="p_area"):
+    area_mode = st.radio(
+        T["area_mode"],
+        options=list(AREA_MODES),
+        format_func=T.get,
+        key="f_area_mode",
+        on_change=remember,
+        args=("f_area_mode",),
+    )
+    area = st.selectbox(
+        T["area"],
+        options=["", *names],
+        format_func=lambda code: T["all"] if code == "" else f"{code} · {names[code]}",
+        key="f_area",
+        on_change=remember,
+        args=("f_area",),
+        width=WIDGET_PX,
+    )
+with side.popover(
+    buttons["years"], icon=":material/calendar_month:", width="stretch", key="p_years"
+):
+    year_from, year_to = st.slider(
+        T["years"],
+        min_value=low,
+        max_value=high,
+        key="f_years",
+        on_change=remember,
+        args=("f_years",),
+        width=WIDGET_PX,
+    )
 
 state = Filters(
     lang=lang,

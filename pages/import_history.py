@@ -6,8 +6,9 @@ import streamlit as st
 
 from plans import settings
 from plans.auth_ui import require_editor
-from plans.import_preview import escape_markdown, history_frame, original_file
+from plans.import_preview import history_frame, original_file
 from plans.imports import list_imports, remove
+from plans.messages import escape_markdown
 from plans.tables import for_display
 from plans.ui import filters
 

@@ -24,7 +24,6 @@ from plans.import_preview import (
     column_options,
     default_mapping,
     duplicate_targets,
-    escape_markdown,
     problem_frame,
     programme_frame,
     results_frame,
@@ -33,6 +32,7 @@ from plans.import_preview import (
     template_files,
 )
 from plans.imports import Staged, commit, list_imports, read_table, validate
+from plans.messages import escape_markdown
 from plans.numbers import format_mvnd, format_number
 from plans.tables import for_display
 from plans.ui import chart_with_data, filters

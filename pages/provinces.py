@@ -163,11 +163,13 @@ if many_series(shares) and len(periods) > 1:
     # Many provinces: one period at a time reads better (63 rows, not 189); all on request.
     if st.session_state.get("provinces_period") not in {ALL, *periods}:
         st.session_state["provinces_period"] = periods[-1]
-    period = st.selectbox(
+    # three periods and "all": buttons in a row read at a glance (and need no drop-down)
+    period = st.radio(
         T["period"],
         options=[*periods, ALL],
         format_func=lambda p: p or T["all_periods"],
         key="provinces_period",
+        horizontal=True,
     )
 
 

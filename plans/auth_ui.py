@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from plans.auth import ENV_VAR, THROTTLE, ThrottledError, check_editor, load_editors
-from plans.import_preview import escape_markdown
+from plans.messages import escape_markdown
 from plans.numbers import format_number
 
 SESSION_KEY = "auth_editor"

@@ -313,8 +313,31 @@ def settle(page: Any) -> None:
     )
 
 
-def _sidebar(page: Any) -> Any:
-    return page.locator('[data-testid="stSidebar"]')
+# The sidebar's filters open from buttons (dashboard.py's popovers, keyed p_<filter>).
+FILTER_BUTTON = ".st-key-p_{name} button"
+POPOVER_BODY = '[data-testid="stPopoverBody"]'
+
+
+def open_filter(page: Any, name: str) -> Any:
+    """Open one sidebar filter ('provinces', 'programme', 'area', 'years'); its open body.
+
+    Another open filter is closed first (Escape), as a person clicking the next one would.
+    """
+    body = page.locator(POPOVER_BODY).filter(visible=True)
+    button = page.locator(FILTER_BUTTON.format(name=name))
+    if body.count() and button.get_attribute("aria-expanded") == "true":
+        return body.first
+    for _ in range(3):
+        if body.count():
+            page.keyboard.press("Escape")
+            body.first.wait_for(state="hidden", timeout=ACTION_TIMEOUT_MS)
+        button.click()
+        try:
+            body.first.wait_for(state="visible", timeout=5000)
+            return body.first
+        except Exception:  # Playwright's TimeoutError: a rerun swallowed the click
+            continue
+    raise TimeoutError(f"the {name} filter never opened")
 
 
 def _arm(page: Any) -> None:
@@ -351,14 +374,14 @@ def _pick_other(page: Any, select: Any) -> str:
 
 def change_programme(page: Any, attempt: int) -> str:
     """Sidebar programme selectbox: the programme next to the current one."""
-    label = _pick_other(page, _sidebar(page).locator('[data-testid="stSelectbox"]').first)
+    label = _pick_other(page, open_filter(page, "programme").locator('[data-testid="stSelectbox"]'))
     return f"programme → {label}"
 
 
 def change_province(page: Any, attempt: int) -> str:
     """Sidebar provinces: none chosen (= all) by default, so choose one (the next on a later
     attempt); drop the first chosen one where some are."""
-    box = _sidebar(page).locator('[data-testid="stMultiSelect"]').first
+    box = open_filter(page, "provinces").locator('[data-testid="stMultiSelect"]')
     remove = box.locator('button[aria-label^="Remove "]').filter(visible=True)
     if remove.count():
         name = remove.first.get_attribute("aria-label").removeprefix("Remove ")
@@ -381,19 +404,21 @@ def change_province(page: Any, attempt: int) -> str:
 def change_area(page: Any, attempt: int) -> str:
     """Sidebar: common content areas (one untimed step, first attempt), then an area (timed)."""
     if attempt == 0:
-        grouping = _sidebar(page).locator('[data-testid="stRadio"]').nth(1)
+        grouping = open_filter(page, "area").locator('[data-testid="stRadio"]')
         before = page.evaluate("() => window.__bench.signature()")
         _arm(page)
         grouping.locator("label:has(input[type=radio])").nth(1).click()
         _wait_change(page, before)
         settle(page)
-    label = _pick_other(page, _sidebar(page).locator('[data-testid="stSelectbox"]').nth(1))
+    select = open_filter(page, "area").locator('[data-testid="stSelectbox"]')
+    label = _pick_other(page, select)
     return f"content areas, area → {label}"
 
 
 def change_years(page: Any, attempt: int) -> str:
     """Sidebar year range: the first year one later (keyboard on the slider's left thumb)."""
-    thumb = _sidebar(page).locator('[data-testid="stSlider"] input[type="range"]').first
+    slider = open_filter(page, "years").locator('[data-testid="stSlider"]')
+    thumb = slider.locator('input[type="range"]').first
     thumb.focus()
     _arm(page)
     page.keyboard.press("ArrowRight")

@@ -18,7 +18,6 @@ IGNORE = ""  # mapping value meaning "do not read this column"
 
 # "Kinh phí 2021", "kinh_phi_2021", "Kinh phí năm 2021 (tỷ đồng)", "Số lượng 2022" …
 _YEAR_HEADER = re.compile(r"^(kinh[ _]?phi|so[ _]?luong)[ _]*(?:nam[ _]*)?(\d{4})\s*(\(.*\))?$")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
 def _fold(text: str) -> str:
@@ -76,11 +75,6 @@ def duplicate_targets(mapping: dict[str, str]) -> list[str]:
     """Template columns chosen for more than one user column (only one of them would be read)."""
     chosen = [v for v in mapping.values() if v]
     return sorted({v for v in chosen if chosen.count(v) > 1})
-
-
-def escape_markdown(text: str) -> str:
-    """Text from an upload made inert for Streamlit labels and messages (which read Markdown)."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def problem_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from plans import settings
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an upload made inert for Streamlit labels and messages (which read Markdown)."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     "where": {

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from plans.messages import escape_markdown
+
 LANGS: tuple[str, ...] = ("vi", "en")
 AREA_MODES: tuple[str, ...] = ("section", "content_area")
 _YEAR = re.compile(r"^\d{4}$")
@@ -129,4 +131,32 @@ def to_query_params(state: Filters) -> dict[str, str]:
         "area": state.area or ALL,
         "y0": str(state.year_from),
         "y1": str(state.year_to),
+    }
+
+
+# The sidebar shows each filter as a button naming its current value; the widget opens from it.
+_BUTTON_WORDS = {
+    "vi": {"provinces": "Tỉnh", "area": "Nội dung", "years": "Năm", "all": "Tất cả"},
+    "en": {"provinces": "Provinces", "area": "Content", "years": "Years", "all": "All"},
+}
+_NAMED_PROVINCES = 2  # more than this: "An Giang, Bình Dương +3"
+
+
+def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict[str, str]:
+    """Labels of the sidebar's filter buttons, one per filter: 'Tỉnh: An Giang, Bình Dương +3'."""
+    words = _BUTTON_WORDS[state.lang]
+    named = ", ".join(map(escape_markdown, state.provinces[:_NAMED_PROVINCES])) or words["all"]
+    more = len(state.provinces) - _NAMED_PROVINCES
+    if more > 0:
+        named += f" +{more}"
+    years = str(state.year_from)
+    if state.year_to != state.year_from:
+        years += f"–{state.year_to}"
+    area = f"{state.area} · {area_name}" if state.area else words["all"]
+    # Labels read Markdown: names from an import must not turn into links or emphasis.
+    return {
+        "provinces": f"{words['provinces']}: {named}",
+        "programme": escape_markdown(programme_title),  # a title names itself
+        "area": f"{words['area']}: {escape_markdown(area)}",
+        "years": f"{words['years']}: {years}",
     }

@@ -45,6 +45,13 @@ def filters() -> Filters:
 
 
 DEEP_LINK = "deep_link"
+# The sidebar filters' values as the reader chose them (dashboard.py): widget key → value.
+CHOSEN = "chosen_filters"
+
+
+def remember(key: str) -> None:
+    """A sidebar filter's on_change: the reader's new value becomes the recorded choice."""
+    st.session_state[CHOSEN][key] = st.session_state[key]
 
 
 def _running_page() -> str | None:

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.state import Choices, Filters, defaults, from_query_params, to_query_params
+from plans.state import (
+    Choices,
+    Filters,
+    defaults,
+    filter_buttons,
+    from_query_params,
+    to_query_params,
+)
 
 CHOICES = Choices(
     provinces=("Hà Nội", "Hưng Yên"),
@@ -71,3 +78,35 @@ def test_any_url_gives_a_valid_state(params: dict[str, str]) -> None:
     assert set(state.provinces) <= set(CHOICES.provinces)
     assert 2011 <= state.year_from <= state.year_to <= 2025
     assert state.area in ("", *CHOICES.areas)
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        (
+            Filters(programme="HN-2021-2025", year_from=2011, year_to=2025),
+            {"provinces": "Tỉnh: Tất cả", "area": "Nội dung: Tất cả", "years": "Năm: 2011–2025"},
+        ),
+        (
+            Filters(provinces=("Hà Nội",), area="KC4", year_from=2020, year_to=2020),
+            {"provinces": "Tỉnh: Hà Nội", "area": "Nội dung: KC4 · Hội chợ", "years": "Năm: 2020"},
+        ),
+        (
+            Filters(lang="en", provinces=("An Giang", "Bình Dương", "Cà Mau", "Đà Nẵng"),
+                    year_from=2016, year_to=2020),
+            {"provinces": "Provinces: An Giang, Bình Dương +2", "area": "Content: All",
+             "years": "Years: 2016–2020"},
+        ),
+    ],
+)  # fmt: skip
+def test_filter_buttons_name_each_filter_and_its_value(view: Filters, expected) -> None:
+    labels = filter_buttons(view, "Chương trình Hà Nội", "Hội chợ")
+    assert expected == {k: labels[k] for k in expected}
+    assert "Chương trình Hà Nội" == labels["programme"]  # a title names itself
+
+
+def test_filter_buttons_escape_markdown_in_names() -> None:
+    # names from an import: a label reads Markdown, so "*" or "[x](y)" must stay literal
+    labels = filter_buttons(Filters(provinces=("Tỉnh *A*",)), "[Kế hoạch](http://x)", "")
+    assert r"Tỉnh: Tỉnh \*A\*" == labels["provinces"]
+    assert r"\[Kế hoạch\]\(http\://x\)" == labels["programme"]

@@ -77,7 +77,7 @@ def test_many_provinces_are_compared_one_period_at_a_time(synth_db: Path, monkey
     monkeypatch.setattr(settings, "DB_PATH", synth_db)
     st.cache_data.clear()
     at = open_app("pages/provinces.py")
-    period = at.selectbox(key="provinces_period")
+    period = at.radio(key="provinces_period")
     assert "2021-2025" == period.value  # the latest period first
     assert ["2011-2015", "2016-2020", "2021-2025", "Tất cả các giai đoạn"] == period.options
     shares = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
