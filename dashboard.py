@@ -10,6 +10,7 @@ from plans.state import (
     AREA_MODES,
     Choices,
     Filters,
+    clamp_years,
     filter_buttons,
     from_query_params,
     to_query_params,
@@ -118,9 +119,10 @@ else:
 names = dict(zip(own["code"], own["name_vi" if lang == "vi" else "name_en"], strict=True))
 if chosen["f_area"] not in {"", *names}:
     chosen["f_area"] = ""
+low, high = choices.years
+chosen["f_years"] = clamp_years(tuple(chosen["f_years"]), choices.years)
 for key, value in chosen.items():
     st.session_state[key] = list(value) if key == "f_provinces" else value
-low, high = choices.years
 current = Filters(
     lang,
     tuple(provinces),

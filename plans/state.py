@@ -160,3 +160,16 @@ def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict
         "area": f"{words['area']}: {escape_markdown(area)}",
         "years": f"{words['years']}: {years}",
     }
+
+
+def clamp_years(years: tuple[int, int], bounds: tuple[int, int]) -> tuple[int, int]:
+    """A chosen year range kept inside the years the database holds (all of them if it falls out).
+
+    The bounds shrink when an import that brought later years is removed; a slider whose value
+    lies outside its range would stop the page.
+    """
+    low, high = bounds
+    first, last = years
+    if first > last or last < low or first > high:
+        return (low, high)
+    return (max(first, low), min(last, high))

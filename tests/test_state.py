@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from plans.state import (
     Choices,
     Filters,
+    clamp_years,
     defaults,
     filter_buttons,
     from_query_params,
@@ -110,3 +111,16 @@ def test_filter_buttons_escape_markdown_in_names() -> None:
     labels = filter_buttons(Filters(provinces=("Tỉnh *A*",)), "[Kế hoạch](http://x)", "")
     assert r"Tỉnh: Tỉnh \*A\*" == labels["provinces"]
     assert r"\[Kế hoạch\]\(http\://x\)" == labels["programme"]
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ((2016, 2020), (2016, 2020)),  # inside: unchanged
+        ((2021, 2030), (2021, 2025)),  # the later years' import was removed: cut to 2025
+        ((2026, 2030), (2011, 2025)),  # nothing left inside: every year
+        ((2005, 2012), (2011, 2012)),
+    ],
+)
+def test_clamp_years_keeps_the_range_inside_the_database(years, expected) -> None:
+    assert expected == clamp_years(years, (2011, 2025))
