@@ -102,7 +102,7 @@ side.subheader(T["filters"])
 # always-open widgets were 0,4-0,5 s of browser work per visit, BENCHMARKS.md). Nor does the
 # browser send back the value of a filter never opened, and on a page change Streamlit then
 # forgets it: so the frame keeps the choices itself (each widget records its change, every
-# run sets the widgets from the record), and the buttons can name them before the widgets exist.
+# run sets the widgets from the record, so the view is known before the widgets exist).
 chosen = st.session_state[CHOSEN]
 provinces = [p for p in chosen["f_provinces"] if p in choices.provinces]
 chosen["f_provinces"] = provinces
@@ -123,7 +123,7 @@ low, high = choices.years
 chosen["f_years"] = clamp_years(tuple(chosen["f_years"]), choices.years)
 for key, value in chosen.items():
     st.session_state[key] = list(value) if key == "f_provinces" else value
-current = Filters(
+state = Filters(
     lang,
     tuple(provinces),
     chosen["f_programme"],
@@ -133,11 +133,11 @@ current = Filters(
 )
 WIDGET_PX = 420  # an open filter is wider than the sidebar: whole programme titles show
 
-buttons = filter_buttons(current, titles[current.programme], names.get(current.area, ""))
+buttons = filter_buttons(state, titles[state.programme], names.get(state.area, ""))
 
 with side.popover(buttons["provinces"], icon=":material/map:", width="stretch", key="p_provinces"):
     # None chosen = every province: 63 chips would be unreadable (and slow to draw).
-    provinces = st.multiselect(
+    st.multiselect(
         T["provinces"],
         options=list(choices.provinces),
         key="f_provinces",
@@ -149,7 +149,7 @@ with side.popover(buttons["provinces"], icon=":material/map:", width="stretch", 
 with side.popover(
     buttons["programme"], icon=":material/description:", width="stretch", key="p_programme"
 ):
-    programme = st.selectbox(
+    st.selectbox(
         T["programme"],
         options=list(titles),
         format_func=titles.get,
@@ -159,7 +159,7 @@ with side.popover(
         width=WIDGET_PX,
     )
 with side.popover(buttons["area"], icon=":material/category:", width="stretch", key="p_area"):
-    area_mode = st.radio(
+    st.radio(
         T["area_mode"],
         options=list(AREA_MODES),
         format_func=T.get,
@@ -167,7 +167,7 @@ with side.popover(buttons["area"], icon=":material/category:", width="stretch", 
         on_change=remember,
         args=("f_area_mode",),
     )
-    area = st.selectbox(
+    st.selectbox(
         T["area"],
         options=["", *names],
         format_func=lambda code: T["all"] if code == "" else f"{code} · {names[code]}",
@@ -179,7 +179,7 @@ with side.popover(buttons["area"], icon=":material/category:", width="stretch", 
 with side.popover(
     buttons["years"], icon=":material/calendar_month:", width="stretch", key="p_years"
 ):
-    year_from, year_to = st.slider(
+    st.slider(
         T["years"],
         min_value=low,
         max_value=high,
@@ -189,15 +189,6 @@ with side.popover(
         width=WIDGET_PX,
     )
 
-state = Filters(
-    lang=lang,
-    provinces=tuple(provinces),
-    programme=programme,
-    area_mode=area_mode,
-    area=area,
-    year_from=year_from,
-    year_to=year_to,
-)
 st.session_state["filters"] = state
 notices = st.session_state["url_state"].notices
 if notices:
