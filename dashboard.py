@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.cache import DatabaseDamagedError, connection, query
-from plans.state import (
+from plans.app.cache import DatabaseDamagedError, connection, query
+from plans.app.state import (
     AREA_MODES,
     Choices,
     Filters,
@@ -15,7 +15,7 @@ from plans.state import (
     from_query_params,
     to_query_params,
 )
-from plans.ui import CHOSEN, DEEP_LINK, remember, sync_url
+from plans.app.ui import CHOSEN, DEEP_LINK, remember, sync_url
 
 st.set_page_config(
     page_title="Khuyến công · Kế hoạch và kết quả", page_icon=":material/bar_chart:", layout="wide"
@@ -27,7 +27,7 @@ try:
     with st.spinner("Đang dựng cơ sở dữ liệu… / Building the database…"):
         connection(str(settings.DB_PATH))
 except DatabaseDamagedError:
-    from plans.recovery import damaged_database
+    from plans.app.recovery import damaged_database
 
     damaged_database()  # a clear message and a rebuild button instead of a stack trace; stops
 
@@ -268,7 +268,7 @@ by_name = {
 pages = {SECTIONS[group]: [by_name[name] for name in names] for group, names in GROUPS.items()}
 navigation = st.navigation(pages, expanded=True)
 # The first visitor of a fresh server who opened /budget came here from the bare page
-# (plans.ui.filters): open the page the link asked for, with its filters.
+# (plans.app.ui.filters): open the page the link asked for, with its filters.
 asked = st.session_state.pop(DEEP_LINK, None)
 if asked in by_name:
     st.switch_page(by_name[asked], query_params=st.query_params.to_dict())

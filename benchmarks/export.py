@@ -1,6 +1,6 @@
 """Export speed: a deck of 8 charts and the same 8 charts as a PDF report, on this machine.
 
-Prints figures (no assertions): `python benchmarks/export.py [--runs 3]`. Results go into
+Prints figures (no assertions): `python -m benchmarks export [--runs 3]`. Results go into
 BENCHMARKS.md. Timings are wall-clock on a shared machine: read the ratios, not the digits.
 """
 
@@ -14,10 +14,10 @@ import time
 import duckdb
 
 from plans import db, settings
-from plans.build import ensure_database
-from plans.deck import build_deck, catalog, deck_info
-from plans.images import render, renderer
-from plans.report import build_report
+from plans.data.build import ensure_database
+from plans.present.deck import build_deck, catalog, deck_info
+from plans.present.images import render, renderer
+from plans.present.report import build_report
 
 
 def eight_charts(con: duckdb.DuckDBPyConnection) -> list:
@@ -29,10 +29,10 @@ def eight_charts(con: duckdb.DuckDBPyConnection) -> list:
     return charts[:8]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks export")
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     ensure_database(settings.DB_PATH)
     con = db.connect(settings.DB_PATH, read_only=True)
     charts = eight_charts(con)

@@ -4,7 +4,7 @@ Loopback only and bounded: starts its own `streamlit run` on a free 127.0.0.1 po
 database build in a temporary folder), one headless Debian Chromium with one context per session,
 and stops both at the end. Prints figures, no assertions:
 
-    PYTHONPATH=. .venv/bin/python benchmarks/load.py --sessions 25 --seconds 60
+    .venv/bin/python -m benchmarks load --sessions 25 --seconds 60
 
 Each session loads the app once (as a person opens the link), then, for T seconds, acts as a
 person does: switches page with the sidebar links (7 in 10 actions) or picks another programme
@@ -36,8 +36,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plans import bench, settings
-from plans.bench_browser import (
+from benchmarks import bench
+from benchmarks.bench_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FILTER_BUTTON,
@@ -49,7 +49,8 @@ from plans.bench_browser import (
     start_server,
     stop_server,
 )
-from plans.build import build
+from plans import settings
+from plans.data.build import build
 
 # a chart, or a placeholder shown while the plotly bundle loads lazily
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
@@ -87,7 +88,7 @@ class Tally:
 
 
 def percentile(values: list[float], q: float) -> float:
-    """plans.bench's percentile, NaN when nothing was measured (e.g. every action failed)."""
+    """benchmarks.bench's percentile, NaN when nothing was measured (e.g. every action failed)."""
     return bench.percentile(values, q) if values else float("nan")
 
 
@@ -270,8 +271,8 @@ async def run(url: str, sessions: int, seconds: float, tally: Tally, cold: bool)
         await browser.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks load")
     parser.add_argument("--sessions", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument(
@@ -280,7 +281,7 @@ def main() -> None:
     parser.add_argument(
         "--browser-nice", type=int, default=10, help="niceness of the browsers (0: the server's)"
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="plans-load-") as tmp:
         server = start_dashboard(Path(tmp))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_budget import allocation_tree, year_stack
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, data_downloads, filters, view_tabs
+from plans.charts.budget import allocation_tree, year_stack
+from plans.charts.tables import for_display, headers_for
 from plans.numbers import format_mvnd
-from plans.tables import for_display, headers_for
-from plans.ui import chart_with_data, data_downloads, filters, view_tabs
 
 f = filters()
 lang = f.lang

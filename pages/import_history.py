@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.auth_ui import require_editor
-from plans.import_preview import history_frame, original_file
-from plans.imports import list_imports, remove
+from plans.app.auth_ui import require_editor
+from plans.app.ui import filters
+from plans.charts.tables import for_display
+from plans.data.import_preview import history_frame, original_file
+from plans.data.imports import list_imports, remove
 from plans.messages import escape_markdown
-from plans.tables import for_display
-from plans.ui import filters
 
 f = filters()
 lang = f.lang

@@ -14,9 +14,11 @@ import math
 import streamlit as st
 
 from plans import settings
-from plans.auth_ui import require_editor
-from plans.figures import share_bar
-from plans.import_preview import (
+from plans.app.auth_ui import require_editor
+from plans.app.ui import chart_with_data, filters
+from plans.charts.base import share_bar
+from plans.charts.tables import for_display
+from plans.data.import_preview import (
     IGNORE,
     PROGRAMME_FIELDS,
     budget_pivot,
@@ -31,11 +33,9 @@ from plans.import_preview import (
     tasks_frame,
     template_files,
 )
-from plans.imports import Staged, commit, list_imports, read_table, validate
+from plans.data.imports import Staged, commit, list_imports, read_table, validate
 from plans.messages import escape_markdown
 from plans.numbers import format_mvnd, format_number
-from plans.tables import for_display
-from plans.ui import chart_with_data, filters
 
 f = filters()
 lang = f.lang
@@ -257,7 +257,7 @@ uploaded = st.file_uploader(
     type=["csv", "xlsx"],
     key="imports_file",
     help=T["upload_help"].format(limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang)),
-    # the browser refuses larger files at once; plans.imports checks the exact limit again
+    # the browser refuses larger files at once; plans.data.imports checks the exact limit again
     max_upload_size=max(1, math.ceil(limit_mb)),
 )
 done = st.session_state.get("imports_done")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures import share_bar
-from plans.narrative import overview_sentences
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters
+from plans.charts.base import share_bar
+from plans.charts.narrative import overview_sentences
+from plans.charts.tables import for_display
+from plans.data.sources import short_ref
 from plans.numbers import format_mvnd, format_number, format_pct
-from plans.sources import short_ref
-from plans.tables import for_display
-from plans.ui import chart_with_data, filters
 
 f = filters()
 lang = f.lang

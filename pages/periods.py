@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_targets import (
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters
+from plans.charts.targets import (
     budget_periods_chart,
     cited_files,
     comparable_chart,
@@ -14,7 +15,6 @@ from plans.figures_targets import (
     period_budgets,
     unit_cost_table,
 )
-from plans.ui import chart_with_data, filters
 
 f = filters()
 lang = f.lang

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import charts
-from plans.ui import filters, presentation_style
+from plans.app.cache import charts
+from plans.app.ui import filters, presentation_style
 
 f = filters()
 lang = f.lang

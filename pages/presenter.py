@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import charts, deck_info
-from plans.ui import filters
+from plans.app.cache import charts, deck_info
+from plans.app.ui import filters
 
 f = filters()
 lang = f.lang
@@ -72,12 +72,12 @@ def offer(column, kind: str, label: str, get_label: str, suffix: str, mime: str)
         bar = column.progress(0.0, text=T["building"].format(what=suffix.upper()))
         info = deck_info(f.programme, lang)
         if kind == "deck":
-            from plans.deck import build_deck
+            from plans.present.deck import build_deck
 
             # the deck reports (fraction, slide title)
             data = build_deck(picked, info, progress=lambda x, t: bar.progress(min(x, 1.0), str(t)))
         else:
-            from plans.report import build_report
+            from plans.present.report import build_report
 
             # the report reports (charts done, charts in all)
             data = build_report(picked, info, progress=lambda done, n: bar.progress(done / n))
@@ -99,7 +99,7 @@ offer(right, "report", T["report"], T["get_report"], "pdf", "application/pdf")
 
 st.subheader(T["images"])
 if st.button(T["make_images"], key="presenter_images", disabled=not picked):
-    from plans.images import baked, render, renderer
+    from plans.present.images import baked, render, renderer
 
     made = {}
     with st.spinner(T["building"].format(what="PNG/SVG")), renderer():

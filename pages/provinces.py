@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_budget import (
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters, view_tabs
+from plans.charts.budget import (
     area_share_bars,
     many_series,
     per_year_bars,
     period_labels,
     unit_cost_bars,
 )
-from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_timeline import findings_dumbbell
-from plans.numbers import format_number, format_pct
-from plans.source_view import (
+from plans.app.cache import query
+from plans.app.source_view import (
     cited_snippet,
     context_lines,
     has_text,
     no_text_notice,
     numbered_block,
 )
-from plans.sources import short_ref
-from plans.tables import for_display
-from plans.ui import chart_with_data, filters
+from plans.app.ui import chart_with_data, filters
+from plans.charts.tables import for_display
+from plans.charts.timeline import findings_dumbbell
+from plans.data.sources import short_ref
+from plans.numbers import format_number, format_pct
 
 f = filters()
 lang = f.lang

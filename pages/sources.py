@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.numbers import format_number
-from plans.source_view import (
+from plans.app.cache import query
+from plans.app.source_view import (
     context_lines,
     figure_label,
     figure_value,
@@ -16,9 +15,10 @@ from plans.source_view import (
     numbered_block,
     search_lines,
 )
-from plans.sources import short_ref
-from plans.tables import for_display
-from plans.ui import filters
+from plans.app.ui import filters
+from plans.charts.tables import for_display
+from plans.data.sources import short_ref
+from plans.numbers import format_number
 
 f = filters()
 lang = f.lang
@@ -209,7 +209,7 @@ document = st.selectbox(
     format_func=lambda s: f"{s} · {titles[s]}",
     key="sources_document",
 )
-# The chosen programme tells apart two imports of one file name (plans.sources.import_folder).
+# The chosen programme tells apart two imports of one file name (plans.data.sources.import_folder).
 readers = dict(zip(documents["source_file"], documents["programme_ids"], strict=True))
 owner = programme if programme in str(readers[document]).split(", ") else None
 lines = full_text(document, owner)

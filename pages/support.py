@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_support import area_bars, change_heatmap, province_bars, year_bars
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters, view_tabs
+from plans.charts.support import area_bars, change_heatmap, province_bars, year_bars
+from plans.charts.tables import for_display
 from plans.numbers import format_mvnd, format_number
-from plans.tables import for_display
-from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_targets import (
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters, view_tabs
+from plans.charts.targets import (
     achievement_chart,
     results_data,
     results_table,
@@ -14,7 +15,6 @@ from plans.figures_targets import (
     with_targets,
 )
 from plans.numbers import format_number
-from plans.ui import chart_with_data, filters, view_tabs
 
 f = filters()
 lang = f.lang

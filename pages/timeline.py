@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.cache import query
-from plans.figures_timeline import month_span, timeline_gantt
+from plans.app.cache import query
+from plans.app.ui import chart_with_data, filters
+from plans.charts.timeline import month_span, timeline_gantt
+from plans.data.sources import short_ref
 from plans.numbers import format_number
-from plans.sources import short_ref
-from plans.ui import chart_with_data, filters
 
 f = filters()
 lang = f.lang

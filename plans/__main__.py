@@ -7,8 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from plans import bench, imports, settings
-from plans.build import BuildError, build
+from plans import settings
+from plans.data import imports
+from plans.data.build import BuildError, build
 from plans.messages import t
 
 
@@ -55,13 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     p_synth.add_argument("--records", type=int, default=0, help="support records (up to 10M)")
     p_synth.add_argument("--seed", type=int, default=1)
     p_synth.add_argument("--db", type=Path, required=True)
-    p_bench = sub.add_parser(
-        "bench", help="query latency at three sizes: DuckDB against pandas and SQLite"
-    )
-    bench.add_arguments(p_bench)
     args = parser.parse_args(argv)
-    if args.command == "bench":
-        return bench.main(args)
     if args.command == "import":
         return _import(args.file, args.dry_run, args.editor, args.lang)
     if args.command == "imports":
@@ -80,12 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         print(t("removed", args.lang, id=args.import_id))
         return 0
     if args.command == "report":
-        from plans import report
+        from plans.present import report
 
         keys = [key.strip() for key in args.charts.split(",") if key.strip()] or None
         return report.cli(args.programme, keys, args.report_lang or args.lang, args.out)
     if args.command == "deck":
-        from plans.deck import write_deck  # python-pptx and kaleido load only for this command
+        from plans.present.deck import (
+            write_deck,  # python-pptx and kaleido load only for this command
+        )
 
         code, message = write_deck(
             settings.DB_PATH, args.programme, args.charts, args.deck_lang or args.lang, args.out
@@ -95,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "hash-password":
         return _hash_password(args.iterations)
     if args.command == "synth":
-        from plans.synth import synthesise
+        from plans.data.synth import synthesise
 
         counts = synthesise(args.db, args.provinces, args.periods, args.records, args.seed)
         print(", ".join(f"{k}={v}" for k, v in counts.items()), f"-> {args.db}")

@@ -2,7 +2,7 @@
 --                pre-aggregate the support_* queries read instead of the records themselves.
 -- grain: one row per (province, year, content_area); content_area is null for records whose
 --        task has no content area in content_area_map.
--- params: none (materialised as a table at build, and again by plans.synth after it fills support_records).
+-- params: none (materialised as a table at build, and again by plans.data.synth after it fills support_records).
 -- sources: support_records, content_area_map.
 -- A record's content area is its task's (content_area_map on programme_id, task_code).
 with records as (

@@ -3,7 +3,7 @@
 --                               so support_top_establishments only reads the establishments that
 --                               can still reach the top.
 -- grain: one row per (establishment_id, content_area, year), as support_establishment_cells.
--- params: none (materialised as a table at build, and again by plans.synth after it fills support_records).
+-- params: none (materialised as a table at build, and again by plans.data.synth after it fills support_records).
 -- sources: support_establishment_cells.
 -- bound_mvnd = the establishment's amount over all years and areas, area_bound_mvnd = over all
 -- years in this row's area: amounts are never negative (support_records checks it), so any

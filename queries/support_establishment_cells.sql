@@ -3,7 +3,7 @@
 --                              filter holds few records.
 -- grain: one row per (establishment_id, content_area, year); content_area is null for records
 --        whose task has no content area in content_area_map.
--- params: none (materialised as a table at build, and again by plans.synth after it fills support_records).
+-- params: none (materialised as a table at build, and again by plans.data.synth after it fills support_records).
 -- sources: support_records, content_area_map, support_establishments (the number).
 -- Stored by content area, province and year, so a scan for one area or one province skips most
 -- of the table by its zone maps.

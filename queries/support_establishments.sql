@@ -1,7 +1,7 @@
 -- support_establishments: the establishments that have support records, numbered, with their
 --                         totals; the other support pre-aggregates refer to them by number.
 -- grain: one row per establishment, i.e. per (province, establishment name).
--- params: none (materialised as a table at build, and again by plans.synth after it fills support_records).
+-- params: none (materialised as a table at build, and again by plans.data.synth after it fills support_records).
 -- sources: support_records.
 -- establishment_id follows the order of (province, establishment), so ordering by the number is
 -- ordering by the names; a whole number groups much faster than two texts.

@@ -5,7 +5,7 @@
 -- grain: one row per (province, per_area, content_area, year, prev_year); per_area = false
 --        counts over all content areas (content_area null), per_area = true within each
 --        content area (null = records whose task has no content area).
--- params: none (materialised as a table at build, and again by plans.synth after it fills support_records).
+-- params: none (materialised as a table at build, and again by plans.data.synth after it fills support_records).
 -- sources: support_records, content_area_map.
 -- An establishment (province, establishment name) has records in [y0, y1] exactly when one of
 -- its record years lies in the range with the previous record year before y0 (or none), so

@@ -20,7 +20,7 @@ def open_app(page: str | None = None, **params: str):
 
 
 def chart_table(at, key: str):
-    """The data table under chart `key` (plans.ui.chart_with_data), opened as a reader opens it.
+    """The data table under chart `key` (plans.app.ui.chart_with_data), opened as a reader opens it.
 
     The table is drawn only once its expander is open, which reruns the page; open the tables
     one at a time (the one open expander holding a table is the one returned).
@@ -34,7 +34,7 @@ def chart_table(at, key: str):
 
 
 def open_tab(at, key: str, index: int) -> None:
-    """Open tab `index` of the page's view tabs `key` (plans.ui.view_tabs), as a click does."""
+    """Open tab `index` of the page's view tabs `key` (plans.app.ui.view_tabs), as a click does."""
     at.session_state[key] = at.tabs[index].label
     at.run()
     assert not at.exception, [e.value for e in at.exception]

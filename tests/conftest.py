@@ -15,7 +15,7 @@ import pytest
 os.environ["PLANS_IMPORTS_DIR"] = tempfile.mkdtemp(prefix="plans-imports-")
 
 from plans import db, settings
-from plans.build import build
+from plans.data.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,8 +30,8 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def national_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small national database: 63 provinces x 3 periods (plans.synth), 2000 support records."""
-    from plans.synth import synthesise
+    """A small national database: 63 provinces x 3 periods (plans.data.synth), 2000 support records."""
+    from plans.data.synth import synthesise
 
     path = tmp_path_factory.mktemp("national") / "national.duckdb"
     synthesise(path, provinces=63, periods=3, records=2000, seed=5)

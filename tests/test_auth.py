@@ -10,8 +10,9 @@ import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import auth, imports, settings, templates
+from plans import auth, settings
 from plans.__main__ import main
+from plans.data import imports, templates
 
 PAGE = "pages/imports.py"
 FAST = 1000  # PBKDF2 rounds for tests; the stored form carries its own count

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plans import bench, bench_ports, bench_sqlite, db
-from plans.__main__ import main
-from plans.synth import synthesise
+from benchmarks import bench, bench_ports, bench_sqlite
+from plans import db
+from benchmarks.__main__ import main
+from plans.data.synth import synthesise
 
 NAMES = db.query_names()
 
@@ -223,7 +224,7 @@ def test_the_command_runs_every_query_on_the_seed_size(
     out_json = tmp_path / "bench.json"
     code = main(
         [
-            "bench",
+            "queries",
             "--sizes",
             "seed",
             "--runs",

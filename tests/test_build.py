@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plans import build as build_module
-from plans.build import BuildError, build, load_tables
+from plans.data import build as build_module
+from plans.data.build import BuildError, build, load_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from plans import db, settings
 from plans.__main__ import main
-from plans.deck import build_deck, catalog, deck_info
-from plans.images import renderer
+from plans.present.deck import build_deck, catalog, deck_info
+from plans.present.images import renderer
 
 HN21 = "HN-2021-2025"
 HN11 = "HN-2011-2015"

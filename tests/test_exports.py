@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from plans.exports import to_csv_bytes, to_xlsx_bytes
+from plans.present.exports import to_csv_bytes, to_xlsx_bytes
 
 FRAME = pd.DataFrame(
     {"Nội dung": ["Truyền nghề", "=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"],

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from plans import db
-from plans.figures_budget import (
+from plans.charts.budget import (
     allocation_tree,
     area_share_bars,
     per_year_bars,
@@ -219,7 +219,7 @@ def test_many_series_unit_costs_as_boxes_per_period(con) -> None:
 
 def test_a_picture_leaves_room_for_an_axis_drawn_on_top(con) -> None:
     # the national heatmap puts its area axis on top: the picture's title went over its title
-    from plans.images import baked
+    from plans.present.images import baked
 
     lots = many(db.run(con, "province_shares", provinces=None), copies=20)
     heatmap = baked(area_share_bars(lots, "t", "vi"), "t", "nguồn")

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import pytest
 
 from plans import db, settings
-from plans.figures_targets import (
+from plans.charts.targets import (
     achievement_chart,
     budget_periods_chart,
     comparable_chart,

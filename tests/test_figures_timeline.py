@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import pytest
 
 from plans import db
-from plans.figures import PALETTE
-from plans.figures_timeline import findings_dumbbell, month_span, timeline_gantt
+from plans.charts.base import PALETTE
+from plans.charts.timeline import findings_dumbbell, month_span, timeline_gantt
 
 CNHT = "HN-CNHT-2021"
 

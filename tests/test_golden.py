@@ -243,7 +243,7 @@ def test_real_terms_in_a_chosen_price_year(con) -> None:
 
 def test_share_bar_carries_the_section_shares(con) -> None:
     from plans import db
-    from plans.figures import share_bar
+    from plans.charts.base import share_bar
 
     shares = db.run(con, "programme_shares", programme_id=HN, level="section")
     fig = share_bar(shares, "Cơ cấu kinh phí", "vi")

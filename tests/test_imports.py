@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from plans import imports, settings, templates
-from plans.build import build
+from plans import settings
+from plans.data import imports, templates
+from plans.data.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -354,7 +355,7 @@ def test_validator_never_raises_on_arbitrary_tables(place, body) -> None:
 def test_dashboard_caches_see_an_import_without_a_restart(place, monkeypatch) -> None:
     import streamlit
 
-    from plans import cache
+    from plans.app import cache
 
     monkeypatch.setattr(settings, "DB_PATH", place["db"])
     monkeypatch.setattr(settings, "IMPORTS_DIR", place["imports"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from plans import db
-from plans.narrative import overview_sentences
+from plans.charts.narrative import overview_sentences
 
 
 def rows(con, programme: str):

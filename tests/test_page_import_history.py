@@ -8,8 +8,9 @@ import pytest
 import streamlit as st
 from apptest import open_app
 
-from plans import auth, imports, settings, templates
-from plans.import_preview import history_frame, original_file
+from plans import auth, settings
+from plans.data import imports, templates
+from plans.data.import_preview import history_frame, original_file
 
 PAGE = "pages/import_history.py"
 NEW_ID = "HN-2021-2025-2"
@@ -36,7 +37,7 @@ def imported() -> str:
 
 
 def programme_ids() -> list[str]:
-    from plans.cache import query
+    from plans.app.cache import query
 
     return list(query("filter_choices")["programme_id"])
 

@@ -9,8 +9,9 @@ import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import auth, db, imports, templates
-from plans.import_preview import (
+from plans import auth, db
+from plans.data import imports, templates
+from plans.data.import_preview import (
     budget_pivot,
     column_options,
     default_mapping,
@@ -144,7 +145,7 @@ def table(at: AppTest, header: str):
 
 
 def programme_ids() -> list[str]:
-    from plans.cache import query
+    from plans.app.cache import query
 
     return list(query("filter_choices")["programme_id"])
 

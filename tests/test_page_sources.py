@@ -8,13 +8,13 @@ import pytest
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans.source_view import (
+from plans.app.source_view import (
     context_lines,
     figure_label,
     numbered_block,
     search_lines,
 )
-from plans.sources import short_ref
+from plans.data.sources import short_ref
 
 ROOT = Path(__file__).resolve().parent.parent
 HN = "000_a7359d0e26246081.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from plans import settings
-from plans.sources import cited_text
+from plans.data.sources import cited_text
 
 
 def squash(text: str) -> str:

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from plans import db, figures, images, settings, tables
+from plans import db, settings
 from plans.__main__ import main
-from plans.presenter import Chart, DeckInfo
-from plans.report import build_report
+from plans.charts import base as figures
+from plans.charts import tables
+from plans.present import images
+from plans.present.kit import Chart, DeckInfo
+from plans.present.report import build_report
 
 PID = "HN-2021-2025"
 SOURCE = "000_a7359d0e26246081.txt"
@@ -166,11 +169,11 @@ def test_english_report_footer_and_headline(built_db: Path, tmp_path: Path) -> N
 
 @pytest.fixture()
 def fake_deck(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """plans.deck is another module's; the command line is tested against a stand-in."""
-    deck = types.ModuleType("plans.deck")
+    """plans.present.deck is another module's; the command line is tested against a stand-in."""
+    deck = types.ModuleType("plans.present.deck")
     deck.catalog = lambda con, pid, lang, price_year=None: _charts(built_db, lang)[:1]
     deck.deck_info = lambda con, pid, lang: _info(lang)
-    monkeypatch.setitem(sys.modules, "plans.deck", deck)
+    monkeypatch.setitem(sys.modules, "plans.present.deck", deck)
     monkeypatch.setattr(settings, "DB_PATH", built_db)
 
 

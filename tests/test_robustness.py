@@ -24,13 +24,14 @@ import pytest
 import streamlit as st
 from apptest import open_app
 
-from plans import db, imports, settings, templates
-from plans.build import ensure_database, import_dirs
-from plans.state import Choices, from_query_params
+from plans import db, settings
+from plans.app.state import Choices, from_query_params
+from plans.data import imports, templates
+from plans.data.build import ensure_database, import_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 PY_FILES = [
-    *sorted([*ROOT.joinpath("plans").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")]),
+    *sorted([*ROOT.joinpath("plans").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]),
     ROOT / "dashboard.py",
 ]
 MARKER = "# sql: internal names"
@@ -175,7 +176,7 @@ def test_st_html_only_renders_the_static_stylesheet() -> None:
             ):
                 calls.append((path.name, ast.unparse(node.args[0])))
     assert [("ui.py", "_PRESENTATION_CSS")] == calls
-    tree = ast.parse((ROOT / "plans" / "ui.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "plans" / "app" / "ui.py").read_text(encoding="utf-8"))
     [value] = [
         n.value
         for n in tree.body

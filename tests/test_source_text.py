@@ -13,16 +13,23 @@ import streamlit as st
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import db, imports, settings, templates
+from plans import db, settings
 from plans.__main__ import main
-from plans.source_view import (
+from plans.app.source_view import (
     cited_snippet,
     context_lines,
     full_text,
     no_text_notice,
     search_lines,
 )
-from plans.sources import SEED_FILE_SQL, document_text, import_folder, parse_line_refs, short_file
+from plans.data import imports, templates
+from plans.data.sources import (
+    SEED_FILE_SQL,
+    document_text,
+    import_folder,
+    parse_line_refs,
+    short_file,
+)
 
 NOTICE_VI = (
     "Văn bản này không có bản chữ để trích dẫn (dữ liệu tổng hợp hoặc tệp nhập không còn lưu)."
@@ -150,7 +157,7 @@ def test_results_report_lines(place) -> None:
 
 
 def test_documents_without_text(place) -> None:
-    assert document_text("synthetic") is None  # plans.synth's documents.source_file
+    assert document_text("synthetic") is None  # plans.data.synth's documents.source_file
     assert "—" == cited_snippet("synthetic", "1")
     assert [] == context_lines("synthetic", "1")
     assert [] == search_lines("synthetic", "khuyến công")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.state import (
+from plans.app.state import (
     Choices,
     Filters,
     clamp_years,

@@ -14,7 +14,7 @@ from apptest import open_app, open_tab
 from streamlit.testing.v1 import AppTest
 
 from plans import db, settings
-from plans.figures_support import (
+from plans.charts.support import (
     NO_AREA,
     area_bars,
     change_heatmap,
@@ -22,8 +22,8 @@ from plans.figures_support import (
     year_bars,
     year_changes,
 )
+from plans.data.synth import synthesise
 from plans.numbers import format_mvnd, format_number
-from plans.synth import synthesise
 
 FILTERS = ("provinces", "y0", "y1", "content_area")
 # Above this many records in the filter support_top_establishments takes the bounded path.

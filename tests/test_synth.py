@@ -11,8 +11,8 @@ import streamlit as st
 from apptest import open_app, open_tab
 
 from plans import db, settings
-from plans.build import ensure_database
-from plans.synth import synthesise
+from plans.data.build import ensure_database
+from plans.data.synth import synthesise
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plans.tables import for_display
+from plans.charts.tables import for_display
 
 
 def test_vietnamese_table() -> None:

@@ -1,4 +1,4 @@
-"""Tests for plans.targets: quantified targets read from expected-result cells and goal sentences."""
+"""Tests for plans.data.targets: quantified targets read from expected-result cells and goal sentences."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.targets import KNOWN_UNITS, QUALIFIERS, Target, parse_targets, target_summary
+from plans.data.targets import KNOWN_UNITS, QUALIFIERS, Target, parse_targets, target_summary
 
 # (unit, min, max, qualifier, per, certain): everything a caller reads from a Target except text.
 Row = tuple[str, float | None, float | None, str, str | None, bool]

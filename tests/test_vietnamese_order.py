@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plans import bench, db
+from benchmarks import bench
+from plans import db
 
 ROOT = Path(__file__).resolve().parents[1]
 

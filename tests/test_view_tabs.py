@@ -1,4 +1,4 @@
-"""plans.ui.view_tabs: only the open tab is drawn, and it stays open across a language change."""
+"""plans.app.ui.view_tabs: only the open tab is drawn, and it stays open across a language change."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 def script() -> None:
     import streamlit as st
 
-    from plans.ui import view_tabs
+    from plans.app.ui import view_tabs
 
     views = {
         "vi": {"years": "Theo năm", "areas": "Theo lĩnh vực"},

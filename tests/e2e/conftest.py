@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plans.bench_browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from benchmarks.bench_browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = '[data-testid="stPlotlyChart"] .main-svg'

@@ -17,7 +17,7 @@ def positive(value: object) -> bool:
 
 
 def test_browser_bench_on_the_seed_database(built_db: Path) -> None:
-    from plans.bench_browser import browser_bench
+    from benchmarks.bench_browser import browser_bench
 
     lines: list[str] = []
     # pages with a chart and a sidebar filter (the programme; the provinces, none chosen at

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from plans import templates
-from plans.bench_browser import open_filter
+from benchmarks.bench_browser import open_filter
+from plans.data import templates
 
 # Skipped where Chromium is missing, except under PLANS_REQUIRE_EXPORT_TOOLS=1 (tests/conftest.py).
 pytestmark = pytest.mark.e2e
@@ -210,7 +210,7 @@ def test_a_fresh_servers_first_visitor_lands_on_the_linked_page(e2e_browser, fre
 
 
 def sign_in(page, editor: tuple[str, str]) -> None:
-    """Sign in with the editor configured on the server (plans.auth_ui's form)."""
+    """Sign in with the editor configured on the server (plans.app.auth_ui's form)."""
     page.get_by_label("Tên người biên tập").fill(editor[0])
     page.get_by_label("Mật khẩu").fill(editor[1])
     page.get_by_role("button", name="Đăng nhập", exact=True).click()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_two_sessions_click_around_without_errors() -> None:
     done = subprocess.run(
-        [sys.executable, "benchmarks/load.py", "--sessions", "2", "--seconds", "8"],
+        [sys.executable, "-m", "benchmarks", "load", "--sessions", "2", "--seconds", "8"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

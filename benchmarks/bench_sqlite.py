@@ -1,4 +1,4 @@
-"""SQLite side of `python -m plans bench`: copy a DuckDB file to SQLite, run the queries there.
+"""SQLite side of `python -m benchmarks queries`: a DuckDB file copied to SQLite, queried there.
 
 Two ways a query runs on SQLite:
 1. `RECORDS_SQL`: the five support aggregations written against the raw `support_records` (the

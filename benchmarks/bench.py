@@ -1,4 +1,4 @@
-"""`python -m plans bench`: query latency at three database sizes, DuckDB against pandas and SQLite.
+"""`python -m benchmarks queries`: query latency at three sizes, DuckDB against pandas and SQLite.
 
 For each size (seed documents; 63 provinces; 63 provinces with N support records) the database
 is built in a child process (build time, the child's peak memory, file size); then every query
@@ -31,8 +31,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from plans import bench_ports, bench_sqlite, db, settings
-from plans.build import DERIVED, SUPPORT_DERIVED
+from benchmarks import bench_ports, bench_sqlite
+from plans import db, settings
+from plans.data.build import DERIVED, SUPPORT_DERIVED
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("seed", "national", "national-10m")
@@ -295,11 +296,11 @@ def _child_build(kind: str, path: str, records: str, seed: str, imports_dir: str
     """Runs in the child process: build one database, print its own seconds as JSON."""
     start = time.perf_counter()
     if kind == "seed":
-        from plans.build import build
+        from plans.data.build import build
 
         build(Path(path), settings.DATA_DIR, Path(imports_dir))
     else:
-        from plans.synth import synthesise
+        from plans.data.synth import synthesise
 
         synthesise(Path(path), 63, 3, int(records), int(seed))
     print(json.dumps({"seconds": time.perf_counter() - start}))
@@ -316,7 +317,7 @@ def build_database(size: str, path: Path, records: int, seed: int) -> dict[str, 
     log = path.with_suffix(".build.log")
     kind = "seed" if size == "seed" else "synth"
     n = records if size == "national-10m" else 0
-    code = "import sys; from plans.bench import _child_build; _child_build(*sys.argv[1:])"
+    code = "import sys; from benchmarks.bench import _child_build; _child_build(*sys.argv[1:])"
     cmd = [sys.executable, "-c", code, kind, str(path), str(n), str(seed), str(imports_dir)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
@@ -873,7 +874,7 @@ def run_size(size: str, args: argparse.Namespace, workdir: Path, out: OutFn) -> 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `bench` sub-command's options (plans/__main__.py)."""
+    """The `queries` sub-command's options (benchmarks/__main__.py)."""
     parser.add_argument(
         "--sizes", default=",".join(SIZES), help=f"comma-separated, of {', '.join(SIZES)}"
     )
@@ -952,7 +953,7 @@ def _json_default(value: Any) -> Any:
 def _browser(db_path: Path, out: OutFn) -> dict[str, Any] | None:
     """The dashboard pages in a browser, on the largest database (plans/bench_browser.py)."""
     try:
-        from plans.bench_browser import browser_bench
+        from benchmarks.bench_browser import browser_bench
     except ImportError as exc:
         out(f"browser benchmark skipped: {exc}")
         return None

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from plans import settings
+from plans.data.reading import row_texts
+from plans.data.registry import list_imports
 
 # A seed document is `NNN_<hash>.txt` and is cited by its number; an import is cited by its own
 # file name (its first three letters, "ke_", named nothing). queries/*.sql write the same rule as
@@ -45,8 +47,6 @@ def document_lines(source_file: str, sources_dir: Path | None = None) -> tuple[s
 def _registry(imports_dir: Path, _names: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
     # Keyed on the folder names: an import's folder never changes once stored (its id carries
     # the file's checksum), so the names say which imports there are.
-    from plans.imports import list_imports  # here: plans.imports → plans.build → this module
-
     return tuple(list_imports(imports_dir))
 
 
@@ -73,8 +73,6 @@ def import_folder(
 
 @lru_cache(maxsize=16)
 def _import_lines(path: Path, _stamp: tuple[int, int]) -> tuple[str, ...] | None:
-    from plans.imports import row_texts  # here: plans.imports → plans.build → this module
-
     try:
         return tuple(row_texts(path.name, path.read_bytes()))
     except (OSError, ValueError):

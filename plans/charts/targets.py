@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.figures import PALETTE
+from plans.charts.base import PALETTE
+from plans.data.sources import short_ref
 from plans.numbers import format_mvnd, format_number, format_pct
-from plans.sources import short_ref
 
 # Achievement status: lower bound of each band in percent of the target, worst first.
 STATUS_THRESHOLDS: tuple[tuple[str, float], ...] = (

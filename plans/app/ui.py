@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from plans.exports import to_csv_bytes, to_xlsx_bytes
-from plans.state import Filters
-from plans.tables import for_display, headers_for
+from plans.app.state import Filters
+from plans.charts.tables import for_display, headers_for
+from plans.present.exports import to_csv_bytes, to_xlsx_bytes
 
 DOWNLOAD = {
     "vi": {
@@ -123,7 +123,7 @@ def chart_with_data(
     images = st.session_state.get(f"{key}_images")
     if images is None:
         if picture.button(words["image"], key=f"{key}_image"):
-            from plans.images import baked, render, renderer
+            from plans.present.images import baked, render, renderer
 
             title = fig.layout.title.text or ""
             with st.spinner(words["rendering"]), renderer():

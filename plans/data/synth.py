@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from plans.build import derive_support, load_tables, target_rows, write_database
+from plans.data.build import derive_support, load_tables, target_rows, write_database
 
 PROVINCES: tuple[str, ...] = (
     "An Giang",
@@ -100,7 +100,7 @@ SOURCE = "synthetic"
 
 
 def _code(province: str) -> str:
-    from plans.imports import _province_code
+    from plans.data.imports import _province_code
 
     return _province_code(province)
 
@@ -120,7 +120,7 @@ def generate_tables(
                 "doc_type": "Dữ liệu tổng hợp",
                 "title": "Dữ liệu tổng hợp",
                 "title_en": "Synthetic data",
-                "issuer": "plans.synth",
+                "issuer": "plans.data.synth",
                 "ref_printed": "",
                 "date_printed": "",
                 "number_style": "vi",
@@ -333,7 +333,7 @@ def synthesise(
             # no data_sha256 here: the dashboard's start-up never rebuilds this file from data/
             con.execute("drop table build_info")
             con.execute(
-                "create table build_info as select 'plans.synth' as generator, $seed as seed",
+                "create table build_info as select 'plans.data.synth' as generator, $seed as seed",
                 {"seed": seed},
             )
             con.execute("checkpoint")

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.figures import PALETTE
+from plans.charts.base import PALETTE
+from plans.data.sources import short_ref
 from plans.numbers import format_number
-from plans.sources import short_ref
 
 MONTHS: dict[str, tuple[str, ...]] = {
     "vi": tuple(f"Th{m}" for m in range(1, 13)),

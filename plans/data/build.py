@@ -16,14 +16,16 @@ import duckdb
 import pandas as pd
 
 from plans import db, settings
+from plans.data.registry import import_dirs
+from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
+from plans.data.sources import document_lines, parse_line_refs
+from plans.data.targets import parse_targets
 from plans.messages import t
 from plans.numbers import NumberFormatError, parse_amount, parse_number
-from plans.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
-from plans.sources import document_lines, parse_line_refs
-from plans.targets import parse_targets
 
 # Support records (one per establishment supported): none in data/, so a build from the
-# documents leaves the table empty; plans.synth fills it. Every queries/support_*.sql runs on both.
+# documents leaves the table empty; plans.data.synth fills it. Every queries/support_*.sql
+# runs on both.
 SUPPORT_RECORDS_DDL = """
 create table support_records (
     programme_id varchar not null,
@@ -518,18 +520,6 @@ def target_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
             }
         )
     return out
-
-
-def import_dirs(imports_dir: Path | None) -> list[Path]:
-    """The stored imports, in the order they were made (their ids sort that way)."""
-    if imports_dir is None or not Path(imports_dir).is_dir():
-        return []
-    # ".incoming-…" and ".removing-…" folders are half-made or half-removed: never read
-    return sorted(
-        p
-        for p in Path(imports_dir).iterdir()
-        if not p.name.startswith(".") and (p / "meta.json").is_file()
-    )
 
 
 def load_tables(

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
+from plans.data.sources import cited_text, document_text, parse_line_refs
 from plans.numbers import format_number
-from plans.sources import cited_text, document_text, parse_line_refs
 
 MARK = "▶"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.build import BuildError, build
-from plans.imports import write_lock
+from plans.data.build import BuildError, build
+from plans.data.imports import write_lock
 
 TEXT = {
     "vi": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from plans.figures import PALETTE
+from plans.charts.base import PALETTE
 from plans.numbers import format_mvnd, format_number, format_pct
 
 LABELS = {

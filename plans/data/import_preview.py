@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from plans.imports import COLUMN_MEANINGS, Problem, suggest_mapping
+from plans.data.imports import COLUMN_MEANINGS, Problem, suggest_mapping
 
 # The template columns a user column can be mapped to (the year columns depend on the file).
 TEMPLATE_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_MEANINGS if not c.endswith("NNNN"))
@@ -30,7 +30,7 @@ def _fold(text: str) -> str:
 def year_column(header: str) -> str:
     """The template year column a user header names ('' if none), keeping a unit in brackets.
 
-    'Kinh phí 2021 (tỷ đồng)' -> 'kinh_phi_2021 (tỷ đồng)': plans.imports reads the unit from
+    'Kinh phí 2021 (tỷ đồng)' -> 'kinh_phi_2021 (tỷ đồng)': plans.data.imports reads the unit from
     the brackets, so a column in billions is converted to million VND.
     """
     match = _YEAR_HEADER.match(_fold(header))
@@ -45,7 +45,7 @@ def year_column(header: str) -> str:
 def default_mapping(header: list[str]) -> tuple[str, dict[str, str]]:
     """The likely kind ('plan' | 'results') and, per user column, the template column it is.
 
-    plans.imports.suggest_mapping first; year columns it does not recognise (spaces, a unit in
+    plans.data.imports.suggest_mapping first; year columns it does not recognise (spaces, a unit in
     brackets) are then recognised here.
     """
     mapping = suggest_mapping(header, "plan")
@@ -191,7 +191,7 @@ def budget_pivot(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
 def section_shares(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
     """Each section's share of the staged budget lines: key, label, amount_mvnd, share_pct.
 
-    Same columns as queries/programme_shares.sql, so plans.figures.share_bar draws it.
+    Same columns as queries/programme_shares.sql, so plans.charts.base.share_bar draws it.
     """
     names = {s["section_code"]: s["section_name"] for s in tables.get("sections", [])}
     section_of = {t["task_code"]: t["section_code"] for t in tables.get("tasks", [])}
@@ -258,7 +258,7 @@ def history_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 def template_files() -> dict[str, bytes]:
     """The four download templates (plan/results × CSV/XLSX), filled with the examples."""
-    from plans import templates
+    from plans.data import templates
 
     plan, results = templates.plan_rows(), templates.results_rows()
     return {

@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from plans.build import load_tables
-from plans.imports import COLUMN_MEANINGS
+from plans.data.build import load_tables
+from plans.data.imports import COLUMN_MEANINGS
 
 EXAMPLE_PROGRAMME = "HN-2021-2025"  # 000_…: the Hanoi 2021-2025 appendix
 

@@ -597,7 +597,7 @@ def browser_bench(
         imports_dir.mkdir()
         if seed_db is None:
             from plans import settings
-            from plans.build import build
+            from plans.data.build import build
 
             seed_db = home / "seed.duckdb"
             # the server's own (empty) imports folder: its start-up must not rebuild the file

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.figures import PALETTE
+from plans.charts.base import PALETTE
 from plans.numbers import format_mvnd, format_number, format_pct
 
 # Bar fill patterns beside the colours, so series stay apart without colour vision.

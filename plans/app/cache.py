@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from plans import db, settings
-from plans.build import ensure_database
+from plans.data.build import ensure_database
 
 
 def _version(db_path: str) -> int:
@@ -84,7 +84,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _charts(db_path: str, version: int, programme_id: str, lang: str) -> list[Any]:
-    from plans.deck import catalog
+    from plans.present.deck import catalog
 
     cursor = _connection(db_path, version).cursor()
     try:
@@ -94,15 +94,15 @@ def _charts(db_path: str, version: int, programme_id: str, lang: str) -> list[An
 
 
 def charts(programme_id: str, lang: str) -> list[Any]:
-    """The presenter's charts of one programme (plans.deck.catalog), cached per file version."""
+    """The presenter's charts of one programme (present.deck.catalog), cached per file version."""
     path = str(settings.DB_PATH)
     connection(path)
     return _charts(path, _version(path), programme_id, lang)
 
 
 def deck_info(programme_id: str, lang: str) -> Any:
-    """Title-slide facts of one programme (plans.deck.deck_info)."""
-    from plans.deck import deck_info as build_info
+    """Title-slide facts of one programme (plans.present.deck.deck_info)."""
+    from plans.present.deck import deck_info as build_info
 
     path = str(settings.DB_PATH)
     cursor = connection(path).cursor()

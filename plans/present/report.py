@@ -15,8 +15,9 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
-from plans import db, images, settings
-from plans.presenter import Chart, DeckInfo
+from plans import db, settings
+from plans.present import images
+from plans.present.kit import Chart, DeckInfo
 
 # Debian fonts-dejavu-core: glyphs for every Vietnamese letter, embedded (subset) in the PDF.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -214,8 +215,8 @@ def build_report(charts: list[Chart], info: DeckInfo, progress: Progress | None 
 
 def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -> int:
     """`python -m plans report`: write the programme's report; 1 on unknown programme or chart."""
-    from plans.build import BuildError, ensure_database
-    from plans.deck import catalog, deck_info  # written alongside; imported only when used
+    from plans.data.build import BuildError, ensure_database
+    from plans.present.deck import catalog, deck_info  # written alongside; imported only when used
 
     words = T.get(lang, T["vi"])
     try:

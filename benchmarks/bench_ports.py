@@ -1,4 +1,4 @@
-"""pandas ports of the queries in queries/, for `python -m plans bench` (same rows as DuckDB).
+"""pandas ports of the queries in queries/, for `python -m benchmarks queries` (same rows).
 
 Each port takes the database's tables as DataFrames (`frames`, loaded once per size with
 `load_frames`) and the query's parameters, and returns the query's result: the same columns in
@@ -7,7 +7,7 @@ the same order, the same rows (the benchmark's agreement check compares them aft
 Ports read the same tables the SQL reads: a dashboard query reads the tables materialised at
 build (budget_lines, budget_shares, ...), a build query (budget_lines, total_checks, ...) the base
 tables. The exception is the support aggregations: the SQL reads pre-aggregates built for it
-(plans.build.SUPPORT_DERIVED); their ports compute from the raw support_records joined with
+(plans.data.build.SUPPORT_DERIVED); their ports compute from the raw support_records joined with
 content_area_map, as the contract defines them and as one would in pandas (the ports of the
 pre-aggregates themselves too). A port filters the records on province and year first and joins
 the content areas only when it needs them.
@@ -27,9 +27,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from plans.bench_sqlite import duckdb_tables
-from plans.build import SUPPORT_DERIVED
-from plans.sources import SEED_FILE_SQL
+from benchmarks.bench_sqlite import duckdb_tables
+from plans.data.build import SUPPORT_DERIVED
+from plans.data.sources import SEED_FILE_SQL
 
 Frames = dict[str, pd.DataFrame]
 Port = Callable[[Frames, dict[str, Any]], pd.DataFrame]

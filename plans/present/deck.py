@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from plans.db import run
-from plans.figures import share_bar
-from plans.figures_budget import area_share_bars, many_series, period_labels, year_stack
-from plans.figures_targets import (
+from plans.charts.base import share_bar
+from plans.charts.budget import area_share_bars, many_series, period_labels, year_stack
+from plans.charts.tables import for_display
+from plans.charts.targets import (
     achievement_chart,
     budget_periods_chart,
     cited_files,
@@ -24,10 +24,10 @@ from plans.figures_targets import (
     results_data,
     with_targets,
 )
-from plans.figures_timeline import month_span, timeline_gantt
+from plans.charts.timeline import month_span, timeline_gantt
+from plans.db import run
 from plans.numbers import format_mvnd, format_number, format_pct
-from plans.presenter import Chart, DeckInfo
-from plans.tables import for_display
+from plans.present.kit import Chart, DeckInfo
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
@@ -554,7 +554,7 @@ def build_deck(
     from pptx import Presentation
     from pptx.util import Inches
 
-    from plans.images import baked, render, renderer
+    from plans.present.images import baked, render, renderer
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
@@ -616,7 +616,7 @@ def write_deck(
     db_path: Path, programme_id: str, chart_keys: str, lang: str, out: Path
 ) -> tuple[int, str]:
     """The `deck` command: (exit code, message). `chart_keys` picks and orders ('' = all)."""
-    from plans.build import BuildError, ensure_database
+    from plans.data.build import BuildError, ensure_database
     from plans.db import connect
 
     m = MESSAGES[lang]

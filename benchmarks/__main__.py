@@ -1,0 +1,42 @@
+"""`python -m benchmarks queries|load|export`: the benchmarks, which print figures (no assertions).
+
+- `queries`: every query in queries/ at three database sizes, DuckDB against pandas and SQLite
+  computing the same result in the same run, then the pages in headless Chromium (bench.py).
+- `load`: N browser sessions clicking pages and filters on one server for T seconds (load.py).
+- `export`: the presenter kit's images, slides and PDF (export.py).
+
+The benchmarks use the product (`plans`); the product never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to one benchmark; its own options follow its name."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("benchmark", choices=("queries", "load", "export"))
+    args, rest = parser.parse_known_args(argv[:1])
+    rest = argv[1:]
+    if args.benchmark == "queries":
+        from benchmarks import bench
+
+        queries = argparse.ArgumentParser(prog="python -m benchmarks queries")
+        bench.add_arguments(queries)
+        return bench.main(queries.parse_args(rest))
+    if args.benchmark == "load":
+        from benchmarks import load
+
+        load.main(rest)
+        return 0
+    from benchmarks import export
+
+    export.main(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
