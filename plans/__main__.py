@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             imports.remove(args.import_id)
         except KeyError:
-            print(t("no_import", args.lang, id=args.import_id), file=sys.stderr)
+            print(t("data.no_import", args.lang, id=args.import_id), file=sys.stderr)
             return 1
-        print(t("removed", args.lang, id=args.import_id))
+        print(t("data.removed", args.lang, id=args.import_id))
         return 0
     if args.command == "report":
         from plans.present import report
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         except BuildError as exc:
             print(exc.report(args.lang), file=sys.stderr)
             return 1
-        print(t("build_ok", args.lang, path=args.db, **counts))
+        print(t("data.build_ok", args.lang, path=args.db, **counts))
     return 0
 
 
@@ -121,7 +121,7 @@ def _import(path: Path, dry_run: bool, editor: str, lang: str) -> int:
     if dry_run:
         return 0
     import_id = imports.commit(staged, data, editor)
-    print(t("imported", lang, id=import_id, programme=staged.programme_id))
+    print(t("data.imported", lang, id=import_id, programme=staged.programme_id))
     return 0
 
 

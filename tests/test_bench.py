@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from benchmarks import bench, bench_ports, bench_sqlite
-from plans import db
 from benchmarks.__main__ import main
+from plans import db
 from plans.data.synth import synthesise
 
 NAMES = db.query_names()

@@ -90,7 +90,9 @@ def test_hung_yen_through_the_template(place) -> None:
     data = templates.to_csv(templates.plan_rows("HY-2018-2020"))
     staged = run(place, "hung_yen.csv", data)
     # only the same-province-and-period notice: every stated table total of 002 adds up
-    assert ["same_period"] == [p.key for p in staged.warnings if p.key != "blank_amount"]
+    assert ["import.same_period"] == [
+        p.key for p in staged.warnings if p.key != "import.blank_amount"
+    ]
     store(place, "hung_yen.csv", data)
     assert shares(place["db"], "HY-2018-2020") == shares(place["db"], "HY-2018-2020-2")
 
@@ -138,7 +140,7 @@ def test_cells_as_officials_write_them(place) -> None:
     task = staged.tables["tasks"][0]
     assert "Truyền nghề (tiếp) cho lao động nông thôn" == task["task_name"]
     keys = [p.key for p in staged.warnings]
-    assert {"continuation", "header_repeated", "blank_amount"} <= set(keys)
+    assert {"import.continuation", "import.header_repeated", "import.blank_amount"} <= set(keys)
     assert "BN-2024-2025" == staged.programme_id
 
 

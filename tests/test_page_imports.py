@@ -124,7 +124,7 @@ def test_template_header_maps_to_itself(plan_csv: bytes) -> None:
 
 
 def test_problems_listed_by_row_and_column() -> None:
-    problem = imports.Problem("error", 7, "kinh_phi_2021", "negative", (("value", "-5"),))
+    problem = imports.Problem("error", 7, "kinh_phi_2021", "import.negative", (("value", "-5"),))
     frame = problem_frame([problem], "en")
     assert ["7", "kinh_phi_2021"] == [frame.loc[0, "row"], frame.loc[0, "column"]]
     assert frame.loc[0, "message"].endswith("Negative amount: '-5'.")

@@ -82,6 +82,12 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     return _cached(path, _version(path), name, tuple(sorted(params.items())))
 
 
+def documents() -> dict[str, dict[str, Any]]:
+    """Each document's row of the documents table, by its stored file name (for citations)."""
+    frame = query("source_documents")
+    return {str(row["source_file"]): row for row in frame.to_dict("records")}
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _charts(db_path: str, version: int, programme_id: str, lang: str) -> list[Any]:
     from plans.present.deck import catalog

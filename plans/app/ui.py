@@ -10,8 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from plans.app.cache import documents
 from plans.app.state import Filters
 from plans.charts.tables import for_display, headers_for
+from plans.data import sources
 from plans.present.exports import to_csv_bytes, to_xlsx_bytes
 
 DOWNLOAD = {
@@ -63,6 +65,22 @@ def _running_page() -> str | None:
             return path.stem
         frame = frame.f_back
     return None
+
+
+def cite(source_file: str, refs: object = None) -> str:
+    """A citation in the reader's language: 'QĐ 4153/QĐ-UBND (17/9/2020), dòng 325'."""
+    return sources.cite(source_file, refs, documents(), lang())
+
+
+def cite_many(files: Any, lines: Any) -> str:
+    """Citations of several rows, one per document with its lines (plans.data.sources)."""
+    return sources.cite_many(files, lines, documents(), lang())
+
+
+def source_caption(text: str, files: Any = ()) -> None:
+    """A chart's source caption; the stored file names of its documents on hover."""
+    names = list(dict.fromkeys(str(f) for f in files))
+    st.caption(text, help=", ".join(names) if names else None)
 
 
 def lang() -> str:

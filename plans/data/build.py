@@ -62,12 +62,12 @@ DERIVED: tuple[str, ...] = (
 _LINES = re.compile(r"^\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*$")
 MAX_ERRORS = 50
 _FILE_LEVEL = {
-    "missing_file",
-    "not_utf8",
-    "empty_file",
-    "missing_column",
-    "unknown_column",
-    "bad_csv",
+    "data.missing_file",
+    "data.not_utf8",
+    "data.empty_file",
+    "data.missing_column",
+    "data.unknown_column",
+    "data.bad_csv",
 }
 
 
@@ -86,9 +86,9 @@ class DataError:
         if self.line is None:
             where = self.file
         elif self.column is None:
-            where = t("where_line", lang, file=self.file, line=self.line)
+            where = t("data.where_line", lang, file=self.file, line=self.line)
         else:
-            where = t("where", lang, file=self.file, line=self.line, column=self.column)
+            where = t("data.where", lang, file=self.file, line=self.line, column=self.column)
         return f"{where}: {t(self.key, lang, **dict(self.fields))}"
 
 
@@ -101,7 +101,7 @@ class BuildError(Exception):
 
     def report(self, lang: str | None = None) -> str:
         """A readable report: a headline and one line per problem."""
-        head = t("build_failed", lang, count=len(self.errors))
+        head = t("data.build_failed", lang, count=len(self.errors))
         return "\n".join([head, *(f"  - {e.message(lang)}" for e in self.errors)])
 
 
@@ -118,49 +118,51 @@ def _convert(spec: FileSpec, col: Column, raw: str, line: int, errors: list[Data
     value = raw.strip()
     if value == "":
         if col.required:
-            errors.append(_err(spec, line, col.name, "required"))
+            errors.append(_err(spec, line, col.name, "data.required"))
         return None
     try:
         if col.type == "text":
             out: Any = value
         elif col.type in ("int", "year"):
             if not re.fullmatch(r"-?\d+", value):
-                key = "not_year" if col.type == "year" else "not_int"
-                errors.append(_err(spec, line, col.name, key, value=value))
+                if col.type == "year":
+                    errors.append(_err(spec, line, col.name, "data.not_year", value=value))
+                else:
+                    errors.append(_err(spec, line, col.name, "data.not_int", value=value))
                 return None
             out = int(value)
             if col.type == "year" and not 1900 <= out <= 2100:
-                errors.append(_err(spec, line, col.name, "not_year", value=value))
+                errors.append(_err(spec, line, col.name, "data.not_year", value=value))
                 return None
         elif col.type == "float":
             # Machine columns use a plain decimal point; printed text lives in *_printed columns.
             if not re.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", value):
-                errors.append(_err(spec, line, col.name, "not_number", value=value))
+                errors.append(_err(spec, line, col.name, "data.not_number", value=value))
                 return None
             out = float(value)
         elif col.type == "lines":
             if not _LINES.match(value):
-                errors.append(_err(spec, line, col.name, "not_lines", value=value))
+                errors.append(_err(spec, line, col.name, "data.not_lines", value=value))
                 return None
             out = value
         else:  # pragma: no cover - a schema typo, not a data problem
             raise ValueError(col.type)
     except ValueError:  # pragma: no cover - guarded by the regexes above
-        errors.append(_err(spec, line, col.name, "not_number", value=value))
+        errors.append(_err(spec, line, col.name, "data.not_number", value=value))
         return None
     if col.choices and out not in col.choices:
         errors.append(
-            _err(spec, line, col.name, "choice", value=value, choices="|".join(col.choices))
+            _err(spec, line, col.name, "data.choice", value=value, choices="|".join(col.choices))
         )
         return None
     if isinstance(out, (int, float)) and col.type != "year":
         if col.min is not None and col.min >= 0 and out < 0:
-            errors.append(_err(spec, line, col.name, "negative", value=value))
+            errors.append(_err(spec, line, col.name, "data.negative", value=value))
             return None
         low, high = col.min, col.max
         if (low is not None and out < low) or (high is not None and out > high):
             errors.append(
-                _err(spec, line, col.name, "out_of_range", value=value, low=low, high=high)
+                _err(spec, line, col.name, "data.out_of_range", value=value, low=low, high=high)
             )
             return None
     return out
@@ -170,30 +172,30 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
     """Rows of one CSV file with typed values and their CSV line number (`_line`)."""
     path = data_dir / spec.path
     if not path.is_file():
-        errors.append(_err(spec, None, None, "missing_file"))
+        errors.append(_err(spec, None, None, "data.missing_file"))
         return []
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.append(_err(spec, line, None, "not_utf8", pos=exc.start))
+        errors.append(_err(spec, line, None, "data.not_utf8", pos=exc.start))
         return []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
-            errors.append(_err(spec, 1, None, "empty_file"))
+            errors.append(_err(spec, 1, None, "data.empty_file"))
             return []
         names = [h.strip() for h in header]
         known = [c.name for c in spec.columns]
         for name in known:
             if name not in names:
-                errors.append(_err(spec, 1, name, "missing_column", name=name))
+                errors.append(_err(spec, 1, name, "data.missing_column", name=name))
         for name in names:
             if name not in known:
                 errors.append(
-                    _err(spec, 1, name, "unknown_column", name=name, known=", ".join(known))
+                    _err(spec, 1, name, "data.unknown_column", name=name, known=", ".join(known))
                 )
         if any(e.file == (spec.label or f"data/{spec.path}") and e.line == 1 for e in errors):
             return []
@@ -204,7 +206,7 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
                 continue  # blank lines are harmless in a hand-edited file
             if len(cells) != len(names):
                 errors.append(
-                    _err(spec, line, None, "field_count", got=len(cells), want=len(names))
+                    _err(spec, line, None, "data.field_count", got=len(cells), want=len(names))
                 )
                 continue
             cell = dict(zip(names, cells, strict=True))
@@ -214,7 +216,7 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
                 row["_file"] = spec.label
             rows.append(row)
     except csv.Error as exc:
-        errors.append(_err(spec, reader.line_num, None, "bad_csv", error=str(exc)))
+        errors.append(_err(spec, reader.line_num, None, "data.bad_csv", error=str(exc)))
         return []
     return rows
 
@@ -232,7 +234,7 @@ def _check_keys(spec: FileSpec, rows: list[dict[str, Any]], errors: list[DataErr
                     row.get("_file") or spec,
                     row["_line"],
                     None,
-                    "duplicate",
+                    "data.duplicate",
                     key=shown,
                     first=seen[key],
                 )
@@ -260,7 +262,7 @@ def _check_refs(
                         row.get("_file") or spec,
                         row["_line"],
                         here[-1],
-                        "unknown_ref",
+                        "data.unknown_ref",
                         value=shown,
                         target=f"{target}.{'/'.join(there)}",
                     )
@@ -290,7 +292,7 @@ def _check_source_lines(
                         row.get("_file") or spec,
                         row["_line"],
                         line_col,
-                        "line_beyond",
+                        "data.line_beyond",
                         number=beyond[0],
                         file=name,
                         count=count,
@@ -314,7 +316,7 @@ def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataE
                         row.get("_file") or spec,
                         row["_line"],
                         "year",
-                        "year_outside",
+                        "data.year_outside",
                         year=row["year"],
                         start=period[0],
                         end=period[1],
@@ -332,7 +334,7 @@ def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataE
                         row.get("_file") or spec,
                         row["_line"],
                         "amount_printed",
-                        "basis_printed_empty",
+                        "data.basis_printed_empty",
                     )
                 )
             else:
@@ -343,7 +345,7 @@ def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataE
                     row.get("_file") or spec,
                     row["_line"],
                     "amount_printed",
-                    "basis_blank_nonzero",
+                    "data.basis_blank_nonzero",
                     basis=row["basis"],
                 )
             )
@@ -381,7 +383,7 @@ def _match_printed(
                 row.get("_file") or spec,
                 row["_line"],
                 printed_col,
-                "printed_unreadable",
+                "data.printed_unreadable",
                 printed=printed,
                 style=style,
             )
@@ -393,7 +395,7 @@ def _match_printed(
                 row.get("_file") or spec,
                 row["_line"],
                 value_col,
-                "printed_mismatch",
+                "data.printed_mismatch",
                 printed=printed,
                 parsed=parsed,
                 column=value_col,

@@ -83,23 +83,11 @@ def problem_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
         {
             "row": "" if p.row is None else str(p.row),
             "column": p.column or "",
-            "message": _without_place(p, lang),
+            "message": p.text(lang),
         }
         for p in problems
     ]
     return pd.DataFrame(rows, columns=["row", "column", "message"])
-
-
-def _without_place(problem: Problem, lang: str) -> str:
-    """The message without its 'dòng 33, cột X: ' prefix (the table has those columns)."""
-    text = problem.message(lang)
-    where = []
-    if problem.row is not None:
-        where.append(f"dòng {problem.row}" if lang == "vi" else f"row {problem.row}")
-    if problem.column:
-        where.append(f"cột {problem.column}" if lang == "vi" else f"column {problem.column}")
-    prefix = f"{', '.join(where)}: "
-    return text[len(prefix) :] if where and text.startswith(prefix) else text
 
 
 def programme_frame(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:

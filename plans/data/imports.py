@@ -20,6 +20,7 @@ from plans.data.build import BuildError, build, load_tables
 from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
+from plans.messages import N_, t
 from plans.numbers import NumberFormatError, format_number, parse_amount, parse_number
 
 # Re-exported: callers import the whole import flow from this module.
@@ -104,17 +105,17 @@ class Staged:
 
     def report(self, lang: str = "vi") -> str:
         """The validation report as text (the command line prints it)."""
-        head = {
-            "vi": f"{self.filename}: {len(self.errors)} lỗi, {len(self.warnings)} cảnh báo",
-            "en": f"{self.filename}: {len(self.errors)} errors, {len(self.warnings)} warnings",
-        }[lang]
+        head = t(
+            "import.report_head",
+            lang,
+            file=self.filename,
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+        )
         lines = [head]
+        tags = {"error": N_("import.tag_error"), "warning": N_("import.tag_warning")}
         for p in self.problems:
-            tag = {
-                "error": {"vi": "LỖI", "en": "ERROR"},
-                "warning": {"vi": "CẢNH BÁO", "en": "WARNING"},
-            }
-            lines.append(f"  {tag[p.severity][lang]}: {p.message(lang)}")
+            lines.append(f"  {t(tags[p.severity], lang)}: {p.message(lang)}")
         return "\n".join(lines)
 
 
@@ -194,7 +195,7 @@ def _blank_repeated_headers(
         ]
         if len(pairs) >= 2 and all(a == b for a, b in pairs):
             body[n - 2] = [""] * len(cells)
-            problems.append(_problem("warning", n, None, "header_repeated"))
+            problems.append(_problem("warning", n, None, "import.header_repeated"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +226,9 @@ def _has_columns(header: list[str], required: tuple[str, ...], problems: list[Pr
         if column not in header:
             meaning = COLUMN_MEANINGS[column][0]
             problems.append(
-                _problem("error", 1, column, "missing_column", column=column, meaning=meaning)
+                _problem(
+                    "error", 1, column, "import.missing_column", column=column, meaning=meaning
+                )
             )
     return not any(p.severity == "error" for p in problems)
 
@@ -263,7 +266,7 @@ def stage_plan(
                         "error",
                         n,
                         column,
-                        "conflicting_meta",
+                        "import.conflicting_meta",
                         column=column,
                         first=meta[column][0],
                         value=value,
@@ -277,7 +280,7 @@ def stage_plan(
                     "error",
                     None,
                     column,
-                    "missing_meta",
+                    "import.missing_meta",
                     column=column,
                     meaning=COLUMN_MEANINGS[column][0],
                 )
@@ -296,7 +299,7 @@ def stage_plan(
                 "error",
                 meta["nam_bat_dau"][1],
                 "nam_bat_dau",
-                "bad_year",
+                "import.bad_year",
                 value=f"{start_text}-{end_text}",
             )
         )
@@ -305,7 +308,15 @@ def stage_plan(
         if not start <= year <= end:
             for _kind, (i, _) in cols.items():
                 problems.append(
-                    _problem("error", 1, header[i], "year_outside", year=year, start=start, end=end)
+                    _problem(
+                        "error",
+                        1,
+                        header[i],
+                        "import.year_outside",
+                        year=year,
+                        start=start,
+                        end=end,
+                    )
                 )
     if any(p.severity == "error" for p in problems):
         return {}
@@ -327,7 +338,7 @@ def stage_plan(
     ]
     if same:
         problems.append(
-            _problem("warning", None, None, "same_period", existing=same[0], id=programme_id)
+            _problem("warning", None, None, "import.same_period", existing=same[0], id=programme_id)
         )
     source = filename
     header_folded = {_fold(h) for h in header if h}
@@ -347,14 +358,20 @@ def stage_plan(
         try:
             value = _amount(text, unit)
         except (NumberFormatError, ValueError):
-            problems.append(_problem("error", n, header[column_index], "not_number", value=text))
+            problems.append(
+                _problem("error", n, header[column_index], "import.not_number", value=text)
+            )
             return None
         if value < 0:
-            problems.append(_problem("error", n, header[column_index], "negative", value=text))
+            problems.append(
+                _problem("error", n, header[column_index], "import.negative", value=text)
+            )
             return None
         if value > ABSURD_MVND:
             problems.append(
-                _problem("error", n, header[column_index], "absurd", value=text, limit=ABSURD_MVND)
+                _problem(
+                    "error", n, header[column_index], "import.absurd", value=text, limit=ABSURD_MVND
+                )
             )
             return None
         return value
@@ -364,7 +381,7 @@ def stage_plan(
             continue
         folded = {_fold(c) for c in cells if c.strip()}
         if folded and folded <= header_folded | {_fold(c).replace("_", " ") for c in header}:
-            problems.append(_problem("warning", n, None, "header_repeated"))
+            problems.append(_problem("warning", n, None, "import.header_repeated"))
             continue
         section = cell(cells, "muc")
         task_code = cell(cells, "ma_nhiem_vu")
@@ -440,11 +457,13 @@ def stage_plan(
                 if extra:
                     last[target] = f"{last[target]} {extra}".strip()
             last["source_lines"] = f"{last['source_lines']};{n}"
-            problems.append(_problem("warning", n, None, "continuation", task=last["task_code"]))
+            problems.append(
+                _problem("warning", n, None, "import.continuation", task=last["task_code"])
+            )
             continue
         section = section or current_section
         if not section:
-            problems.append(_problem("error", n, "muc", "task_without_section"))
+            problems.append(_problem("error", n, "muc", "import.task_without_section"))
             continue
         if section not in sections:
             sections[section] = {
@@ -469,7 +488,7 @@ def stage_plan(
                     "error",
                     n,
                     "ma_nhiem_vu",
-                    "duplicate_task",
+                    "import.duplicate_task",
                     task=code_text,
                     first=seen[code_text],
                 )
@@ -506,7 +525,7 @@ def stage_plan(
                     }
                 )
             else:
-                problems.append(_problem("error", n, "linh_vuc", "unknown_area", value=area))
+                problems.append(_problem("error", n, "linh_vuc", "import.unknown_area", value=area))
         for year in range(start, end + 1):
             cols = year_cols.get(year, {})
             amount = quantity = None
@@ -523,7 +542,9 @@ def stage_plan(
                 quantity = number(cells, n, i, None)
             if "kinh_phi" in cols and not printed_amount:
                 problems.append(
-                    _problem("warning", n, header[cols["kinh_phi"][0]], "blank_amount", year=year)
+                    _problem(
+                        "warning", n, header[cols["kinh_phi"][0]], "import.blank_amount", year=year
+                    )
                 )
             if year_cols:
                 amounts.append(
@@ -574,7 +595,7 @@ def stage_plan(
                 row["measure"] = "quantity"
                 totals.append(row)
     if not tasks:
-        problems.append(_problem("error", None, None, "no_tasks"))
+        problems.append(_problem("error", None, None, "import.no_tasks"))
     if any(p.severity == "error" for p in problems):
         return {}
     _warn_totals(amounts, tasks, totals, problems)
@@ -673,7 +694,7 @@ def _warn_totals(
                     "warning",
                     int(total["source_line"]),
                     None,
-                    "total_differs",
+                    "import.total_differs",
                     where=where or "TỔNG",
                     stated=total["printed_text"],
                     computed=format_number(sum(parts), 0 if float(sum(parts)).is_integer() else 1),
@@ -711,7 +732,7 @@ def stage_results(
         if not any(c.strip() for c in cells):
             continue
         if {_fold(c) for c in cells if c.strip()} <= {_fold(h) for h in header}:
-            problems.append(_problem("warning", n, None, "header_repeated"))
+            problems.append(_problem("warning", n, None, "import.header_repeated"))
             continue
         programme = cell("ma_chuong_trinh")
         if programme not in known:
@@ -720,7 +741,7 @@ def stage_results(
                     "error",
                     n,
                     "ma_chuong_trinh",
-                    "unknown_programme",
+                    "import.unknown_programme",
                     value=programme,
                     known=", ".join(sorted(known)),
                 )
@@ -736,11 +757,13 @@ def stage_results(
                 raise NumberFormatError(achieved_text, "not_a_number")
             achieved = float(parse_number(figure.group(0)))
         except NumberFormatError:
-            problems.append(_problem("error", n, "dat_duoc", "not_number", value=achieved_text))
+            problems.append(
+                _problem("error", n, "dat_duoc", "import.not_number", value=achieved_text)
+            )
             continue
         pct_text = cell("ty_le_ghi")
         if pct_text and not re.fullmatch(r"\d+(?:,\d+)?\s*%", pct_text):
-            problems.append(_problem("error", n, "ty_le_ghi", "bad_pct", value=pct_text))
+            problems.append(_problem("error", n, "ty_le_ghi", "import.bad_pct", value=pct_text))
             continue
         target_text = cell("muc_tieu")
         target = ""
@@ -748,7 +771,9 @@ def stage_results(
             try:
                 target = float(parse_number(target_text))
             except NumberFormatError:
-                problems.append(_problem("error", n, "muc_tieu", "not_number", value=target_text))
+                problems.append(
+                    _problem("error", n, "muc_tieu", "import.not_number", value=target_text)
+                )
                 continue
         code = f"N{n}"
         while (programme, code) in taken:
@@ -774,7 +799,7 @@ def stage_results(
             }
         )
     if not rows and not any(p.severity == "error" for p in problems):
-        problems.append(_problem("error", None, None, "no_results"))
+        problems.append(_problem("error", None, None, "import.no_results"))
     if any(p.severity == "error" for p in problems):
         return {}
     return {
@@ -820,7 +845,12 @@ def validate(
         if record["checksum"] == checksum:
             staged.problems.append(
                 _problem(
-                    "error", None, None, "already_imported", id=record["id"], when=record["when"]
+                    "error",
+                    None,
+                    None,
+                    "import.already_imported",
+                    id=record["id"],
+                    when=record["when"],
                 )
             )
             return staged
@@ -838,7 +868,7 @@ def validate(
                 "error",
                 None,
                 None,
-                "same_name",
+                "import.same_name",
                 name=safe_name,
                 id=earlier["id"],
                 when=earlier["when"],
@@ -880,7 +910,7 @@ def validate(
                             "error",
                             None,
                             None,
-                            "build_failed",
+                            "import.build_failed",
                             error_vi=error.message("vi"),
                             error_en=error.message("en"),
                         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from plans import settings
 from plans.data.reading import row_texts
 from plans.data.registry import list_imports
+from plans.messages import N_, t
 
 # A seed document is `NNN_<hash>.txt` and is cited by its number; an import is cited by its own
 # file name (its first three letters, "ke_", named nothing). queries/*.sql write the same rule as
@@ -27,6 +29,59 @@ def short_file(source_file: str) -> str:
 def short_ref(source_file: str, refs: object) -> str:
     """A compact citation: '000:325' for line 325 of 000_….txt, 'ke_hoach.csv:28' for an import."""
     return f"{short_file(source_file)}:{refs}"
+
+
+# How a reader names a document by its kind: "QĐ 4153/QĐ-UBND (17/9/2020)".
+_KIND_SHORT: dict[str, str] = {
+    "Quyết định": N_("sources.kind_decision"),
+    "Chương trình": N_("sources.kind_programme"),
+    "Kế hoạch": N_("sources.kind_plan"),
+    "Công văn": N_("sources.kind_letter"),
+}
+
+Documents = Mapping[str, Mapping[str, Any]]
+
+
+def document_name(source_file: str, documents: Documents, lang: str = "vi") -> str:
+    """A document as people know it: 'QĐ 4153/QĐ-UBND (17/9/2020)'; an import by its file name.
+
+    `documents` maps a stored file name to its row of the documents table. A document without
+    a printed number (an import, synthetic data) is named by its file name.
+    """
+    doc = documents.get(str(source_file)) or {}
+    ref = str(doc.get("ref_printed") or "").strip()
+    kind = _KIND_SHORT.get(str(doc.get("doc_type") or ""))
+    # An import's rows are cited by the uploaded file's own rows, so it keeps its file name.
+    if not ref or ref == "nan" or kind is None:
+        return str(source_file)
+    if "/QĐ-" in ref:  # a programme or plan promulgated by a decision is known by the decision
+        kind = _KIND_SHORT["Quyết định"]
+    named = t("sources.named", lang, kind=t(kind, lang), ref=ref)
+    date = str(doc.get("date_printed") or "").strip()
+    return t("sources.dated", lang, name=named, date=date) if date and date != "nan" else named
+
+
+def cite(source_file: str, refs: object, documents: Documents, lang: str = "vi") -> str:
+    """A citation a reader follows: 'QĐ 4153/QĐ-UBND (17/9/2020), dòng 325'."""
+    name = document_name(source_file, documents, lang)
+    if refs is None or str(refs) in ("", "nan"):
+        return name
+    return t("sources.at_lines", lang, name=name, lines=str(refs).replace(";", ", "))
+
+
+def cite_many(
+    files: Iterable[object], lines: Iterable[object], documents: Documents, lang: str = "vi"
+) -> str:
+    """Several citations, one per document with all its lines: '…, dòng 5, 99; …, dòng 205'."""
+    cited: dict[str, list[str]] = {}
+    for name, line in zip(files, lines, strict=True):
+        refs = cited.setdefault(str(name), [])
+        for ref in str(line).split(";"):
+            if ref and ref != "nan" and ref not in refs:
+                refs.append(ref)
+    return "; ".join(
+        cite(name, ";".join(refs) or None, documents, lang) for name, refs in cited.items()
+    )
 
 
 def _safe_name(source_file: str) -> bool:
