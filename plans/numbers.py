@@ -1,135 +1,15 @@
-"""Number notation: parsing figures as the documents print them and formatting them for display."""
+"""Numbers for people: amounts, counts and percentages in the reader's notation."""
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-STYLES: tuple[str, ...] = ("vi", "en_thousands")
 LANGS: tuple[str, ...] = ("vi", "en")
-
-# (thousands separator, decimal mark) for each parsing style / display language.
-_STYLE_SEPARATORS: dict[str, tuple[str, str]] = {"vi": (".", ","), "en_thousands": (",", ".")}
 _LANG_SEPARATORS: dict[str, tuple[str, str]] = {"vi": (".", ","), "en": (",", ".")}
-
-# More digits than any budget cell holds; also keeps int() below Python's str-conversion limit.
-_MAX_DIGITS = 300
 
 # Huge precision so quantize() never fails on large values; rounding is set per call.
 _CONTEXT = Context(prec=1000)
-
-
-class NumberFormatError(ValueError):
-    """A cell that is not a number in the expected notation.
-
-    `reason` is a short code: "empty", "not_a_number", "ambiguous" (looks like the other
-    notation, e.g. "1,234.5" read as Vietnamese), "percent" (a trailing "%"), "too_long",
-    "unknown_unit" (parse_amount only).
-    """
-
-    def __init__(self, text: str, reason: str) -> None:
-        super().__init__(f"not a number ({reason}): {text!r}")
-        self.text = text
-        self.reason = reason
-
-
-def _number_pattern(group: str, mark: str) -> re.Pattern[str]:
-    g, d = re.escape(group), re.escape(mark)
-    # Either correctly grouped thousands or a bare digit run ("1120", "05"), then a fraction.
-    return re.compile(rf"(?P<int>[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)(?:{d}(?P<frac>[0-9]+))?")
-
-
-_NUMBER_RE: dict[str, re.Pattern[str]] = {
-    style: _number_pattern(*seps) for style, seps in _STYLE_SEPARATORS.items()
-}
-
-
-def _check_style(style: str) -> tuple[str, str]:
-    if style not in _STYLE_SEPARATORS:
-        # A programming error, not bad data, so a plain ValueError rather than NumberFormatError.
-        raise ValueError(f"unknown number style {style!r}; expected one of {STYLES}")
-    return _STYLE_SEPARATORS[style]
-
-
-def _parse_decimal(text: str, style: str) -> tuple[Decimal, bool]:
-    """Exact value of `text` and whether a decimal mark was written."""
-    group, _mark = _check_style(style)
-    body = text.strip()  # str.strip() also removes no-break spaces from converted scans
-    if not body:
-        raise NumberFormatError(text, "empty")
-    negative = body[0] in "-−"
-    if body[0] in "-−+":
-        body = body[1:]
-    if body.endswith("%"):
-        raise NumberFormatError(text, "percent")
-    match = _NUMBER_RE[style].fullmatch(body)
-    if match is None:
-        other = next(s for s in STYLES if s != style)
-        looks_other = _NUMBER_RE[other].fullmatch(body) is not None
-        both_marks = "." in body and "," in body
-        raise NumberFormatError(text, "ambiguous" if looks_other and both_marks else "not_a_number")
-    digits = match["int"].replace(group, "")
-    frac = match["frac"]
-    if len(digits) + len(frac or "") > _MAX_DIGITS:
-        raise NumberFormatError(text, "too_long")
-    value = Decimal(f"{digits}.{frac}" if frac is not None else digits)
-    return (-value if negative else value), frac is not None
-
-
-def parse_number(text: str, style: str = "vi") -> float | int:
-    """Parse one figure: style "vi" ("250.900", "31,67") or "en_thousands" ("1,050").
-
-    Returns an int when no decimal mark is written, a float otherwise. Thousands groups must be
-    exactly three digits ("12.34" is rejected in "vi"), and a trailing "%" is rejected so that
-    percentages are never mistaken for plain amounts.
-    """
-    value, has_fraction = _parse_decimal(text, style)
-    return float(value) if has_fraction else int(value)
-
-
-# Scale words -> factor to million VND; no scale but a currency word means plain đồng.
-_SCALE_TO_MVND: dict[str, Decimal] = {
-    "tỷ": Decimal(1000),
-    "tỉ": Decimal(1000),
-    "triệu": Decimal(1),
-    "nghìn": Decimal("0.001"),
-    "ngàn": Decimal("0.001"),
-}
-_AMOUNT_RE = re.compile(
-    r"(?P<num>.*?)\s*(?P<scale>tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?P<currency>đồng|vnđ|vnd|đ)?"
-)
-
-
-def parse_amount(text: str, style: str = "vi") -> float:
-    """Parse a money cell into million VND (triệu đồng), the unit of the budget tables.
-
-    "250,9 tỷ đồng" -> 250900.0, "262,5 triệu đồng" -> 262.5, "163.400.000.000 đồng" -> 163400.0;
-    a bare figure ("4.200") is taken as already in million VND, as in the appendix tables.
-    """
-    normalised = unicodedata.normalize("NFC", text).strip().lower()
-    match = _AMOUNT_RE.fullmatch(normalised)
-    if match is None:  # pragma: no cover - the pattern accepts any string
-        raise NumberFormatError(text, "not_a_number")
-    number = match["num"]
-    if not number.strip():
-        raise NumberFormatError(text, "empty")
-    if any(char.isalpha() for char in number):
-        # e.g. "15 triệu USD": a money word we do not convert, not a malformed figure.
-        raise NumberFormatError(text, "unknown_unit")
-    try:
-        value, _ = _parse_decimal(number, style)
-    except NumberFormatError as error:
-        # Report the whole cell, which is what the user sees.
-        raise NumberFormatError(text, error.reason) from None
-    if match["scale"]:
-        factor = _SCALE_TO_MVND[match["scale"]]
-    elif match["currency"]:
-        factor = Decimal("0.000001")
-    else:
-        factor = Decimal(1)
-    return float(_CONTEXT.multiply(value, factor))
 
 
 def _separators(lang: str) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Tests for plans.numbers: parsing printed figures and formatting them for display."""
+"""Tests for plans.data.notation (parsing printed figures) and plans.numbers (display)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans.numbers import (
-    NumberFormatError,
-    format_mvnd,
-    format_number,
-    format_pct,
-    parse_amount,
-    parse_number,
-)
+from plans.data.notation import NumberFormatError, parse_amount, parse_number
+from plans.numbers import format_mvnd, format_number, format_pct
 
 
 @pytest.mark.parametrize(

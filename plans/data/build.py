@@ -16,12 +16,12 @@ import duckdb
 import pandas as pd
 
 from plans import db, settings
+from plans.data.notation import NumberFormatError, parse_amount, parse_number
 from plans.data.registry import import_dirs
 from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
 from plans.data.sources import document_lines, parse_line_refs
 from plans.data.targets import parse_targets
 from plans.messages import t
-from plans.numbers import NumberFormatError, parse_amount, parse_number
 
 # Support records (one per establishment supported): none in data/, so a build from the
 # documents leaves the table empty; plans.data.synth fills it. Every queries/support_*.sql

@@ -17,11 +17,12 @@ from typing import Any
 
 from plans import settings
 from plans.data.build import BuildError, build, load_tables
+from plans.data.notation import NumberFormatError, parse_amount, parse_number
 from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
 from plans.messages import N_, t
-from plans.numbers import NumberFormatError, format_number, parse_amount, parse_number
+from plans.numbers import format_number
 
 # Re-exported: callers import the whole import flow from this module.
 __all__ = [

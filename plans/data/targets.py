@@ -7,7 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from plans.numbers import NumberFormatError, format_number, parse_number
+from plans.data.notation import NumberFormatError, parse_number
+from plans.numbers import format_number
 
 QUALIFIERS: tuple[str, ...] = ("exact", "range", "at_least", "at_most", "about", "nearly")
 
