@@ -16,51 +16,23 @@ from plans.app.state import (
     to_query_params,
 )
 from plans.app.ui import CHOSEN, DEEP_LINK, remember, sync_url
+from plans.messages import N_, t
 
+# Before the sidebar (and so the reader's language) exists: the title stays Vietnamese.
 st.set_page_config(
-    page_title="Khuyến công · Kế hoạch và kết quả", page_icon=":material/bar_chart:", layout="wide"
+    page_title=t("frame.page_title", "vi"), page_icon=":material/bar_chart:", layout="wide"
 )
 
 # First start (or data/ changed since the last build): build the database before any page
 # reads it. Cached per process, so later reruns cost nothing.
 try:
-    with st.spinner("Đang dựng cơ sở dữ liệu… / Building the database…"):
+    # before the sidebar: the reader's language is not known yet, so both are shown
+    with st.spinner(" / ".join(t("frame.building_db", code) for code in ("vi", "en"))):
         connection(str(settings.DB_PATH))
 except DatabaseDamagedError:
     from plans.app.recovery import damaged_database
 
     damaged_database()  # a clear message and a rebuild button instead of a stack trace; stops
-
-TEXT = {
-    "vi": {
-        "lang": "Ngôn ngữ",
-        "filters": "Bộ lọc",
-        "provinces": "Tỉnh, thành phố",
-        "all_provinces": "Tất cả các tỉnh (chọn để thu hẹp)",
-        "programme": "Chương trình / giai đoạn",
-        "area_mode": "Nhóm nội dung",
-        "section": "Mục của chương trình",
-        "content_area": "Lĩnh vực chung (NĐ 45/2012)",
-        "area": "Nội dung",
-        "all": "Tất cả",
-        "years": "Năm",
-        "notice": "Một số tham số trong đường dẫn không hợp lệ nên đã dùng mặc định: {names}",
-    },
-    "en": {
-        "lang": "Language",
-        "filters": "Filters",
-        "provinces": "Provinces",
-        "all_provinces": "All provinces (choose to narrow)",
-        "programme": "Programme / period",
-        "area_mode": "Content grouping",
-        "section": "Programme's own sections",
-        "content_area": "Common content areas (Decree 45/2012)",
-        "area": "Content",
-        "all": "All",
-        "years": "Years",
-        "notice": "Some link parameters were not valid and fell back to defaults: {names}",
-    },
-}
 
 programmes = query("filter_choices")
 areas = query("area_choices")
@@ -89,14 +61,14 @@ if first_run:
 
 side = st.sidebar
 lang = side.radio(
-    "Ngôn ngữ / Language",
+    " / ".join(t("frame.lang", code) for code in ("vi", "en")),
     options=["vi", "en"],
-    format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+    # each language named in its own words: "Tiếng Việt", "English"
+    format_func=lambda code: t("frame.lang_name", code),
     key="lang",
     horizontal=True,
 )
-T = TEXT[lang]
-side.subheader(T["filters"])
+side.subheader(t("frame.filters", lang))
 # Each filter is a button naming its current value ("Tỉnh: Tất cả"); its widget opens from it.
 # A closed popover's widgets are not drawn: the filters cost the first chart nothing (the
 # always-open widgets were 0,4-0,5 s of browser work per visit, BENCHMARKS.md). Nor does the
@@ -132,25 +104,34 @@ state = Filters(
     *chosen["f_years"],
 )
 WIDGET_PX = 420  # an open filter is wider than the sidebar: whole programme titles show
+# The two ways of grouping content areas (the area_mode filter's options).
+AREA_MODE_NAMES = {"section": N_("frame.section"), "content_area": N_("frame.content_area")}
+
+
+def area_mode_name(mode: str) -> str:
+    """The area_mode filter's option in the reader's language."""
+    key = AREA_MODE_NAMES[mode]
+    return t(key, lang)
+
 
 buttons = filter_buttons(state, titles[state.programme], names.get(state.area, ""))
 
 with side.popover(buttons["provinces"], icon=":material/map:", width="stretch", key="p_provinces"):
     # None chosen = every province: 63 chips would be unreadable (and slow to draw).
     st.multiselect(
-        T["provinces"],
+        t("frame.provinces", lang),
         options=list(choices.provinces),
         key="f_provinces",
         on_change=remember,
         args=("f_provinces",),
-        placeholder=T["all_provinces"],
+        placeholder=t("frame.all_provinces", lang),
         width=WIDGET_PX,
     )
 with side.popover(
     buttons["programme"], icon=":material/description:", width="stretch", key="p_programme"
 ):
     st.selectbox(
-        T["programme"],
+        t("frame.programme", lang),
         options=list(titles),
         format_func=titles.get,
         key="f_programme",
@@ -160,17 +141,17 @@ with side.popover(
     )
 with side.popover(buttons["area"], icon=":material/category:", width="stretch", key="p_area"):
     st.radio(
-        T["area_mode"],
+        t("frame.area_mode", lang),
         options=list(AREA_MODES),
-        format_func=T.get,
+        format_func=area_mode_name,
         key="f_area_mode",
         on_change=remember,
         args=("f_area_mode",),
     )
     st.selectbox(
-        T["area"],
+        t("frame.area", lang),
         options=["", *names],
-        format_func=lambda code: T["all"] if code == "" else f"{code} · {names[code]}",
+        format_func=lambda code: t("frame.all", lang) if code == "" else f"{code} · {names[code]}",
         key="f_area",
         on_change=remember,
         args=("f_area",),
@@ -180,7 +161,7 @@ with side.popover(
     buttons["years"], icon=":material/calendar_month:", width="stretch", key="p_years"
 ):
     st.slider(
-        T["years"],
+        t("frame.years", lang),
         min_value=low,
         max_value=high,
         key="f_years",
@@ -192,41 +173,24 @@ with side.popover(
 st.session_state["filters"] = state
 notices = st.session_state["url_state"].notices
 if notices:
-    side.warning(T["notice"].format(names=", ".join(notices)))
+    side.warning(t("frame.notice", lang, names=", ".join(notices)))
 sync_url(to_query_params(state), first_run)
 
 NAV = {
-    "vi": {
-        "overview": "Tổng quan",
-        "budget": "Phân bổ kinh phí",
-        "targets": "Chỉ tiêu và kết quả",
-        "periods": "So sánh giai đoạn",
-        "provinces": "So sánh tỉnh",
-        "support": "Hỗ trợ cơ sở",
-        "timeline": "Tiến độ kế hoạch",
-        "quality": "Chất lượng dữ liệu",
-        "sources": "Nguồn văn bản",
-        "imports": "Nhập dữ liệu",
-        "import_history": "Lịch sử nhập",
-        "presenter": "Trình bày",
-        "present": "Chế độ trình chiếu",
-    },
-    "en": {
-        "overview": "Overview",
-        "budget": "Budget allocation",
-        "targets": "Targets and results",
-        "periods": "Period comparison",
-        "provinces": "Province comparison",
-        "support": "Support records",
-        "timeline": "Plan timeline",
-        "quality": "Data quality",
-        "sources": "Sources",
-        "imports": "Import data",
-        "import_history": "Import history",
-        "presenter": "Presenter kit",
-        "present": "Presentation mode",
-    },
-}[lang]
+    "overview": t("frame.nav_overview", lang),
+    "budget": t("frame.nav_budget", lang),
+    "targets": t("frame.nav_targets", lang),
+    "periods": t("frame.nav_periods", lang),
+    "provinces": t("frame.nav_provinces", lang),
+    "support": t("frame.nav_support", lang),
+    "timeline": t("frame.nav_timeline", lang),
+    "quality": t("frame.nav_quality", lang),
+    "sources": t("frame.nav_sources", lang),
+    "imports": t("frame.nav_imports", lang),
+    "import_history": t("frame.nav_import_history", lang),
+    "presenter": t("frame.nav_presenter", lang),
+    "present": t("frame.nav_present", lang),
+}
 # Material icons ship with Streamlit's own font: emoji need a font the machine may lack.
 ICONS = {
     "overview": ":material/dashboard:",
@@ -246,14 +210,11 @@ ICONS = {
 # Pages grouped by what a reader comes for: thirteen links in one list were too many (and
 # Streamlit folds a list over twelve behind "View more"); every group stays open.
 SECTIONS = {
-    "vi": {
-        "browse": "Xem kế hoạch",
-        "compare": "So sánh",
-        "data": "Dữ liệu",
-        "present": "Trình bày",
-    },
-    "en": {"browse": "Plans", "compare": "Compare", "data": "Data", "present": "Present"},
-}[lang]
+    "browse": t("frame.group_browse", lang),
+    "compare": t("frame.group_compare", lang),
+    "data": t("frame.group_data", lang),
+    "present": t("frame.group_present", lang),
+}
 GROUPS = {
     "browse": ("overview", "budget", "targets", "timeline"),
     "compare": ("periods", "provinces", "support"),

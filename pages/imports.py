@@ -15,7 +15,7 @@ import streamlit as st
 
 from plans import settings
 from plans.app.auth_ui import require_editor
-from plans.app.ui import chart_with_data, filters
+from plans.app.ui import chart_with_data, cite, filters
 from plans.charts.base import share_bar
 from plans.charts.tables import for_display
 from plans.data.import_preview import (
@@ -34,188 +34,50 @@ from plans.data.import_preview import (
     template_files,
 )
 from plans.data.imports import Staged, commit, list_imports, read_table, validate
-from plans.messages import escape_markdown
+from plans.messages import N_, escape_markdown, t
 from plans.numbers import format_mvnd, format_number
 
 f = filters()
 lang = f.lang
-T = {
-    "vi": {
-        "title": "Nhập dữ liệu",
-        "intro": "Tải lên bảng kế hoạch (phụ lục kinh phí) hoặc báo cáo kết quả theo mẫu. "
-        "Các bước: tải tệp → ghép cột → kiểm tra → xem trước → xác nhận. "
-        "Không có gì được lưu trước khi bấm xác nhận.",
-        "templates": "Tệp mẫu (điền sẵn ví dụ từ văn bản gốc)",
-        "tpl_plan": "Mẫu kế hoạch",
-        "tpl_results": "Mẫu báo cáo kết quả",
-        "upload": "Tệp kế hoạch hoặc báo cáo kết quả (.csv, .xlsx)",
-        "upload_help": "Tối đa {limit} MB. CSV phải mã hóa UTF-8; với Excel, chỉ trang đầu "
-        "được đọc; số viết kiểu Việt Nam (1.234,5).",
-        "no_file": "Chưa có tệp. Tải một tệp mẫu ở trên, điền số liệu rồi tải lên.",
-        "mapping": "Ghép cột của tệp với cột của mẫu",
-        "mapping_help": "Mỗi cột của tệp được ghép với một cột của mẫu; chọn "
-        '"(bỏ qua)" cho cột không cần đọc.',
-        "ignore": "(bỏ qua)",
-        "column_n": "(cột {n} không có tên)",
-        "duplicates": "Nhiều cột của tệp cùng ghép vào: {names}. Chỉ cột cuối được đọc.",
-        "checking": "Đang đọc và kiểm tra tệp…",
-        "checked": "Đã đọc và kiểm tra tệp",
-        "check_failed": "Tệp có lỗi",
-        "step_read": "Đọc tệp…",
-        "step_validate": "Kiểm tra từng dòng…",
-        "step_trial": "Thử dựng cơ sở dữ liệu với tệp này…",
-        "step_checked": "Đã kiểm tra",
-        "step_other": "Đang kiểm tra…",
-        "step_done": "Xong",
-        "report": "Kết quả kiểm tra",
-        "kind": "Loại tệp",
-        "plan": "Kế hoạch",
-        "results": "Báo cáo kết quả",
-        "errors": "Lỗi (chặn việc nhập)",
-        "warnings": "Cảnh báo (không chặn)",
-        "has_errors": "Tệp có {n} lỗi: sửa tệp rồi tải lên lại. Chưa có gì được lưu.",
-        "no_errors": "Không có lỗi.",
-        "warning_list": "Cảnh báo: sẽ được lưu thành điểm lệch số liệu (trang Chất lượng dữ liệu).",
-        "headers": {"row": "Dòng", "column": "Cột", "message": "Nội dung"},
-        "preview": "Xem trước: đúng những gì sẽ được lưu",
-        "programme": "Chương trình",
-        "field_headers": {"field": "Trường", "value": "Giá trị"},
-        "n_tasks": "Số nhiệm vụ",
-        "n_sections": "Số mục",
-        "total": "Tổng các dòng kinh phí",
-        "programme_id": "Mã chương trình",
-        "tasks": "Nhiệm vụ",
-        "task_headers": {
-            "section_code": "Mục",
-            "task_code": "Mã",
-            "task_name": "Nhiệm vụ",
-            "expected_result": "Kết quả dự kiến",
-            "unit": "Đơn vị tính",
-            "content_area": "Lĩnh vực",
-            "amount_mvnd": "Kinh phí cả giai đoạn (triệu đồng)",
-            "lead_unit": "Chủ trì",
-            "coordinating_units": "Phối hợp",
-            "source_lines": "Dòng trong tệp",
-        },
-        "pivot": "Kinh phí theo năm và mục (triệu đồng)",
-        "pivot_headers": {"year": "Năm", "total_mvnd": "Tổng"},
-        "total_row": "Tổng",
-        "no_amounts": "Tệp không có cột kinh phí theo năm: sẽ không có dòng kinh phí.",
-        "shares": "Cơ cấu kinh phí theo mục (tính từ các dòng sẽ lưu)",
-        "shares_caption": "Nguồn: {file} (tệp nhập, chưa lưu); tỷ trọng tính từ các dòng kinh "
-        "phí của tệp.",
-        "results_table": "Kết quả sẽ lưu",
-        "results_headers": {
-            "programme_id": "Chương trình",
-            "result_code": "Mã",
-            "content_area": "Lĩnh vực",
-            "indicator": "Chỉ tiêu",
-            "unit": "Đơn vị tính",
-            "achieved_text": "Đạt được (văn bản)",
-            "achieved": "Đạt được",
-            "stated_pct_text": "Tỷ lệ ghi",
-            "target_text": "Mục tiêu",
-            "source_line": "Dòng trong tệp",
-        },
-        "confirm_head": "Xác nhận",
-        "editor": "Người nhập (được ghi lại cùng lần nhập): **{name}**",
-        "confirm": "Xác nhận nhập vào cơ sở dữ liệu",
-        "need_editor": "Đăng nhập với tư cách người biên tập để xác nhận.",
-        "blocked": "Không thể nhập khi tệp còn lỗi.",
-        "writing": "Đang lưu và dựng lại cơ sở dữ liệu…",
-        "failed": "Không nhập được; cơ sở dữ liệu không thay đổi. Lý do: {error}",
-        "done": "Đã nhập: lần nhập {id}, chương trình {programme}. Chương trình đã có trong "
-        "bộ lọc của mọi trang; xem hoặc gỡ lần nhập ở trang Lịch sử nhập.",
-    },
-    "en": {
-        "title": "Import data",
-        "intro": "Upload a plan table (budget appendix) or a results report in the template. "
-        "Steps: upload → map columns → check → preview → confirm. "
-        "Nothing is stored before you confirm.",
-        "templates": "Templates (filled with an example from the source documents)",
-        "tpl_plan": "Plan template",
-        "tpl_results": "Results template",
-        "upload": "Plan table or results report (.csv, .xlsx)",
-        "upload_help": "At most {limit} MB. CSV must be UTF-8; of a workbook only the first "
-        "sheet is read; numbers the Vietnamese way (1.234,5).",
-        "no_file": "No file yet. Download a template above, fill it in, then upload it.",
-        "mapping": "Match the file's columns to the template's",
-        "mapping_help": "Each column of the file is matched to a template column; choose "
-        '"(ignore)" for a column that should not be read.',
-        "ignore": "(ignore)",
-        "column_n": "(column {n} has no name)",
-        "duplicates": "Several columns of the file are matched to: {names}. Only the last is read.",
-        "checking": "Reading and checking the file…",
-        "checked": "File read and checked",
-        "check_failed": "The file has errors",
-        "step_read": "Reading the file…",
-        "step_validate": "Checking every row…",
-        "step_trial": "Trying a database build with this file…",
-        "step_checked": "Checked",
-        "step_other": "Checking…",
-        "step_done": "Done",
-        "report": "Check report",
-        "kind": "Kind of file",
-        "plan": "Plan",
-        "results": "Results report",
-        "errors": "Errors (block the import)",
-        "warnings": "Warnings (do not block)",
-        "has_errors": "The file has {n} errors: fix the file and upload it again. "
-        "Nothing has been stored.",
-        "no_errors": "No errors.",
-        "warning_list": "Warnings: they will be stored as findings (Data quality page).",
-        "headers": {"row": "Row", "column": "Column", "message": "Message"},
-        "preview": "Preview: exactly what will be stored",
-        "programme": "Programme",
-        "field_headers": {"field": "Field", "value": "Value"},
-        "n_tasks": "Tasks",
-        "n_sections": "Sections",
-        "total": "Sum of the budget lines",
-        "programme_id": "Programme id",
-        "tasks": "Tasks",
-        "task_headers": {
-            "section_code": "Section",
-            "task_code": "Code",
-            "task_name": "Task",
-            "expected_result": "Expected result",
-            "unit": "Unit",
-            "content_area": "Content area",
-            "amount_mvnd": "Budget over the period (million VND)",
-            "lead_unit": "Lead unit",
-            "coordinating_units": "Coordinating units",
-            "source_lines": "Rows in the file",
-        },
-        "pivot": "Budget by year and section (million VND)",
-        "pivot_headers": {"year": "Year", "total_mvnd": "Total"},
-        "total_row": "Total",
-        "no_amounts": "The file has no yearly budget columns: no budget lines will be stored.",
-        "shares": "Budget structure by section (from the lines to be stored)",
-        "shares_caption": "Source: {file} (uploaded file, not stored yet); shares computed from "
-        "the file's budget lines.",
-        "results_table": "Results to be stored",
-        "results_headers": {
-            "programme_id": "Programme",
-            "result_code": "Code",
-            "content_area": "Content area",
-            "indicator": "Indicator",
-            "unit": "Unit",
-            "achieved_text": "Achieved (as written)",
-            "achieved": "Achieved",
-            "stated_pct_text": "Stated percentage",
-            "target_text": "Target",
-            "source_line": "Row in the file",
-        },
-        "confirm_head": "Confirm",
-        "editor": "Editor (recorded with the import): **{name}**",
-        "confirm": "Confirm the import into the database",
-        "need_editor": "Sign in as an editor to confirm.",
-        "blocked": "The file cannot be imported while it has errors.",
-        "writing": "Storing and rebuilding the database…",
-        "failed": "The import failed; the database is unchanged. Reason: {error}",
-        "done": "Imported: import {id}, programme {programme}. The programme is now in every "
-        "page's filter; see or remove the import on the Import history page.",
-    },
-}[lang]
+# What a kind of file is called, the progress steps of plans.data.imports.validate.
+KINDS = {"plan": N_("imports.plan"), "results": N_("imports.results")}
+STEPS = {
+    "read": N_("imports.step_read"),
+    "validate": N_("imports.step_validate"),
+    "trial": N_("imports.step_trial"),
+    "checked": N_("imports.step_checked"),
+}
+PROBLEM_HEADERS = {
+    "row": t("imports.h_row", lang),
+    "column": t("imports.h_column", lang),
+    "message": t("imports.h_message", lang),
+}
+FIELD_HEADERS = {"field": t("imports.h_field", lang), "value": t("imports.h_value", lang)}
+TASK_HEADERS = {
+    "section_code": t("imports.task_section_code", lang),
+    "task_code": t("imports.task_code", lang),
+    "task_name": t("imports.task_name", lang),
+    "expected_result": t("imports.task_expected_result", lang),
+    "unit": t("imports.task_unit", lang),
+    "content_area": t("imports.task_content_area", lang),
+    "amount_mvnd": t("imports.task_amount_mvnd", lang),
+    "lead_unit": t("imports.task_lead_unit", lang),
+    "coordinating_units": t("imports.task_coordinating_units", lang),
+    "source_lines": t("imports.task_source_lines", lang),
+}
+PIVOT_HEADERS = {"year": t("imports.h_year", lang), "total_mvnd": t("imports.h_total_mvnd", lang)}
+RESULTS_HEADERS = {
+    "programme_id": t("imports.result_programme_id", lang),
+    "result_code": t("imports.result_code", lang),
+    "content_area": t("imports.result_content_area", lang),
+    "indicator": t("imports.result_indicator", lang),
+    "unit": t("imports.result_unit", lang),
+    "achieved_text": t("imports.result_achieved_text", lang),
+    "achieved": t("imports.result_achieved", lang),
+    "stated_pct_text": t("imports.result_stated_pct_text", lang),
+    "target_text": t("imports.result_target_text", lang),
+    "source_line": t("imports.result_source_line", lang),
+}
 
 
 @st.cache_data(show_spinner=False)
@@ -223,21 +85,21 @@ def _templates() -> dict[str, bytes]:
     return template_files()
 
 
-st.title(T["title"])
-st.markdown(T["intro"])
+st.title(t("imports.title", lang))
+st.markdown(t("imports.intro", lang))
 
 # --- templates ------------------------------------------------------------------------------
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-with st.expander(T["templates"], expanded=False):
+with st.expander(t("imports.templates", lang), expanded=False):
     files = _templates()
     cols = st.columns(4)
     for col, (name, label, stem) in zip(
         cols,
         [
-            ("plan_csv", f"{T['tpl_plan']} (CSV)", "mau_ke_hoach"),
-            ("plan_xlsx", f"{T['tpl_plan']} (Excel)", "mau_ke_hoach"),
-            ("results_csv", f"{T['tpl_results']} (CSV)", "mau_bao_cao_ket_qua"),
-            ("results_xlsx", f"{T['tpl_results']} (Excel)", "mau_bao_cao_ket_qua"),
+            ("plan_csv", t("imports.tpl_plan", lang) + " (CSV)", "mau_ke_hoach"),
+            ("plan_xlsx", t("imports.tpl_plan", lang) + " (Excel)", "mau_ke_hoach"),
+            ("results_csv", t("imports.tpl_results", lang) + " (CSV)", "mau_bao_cao_ket_qua"),
+            ("results_xlsx", t("imports.tpl_results", lang) + " (Excel)", "mau_bao_cao_ket_qua"),
         ],
         strict=True,
     ):
@@ -253,10 +115,12 @@ with st.expander(T["templates"], expanded=False):
 # --- upload ---------------------------------------------------------------------------------
 limit_mb = settings.MAX_UPLOAD_BYTES / 2**20
 uploaded = st.file_uploader(
-    T["upload"],
+    t("imports.upload", lang),
     type=["csv", "xlsx"],
     key="imports_file",
-    help=T["upload_help"].format(limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang)),
+    help=t(
+        "imports.upload_help", lang, limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang)
+    ),
     # the browser refuses larger files at once; plans.data.imports checks the exact limit again
     max_upload_size=max(1, math.ceil(limit_mb)),
 )
@@ -274,7 +138,7 @@ def run(name: str, data: bytes) -> None:
         st.session_state["imports_seen"] = checksum
     if done and done["checksum"] == checksum:
         # the file just imported is still in the uploader: say so instead of "already imported"
-        st.success(T["done"].format(id=done["id"], programme=done["programme"]))
+        st.success(t("imports.done", lang, id=done["id"], programme=done["programme"]))
         return
     st.session_state.pop("imports_done", None)
 
@@ -283,46 +147,50 @@ def run(name: str, data: bytes) -> None:
     if header:
         _kind, suggested = default_mapping(header)
         unmatched = any(v == IGNORE for v in suggested.values())
-        with st.expander(T["mapping"], expanded=unmatched):
-            st.caption(T["mapping_help"])
+        with st.expander(t("imports.mapping", lang), expanded=unmatched):
+            st.caption(t("imports.mapping_help", lang))
             options = column_options(header, suggested)
             grid = st.columns(3)
             for i, column in enumerate(header):
-                label = escape_markdown(column) if column.strip() else T["column_n"].format(n=i + 1)
+                label = (
+                    escape_markdown(column)
+                    if column.strip()
+                    else t("imports.column_n", lang, n=i + 1)
+                )
                 default = suggested.get(column, IGNORE)
                 mapping[column] = grid[i % 3].selectbox(
                     label,
                     options,
                     index=options.index(default) if default in options else len(options) - 1,
-                    format_func=lambda c: T["ignore"] if c == IGNORE else c,
+                    format_func=lambda c: t("imports.ignore", lang) if c == IGNORE else c,
                     help=column_meaning(default, lang) or None,
                     key=f"imports_map_{i}",
                 )
             twice = duplicate_targets(mapping)
             if twice:
-                st.warning(T["duplicates"].format(names=", ".join(twice)))
+                st.warning(t("imports.duplicates", lang, names=", ".join(twice)))
 
     key = (checksum, tuple(mapping.items()), tuple(r["id"] for r in list_imports()))
     if staged_before is not None and staged_before[0] == key:
         staged = staged_before[1]
         st.status(
-            T["checked"] if not staged.errors else T["check_failed"],
+            t("imports.checked", lang) if not staged.errors else t("imports.check_failed", lang),
             state="complete" if not staged.errors else "error",
         )
     else:
-        with st.status(T["checking"], expanded=True) as status:
-            bar = st.progress(0.0, text=T["step_read"])
+        with st.status(t("imports.checking", lang), expanded=True) as status:
+            bar = st.progress(0.0, text=t("imports.step_read", lang))
             staged = validate(
                 name,
                 data,
                 mapping=mapping or None,
-                progress=lambda fraction, step: bar.progress(
-                    fraction, text=T.get(f"step_{step}", T["step_other"])
-                ),
+                progress=lambda fraction, step: bar.progress(fraction, text=step_text(step)),
             )
-            bar.progress(1.0, text=T["step_done"])
+            bar.progress(1.0, text=t("imports.step_done", lang))
             status.update(
-                label=T["checked"] if not staged.errors else T["check_failed"],
+                label=t("imports.checked", lang)
+                if not staged.errors
+                else t("imports.check_failed", lang),
                 state="complete" if not staged.errors else "error",
                 expanded=False,
             )
@@ -334,27 +202,34 @@ def run(name: str, data: bytes) -> None:
     confirm(staged, data)
 
 
+def step_text(step: str) -> str:
+    """A progress step of the check in the reader's words."""
+    key = STEPS.get(step, N_("imports.step_other"))
+    return t(key, lang)
+
+
 def report(staged: Staged) -> None:
     """Counts, then errors and warnings listed by row and column, in the reader's language."""
-    st.subheader(T["report"])
+    st.subheader(t("imports.report", lang))
     c1, c2, c3 = st.columns(3)
-    c1.metric(T["kind"], T[staged.kind])
-    c2.metric(T["errors"], format_number(len(staged.errors), 0, lang))
-    c3.metric(T["warnings"], format_number(len(staged.warnings), 0, lang))
+    key = KINDS[staged.kind]
+    c1.metric(t("imports.kind", lang), t(key, lang))
+    c2.metric(t("imports.errors", lang), format_number(len(staged.errors), 0, lang))
+    c3.metric(t("imports.warnings", lang), format_number(len(staged.warnings), 0, lang))
     if staged.errors:
-        st.error(T["has_errors"].format(n=format_number(len(staged.errors), 0, lang)))
+        st.error(t("imports.has_errors", lang, n=format_number(len(staged.errors), 0, lang)))
         # tables, not Markdown: text from the file is shown as it is, never interpreted
         st.dataframe(
-            problem_frame(staged.errors, lang).rename(columns=T["headers"]),
+            problem_frame(staged.errors, lang).rename(columns=PROBLEM_HEADERS),
             hide_index=True,
             key="imports_errors",
         )
     else:
-        st.success(T["no_errors"])
+        st.success(t("imports.no_errors", lang))
     if staged.warnings:
-        st.warning(T["warning_list"])
+        st.warning(t("imports.warning_list", lang))
         st.dataframe(
-            problem_frame(staged.warnings, lang).rename(columns=T["headers"]),
+            problem_frame(staged.warnings, lang).rename(columns=PROBLEM_HEADERS),
             hide_index=True,
             key="imports_warnings",
         )
@@ -362,14 +237,15 @@ def report(staged: Staged) -> None:
 
 def preview(staged: Staged) -> None:
     """Exactly the rows that would be stored."""
-    st.subheader(T["preview"])
-    st.markdown(f"{T['programme_id']}: **{escape_markdown(staged.programme_id)}**")
+    st.subheader(t("imports.preview", lang))
+    programme_id = escape_markdown(staged.programme_id)
+    st.markdown(t("imports.programme_id", lang) + f": **{programme_id}**")
     tables = staged.tables
     if staged.kind == "results":
         results = results_frame(tables)
-        st.markdown(f"**{T['results_table']}**")
+        st.markdown("**" + t("imports.results_table", lang) + "**")
         st.dataframe(
-            for_display(results, list(results.columns), lang, T["results_headers"]),
+            for_display(results, list(results.columns), lang, RESULTS_HEADERS),
             hide_index=True,
             key="imports_results",
         )
@@ -377,73 +253,75 @@ def preview(staged: Staged) -> None:
     tasks = tasks_frame(tables)
     pivot = budget_pivot(tables)
     c1, c2, c3 = st.columns(3)
-    c1.metric(T["n_tasks"], format_number(len(tasks), 0, lang))
-    c2.metric(T["n_sections"], format_number(len(tables.get("sections", [])), 0, lang))
+    c1.metric(t("imports.n_tasks", lang), format_number(len(tasks), 0, lang))
+    c2.metric(
+        t("imports.n_sections", lang), format_number(len(tables.get("sections", [])), 0, lang)
+    )
     if not pivot.empty:
-        c3.metric(T["total"], format_mvnd(float(pivot["total_mvnd"].iloc[-1]), lang))
-    st.markdown(f"**{T['programme']}**")
+        c3.metric(t("imports.total", lang), format_mvnd(float(pivot["total_mvnd"].iloc[-1]), lang))
+    st.markdown("**" + t("imports.programme", lang) + "**")
     programme = programme_frame(tables)
     programme["field"] = programme["field"].map(PROGRAMME_FIELDS[lang])
     st.dataframe(
-        programme.rename(columns=T["field_headers"]),
+        programme.rename(columns=FIELD_HEADERS),
         hide_index=True,
         key="imports_programme",
     )
-    st.markdown(f"**{T['tasks']}**")
+    st.markdown("**" + t("imports.tasks", lang) + "**")
     st.dataframe(
-        for_display(tasks, list(tasks.columns), lang, T["task_headers"]),
+        for_display(tasks, list(tasks.columns), lang, TASK_HEADERS),
         hide_index=True,
         key="imports_tasks",
     )
     if pivot.empty:
-        st.info(T["no_amounts"])
+        st.info(t("imports.no_amounts", lang))
         return
-    st.markdown(f"**{T['pivot']}**")
-    pivot["year"] = pivot["year"].replace({"total": T["total_row"]})
+    st.markdown("**" + t("imports.pivot", lang) + "**")
+    pivot["year"] = pivot["year"].replace({"total": t("imports.total_row", lang)})
     st.dataframe(
-        for_display(pivot, list(pivot.columns), lang, T["pivot_headers"]),
+        for_display(pivot, list(pivot.columns), lang, PIVOT_HEADERS),
         hide_index=True,
         key="imports_pivot",
     )
     shares = section_shares(tables)
     chart_with_data(
-        share_bar(shares, T["shares"], lang),
+        share_bar(shares, t("imports.shares", lang), lang),
         shares,
         ["key", "label", "amount_mvnd", "share_pct"],
-        T["shares_caption"].format(file=staged.filename),
+        t("imports.shares_caption", lang, file=cite(staged.filename)),
         key="imports_shares",
     )
 
 
 def confirm(staged: Staged, data: bytes) -> None:
     """The editor's sign-in and the confirm button; only here is anything written."""
-    st.subheader(T["confirm_head"])
+    st.subheader(t("imports.confirm_head", lang))
     # the recorded editor is the signed-in one: no free-text name can be typed in
     editor = require_editor(lang) or ""
     if editor:
-        st.markdown(T["editor"].format(name=escape_markdown(editor)))
+        st.markdown(t("imports.editor", lang, name=escape_markdown(editor)))
     blocked = bool(staged.errors) or not staged.tables
     clicked = st.button(
-        T["confirm"],
+        t("imports.confirm", lang),
         key="imports_confirm",
         type="primary",
         disabled=blocked or not editor,
     )
     if blocked:
-        st.caption(T["blocked"])
+        st.caption(t("imports.blocked", lang))
     elif not editor:
-        st.caption(T["need_editor"])
+        st.caption(t("imports.need_editor", lang))
     if not clicked:
         return
-    with st.status(T["writing"], expanded=True) as status:
-        bar = st.progress(0.2, text=T["writing"])
+    with st.status(t("imports.writing", lang), expanded=True) as status:
+        bar = st.progress(0.2, text=t("imports.writing", lang))
         try:
             import_id = commit(staged, data, editor)
         except Exception as exc:  # any failure leaves the database as it was
             status.update(state="error", expanded=True)
-            st.error(escape_markdown(T["failed"].format(error=exc)))
+            st.error(escape_markdown(t("imports.failed", lang, error=exc)))
             return
-        bar.progress(1.0, text=T["step_done"])
+        bar.progress(1.0, text=t("imports.step_done", lang))
     st.session_state["imports_done"] = {
         "id": import_id,
         "programme": staged.programme_id,
@@ -458,6 +336,6 @@ def confirm(staged: Staged, data: bytes) -> None:
 
 if uploaded is None:
     st.session_state.pop("imports_done", None)
-    st.info(T["no_file"])
+    st.info(t("imports.no_file", lang))
 else:
     run(uploaded.name, uploaded.getvalue())

@@ -5,97 +5,60 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, filters
+from plans.app.ui import chart_with_data, cite, filters
 from plans.charts.base import share_bar
 from plans.charts.narrative import overview_sentences
 from plans.charts.tables import for_display
 from plans.data.sources import short_ref
+from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
 
 f = filters()
 lang = f.lang
-T = {
-    "vi": {
-        "title": "Tổng quan chương trình",
-        "total": "Tổng kinh phí (văn bản)",
-        "tasks": "Số nhiệm vụ có kinh phí",
-        "largest": "Lĩnh vực lớn nhất",
-        "change": "Thay đổi, danh nghĩa",
-        "change_real": "Thay đổi, giá {year}",
-        "change_help": "Kinh phí kế hoạch so với giai đoạn trước ({previous}), giá hiện hành.",
-        "change_real_help": (
-            "Kinh phí kế hoạch so với giai đoạn trước ({previous}), cả hai quy về giá năm {year} "
-            "theo CPI."
-        ),
-        "chart": "Cơ cấu kinh phí",
-        "caption": "Nguồn: {file} (phụ lục kinh phí); tỷ trọng tính từ các dòng kinh phí.",
-        "no_lines": "Chương trình này không có bảng kinh phí chi tiết trong văn bản.",
-        "recon": "Chỗ số liệu văn bản không khớp",
-        "none": "Không có điểm lệch.",
-        "unknown": "chưa có",
-    },
-    "en": {
-        "title": "Programme overview",
-        "total": "Total budget (as stated)",
-        "tasks": "Tasks with a budget",
-        "largest": "Largest content area",
-        "change": "Change, nominal",
-        "change_real": "Change, {year} prices",
-        "change_help": "Planned budget against the previous period ({previous}), current prices.",
-        "change_real_help": (
-            "Planned budget against the previous period ({previous}), both in {year} prices (CPI)."
-        ),
-        "chart": "Budget structure",
-        "caption": "Source: {file} (budget appendix); shares computed from the budget lines.",
-        "no_lines": "The document of this programme has no detailed budget table.",
-        "recon": "Where the document's figures do not add up",
-        "none": "No findings.",
-        "unknown": "n/a",
-    },
-}[lang]
 
 row = query("programme_overview", programme_id=f.programme).iloc[0]
 budgets = query("programme_budgets", price_year=None).set_index("programme_id")
 title = row["title"] if lang == "vi" else row["title_en"]
-st.title(T["title"])
+st.title(t("overview.title", lang))
 st.subheader(title)
 
 this = budgets.loc[f.programme]
 before = budgets.loc[row["previous_id"]] if row["previous_id"] in budgets.index else None
+unknown = t("overview.unknown", lang)
 
 
 def change(now: float, then: float | None) -> str:
     if then is None or then != then or now != now or not then:
-        return T["unknown"]
+        return unknown
     return format_pct(100 * (now - then) / then, 1, lang)
 
 
 c1, c2, c3, c4, c5 = st.columns(5)
 total = row["stated_total_mvnd"]
-c1.metric(T["total"], format_mvnd(total, lang) if total == total else T["unknown"])
-c2.metric(T["tasks"], format_number(int(row["n_tasks"] or 0), 0, lang))
+c1.metric(t("overview.total", lang), format_mvnd(total, lang) if total == total else unknown)
+c2.metric(t("overview.tasks", lang), format_number(int(row["n_tasks"] or 0), 0, lang))
 if row["largest_area"] is not None and row["largest_area"] == row["largest_area"]:
     c3.metric(
-        T["largest"],
+        t("overview.largest", lang),
         f"{row['largest_area']} · {format_pct(row['largest_area_share_pct'], 1, lang)}",
         help=row["largest_area_label"],
     )
 else:
-    c3.metric(T["largest"], T["unknown"])
+    c3.metric(t("overview.largest", lang), unknown)
 then_nominal = before["planned_mvnd"] if before is not None else None
 then_real = before["planned_real_mvnd"] if before is not None else None
 # Short labels (five metrics share the row; longer ones were cut off), the comparison on hover.
 previous = row["previous_id"] if before is not None else "—"
 year = int(this["price_year"])
 c4.metric(
-    T["change"],
+    t("overview.change", lang),
     change(this["planned_mvnd"], then_nominal),
-    help=T["change_help"].format(previous=previous),
+    help=t("overview.change_help", lang, previous=previous),
 )
 c5.metric(
-    T["change_real"].format(year=year),
+    t("overview.change_real", lang, year=year),
     change(this["planned_real_mvnd"], then_real),
-    help=T["change_real_help"].format(previous=previous, year=year),
+    help=t("overview.change_real_help", lang, previous=previous, year=year),
 )
 
 for sentence in overview_sentences(row, this, before, lang):
@@ -103,20 +66,22 @@ for sentence in overview_sentences(row, this, before, lang):
 
 shares = query("programme_shares", programme_id=f.programme, level=f.area_mode)
 if shares.empty:
-    st.info(T["no_lines"])
+    st.info(t("overview.no_lines", lang))
 else:
+    chart_title = t("overview.chart", lang)
     chart_with_data(
-        share_bar(shares, f"{T['chart']} — {title}", lang),
+        share_bar(shares, f"{chart_title} — {title}", lang),
         shares,
         ["key", "label", "amount_mvnd", "share_pct"],
-        T["caption"].format(file=row["source_file"]),
+        t("overview.caption", lang, source=cite(row["source_file"])),
         key="overview_shares",
+        files=[row["source_file"]],
     )
 
-st.subheader(T["recon"])
+st.subheader(t("overview.recon", lang))
 findings = query("programme_findings", programme_id=f.programme)
 if findings.empty:
-    st.success(T["none"])
+    st.success(t("overview.none", lang))
 else:
     findings["source"] = [
         short_ref(a, b)
@@ -124,4 +89,6 @@ else:
     ]
     location = "location" if lang == "vi" else "location_en"
     columns = [location, "printed_text", "stated_value", "computed_value", "difference", "source"]
-    st.dataframe(for_display(findings, [*columns, "note"], lang), hide_index=True)
+    st.dataframe(
+        for_display(findings, [*columns, "note"], lang), hide_index=True, key="overview_findings"
+    )

@@ -6,13 +6,10 @@ import streamlit as st
 
 from plans.app.cache import charts
 from plans.app.ui import filters, presentation_style
+from plans.messages import t
 
 f = filters()
 lang = f.lang
-T = {
-    "vi": {"prev": "◀ Trước", "next": "Sau ▶", "none": "Chưa có biểu đồ.", "back": "Thoát"},
-    "en": {"prev": "◀ Previous", "next": "Next ▶", "none": "No chart yet.", "back": "Exit"},
-}[lang]
 
 presentation_style()  # hides the sidebar and enlarges type (a fixed stylesheet, no user text)
 chosen = st.session_state.get("presenter_charts")
@@ -20,17 +17,17 @@ available = charts(f.programme, lang)
 by_key = {c.key: c for c in available}
 slides = [by_key[k] for k in chosen if k in by_key] if chosen else available
 if not slides:
-    st.info(T["none"])
+    st.info(t("present.none", lang))
     st.stop()
 index = st.session_state.get("present_index", 0) % len(slides)
 prev, counter, following, leave = st.columns([1, 3, 1, 1])
-if prev.button(T["prev"], key="present_prev", width="stretch"):
+if prev.button(t("present.prev", lang), key="present_prev", width="stretch"):
     index = (index - 1) % len(slides)
-if following.button(T["next"], key="present_next", width="stretch"):
+if following.button(t("present.next", lang), key="present_next", width="stretch"):
     index = (index + 1) % len(slides)
 st.session_state["present_index"] = index
 counter.markdown(f"### {index + 1} / {len(slides)}")
-leave.page_link("pages/presenter.py", label=T["back"], icon=":material/close:")
+leave.page_link("pages/presenter.py", label=t("present.back", lang), icon=":material/close:")
 chart = slides[index]
 st.markdown(f"# {chart.headline}")
 figure = chart.figure

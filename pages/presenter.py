@@ -6,76 +6,41 @@ import streamlit as st
 
 from plans.app.cache import charts, deck_info
 from plans.app.ui import filters
+from plans.messages import t
 
 f = filters()
 lang = f.lang
-T = {
-    "vi": {
-        "title": "Bộ công cụ trình bày",
-        "intro": "Chọn biểu đồ và thứ tự, rồi tải ảnh (PNG, SVG), bộ trình chiếu PPTX 16:9 hoặc "
-        "báo cáo PDF khổ A4. Nội dung theo bộ lọc hiện tại và ngôn ngữ đang chọn.",
-        "pick": "Biểu đồ và thứ tự trình bày",
-        "none": "Chương trình này chưa có biểu đồ để trình bày.",
-        "deck": "Tạo bộ trình chiếu (PPTX)",
-        "report": "Tạo báo cáo (PDF)",
-        "building": "Đang dựng {what}…",
-        "slide": "Trang {i}/{n}: {title}",
-        "get_deck": "Tải bộ trình chiếu",
-        "get_report": "Tải báo cáo PDF",
-        "images": "Ảnh từng biểu đồ",
-        "png": "PNG",
-        "svg": "SVG",
-        "make_images": "Tạo ảnh PNG và SVG",
-        "present": "Mở chế độ trình chiếu toàn màn hình",
-    },
-    "en": {
-        "title": "Presenter kit",
-        "intro": "Pick charts and their order, then take them away as images (PNG, SVG), a 16:9 "
-        "PPTX deck or an A4 PDF report, following the current filters and language.",
-        "pick": "Charts, in presentation order",
-        "none": "This programme has no chart to present yet.",
-        "deck": "Build the slide deck (PPTX)",
-        "report": "Build the report (PDF)",
-        "building": "Building the {what}…",
-        "slide": "Page {i}/{n}: {title}",
-        "get_deck": "Download the deck",
-        "get_report": "Download the PDF report",
-        "images": "Each chart as a picture",
-        "png": "PNG",
-        "svg": "SVG",
-        "make_images": "Make PNG and SVG pictures",
-        "present": "Open full-screen presentation mode",
-    },
-}[lang]
 
-st.title(T["title"])
-st.caption(T["intro"])
+st.title(t("presenter.title", lang))
+st.caption(t("presenter.intro", lang))
 available = charts(f.programme, lang)
 if not available:
-    st.info(T["none"])
+    st.info(t("presenter.none", lang))
     st.stop()
 by_key = {c.key: c for c in available}
 chosen = st.multiselect(
-    T["pick"],
+    t("presenter.pick", lang),
     options=list(by_key),
     default=list(by_key),
     format_func=lambda key: by_key[key].title,
     key="presenter_charts",
 )
 picked = [by_key[k] for k in chosen]
-st.page_link("pages/present.py", label=T["present"], icon=":material/slideshow:")
+st.page_link("pages/present.py", label=t("presenter.present", lang), icon=":material/slideshow:")
 
 
 def offer(column, kind: str, label: str, get_label: str, suffix: str, mime: str) -> None:
     """A build button with progress, then the download of what it built (kept across reruns)."""
     if column.button(label, key=f"presenter_{kind}", disabled=not picked):
-        bar = column.progress(0.0, text=T["building"].format(what=suffix.upper()))
+        bar = column.progress(0.0, text=t("presenter.building", lang, what=suffix.upper()))
         info = deck_info(f.programme, lang)
         if kind == "deck":
             from plans.present.deck import build_deck
 
             # the deck reports (fraction, slide title)
-            data = build_deck(picked, info, progress=lambda x, t: bar.progress(min(x, 1.0), str(t)))
+            data = build_deck(
+                picked, info, progress=lambda x, title: bar.progress(min(x, 1.0), str(title))
+            )
         else:
             from plans.present.report import build_report
 
@@ -93,16 +58,17 @@ def offer(column, kind: str, label: str, get_label: str, suffix: str, mime: str)
 
 
 left, right = st.columns(2)
-offer(left, "deck", T["deck"], T["get_deck"], "pptx",
+offer(left, "deck", t("presenter.deck", lang), t("presenter.get_deck", lang), "pptx",
       "application/vnd.openxmlformats-officedocument.presentationml.presentation")  # fmt: skip
-offer(right, "report", T["report"], T["get_report"], "pdf", "application/pdf")
+offer(right, "report", t("presenter.report", lang), t("presenter.get_report", lang), "pdf",
+      "application/pdf")  # fmt: skip
 
-st.subheader(T["images"])
-if st.button(T["make_images"], key="presenter_images", disabled=not picked):
+st.subheader(t("presenter.images", lang))
+if st.button(t("presenter.make_images", lang), key="presenter_images", disabled=not picked):
     from plans.present.images import baked, render, renderer
 
     made = {}
-    with st.spinner(T["building"].format(what="PNG/SVG")), renderer():
+    with st.spinner(t("presenter.building", lang, what="PNG/SVG")), renderer():
         for chart in picked:
             picture = baked(chart.figure, chart.headline, chart.caption)
             made[chart.key] = (render(picture, "png"), render(picture, "svg"))
@@ -113,10 +79,10 @@ for chart in picked:
     row[0].markdown(f"**{chart.title}** — {chart.headline}")
     if images:
         row[1].download_button(
-            T["png"], images[0], f"{chart.key}.png", "image/png", key=f"presenter_png_{chart.key}"
+            "PNG", images[0], f"{chart.key}.png", "image/png", key=f"presenter_png_{chart.key}"
         )
         row[2].download_button(
-            T["svg"],
+            "SVG",
             images[1],
             f"{chart.key}.svg",
             "image/svg+xml",

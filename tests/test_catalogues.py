@@ -100,11 +100,25 @@ def test_message_ids_are_literal_where_they_are_written() -> None:
     assert [] == computed
 
 
+# Dictionaries keyed by language that hold no words: the Babel locale of each language.
+NOT_WORDS = {"LOCALES"}
+
+
 def _inline_translations(path: Path) -> list[int]:
     """Line numbers of dictionaries keyed by language ({"vi": …, "en": …}) in one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    exempt = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign | ast.Assign)
+        and any(
+            getattr(target, "id", None) in NOT_WORDS
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    }
     lines = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Dict):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and id(node) not in exempt:
             keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
             if {"vi", "en"} <= keys:
                 lines.append(node.lineno)

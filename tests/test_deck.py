@@ -18,8 +18,9 @@ from plans.present.images import renderer
 
 HN21 = "HN-2021-2025"
 HN11 = "HN-2011-2015"
-FILE_000 = "000_a7359d0e26246081.txt"
-FILE_001 = "001_e6b8b6afc59054f7.txt"
+# citations name the documents as people know them (plans.data.sources.document_name)
+DOC_000 = "QĐ 4153/QĐ-UBND (17/9/2020)"  # 000_a7359d0e26246081.txt
+DOC_001 = "QĐ 4892/QĐ-UBND (29/9/2015)"  # 001_e6b8b6afc59054f7.txt
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +98,8 @@ def test_catalog_keys(con: object, programme: str, keys: list[str]) -> None:
 def test_catalog_captions_and_tables(con: object) -> None:
     charts = {c.key: c for c in catalog(con, HN21, "vi")}  # type: ignore[arg-type]
     assert "dòng 266, 276, 284, 302, 314" in charts["sections"].caption
-    assert FILE_000 in charts["sections"].caption
-    assert FILE_001 in charts["periods"].caption
+    assert f"Nguồn: {DOC_000}, dòng 266, 276, 284, 302, 314" in charts["sections"].caption
+    assert f"{DOC_001}, dòng 5, 99; {DOC_000}, dòng 205" in charts["periods"].caption
     assert ["III", "126.300", "50,3%"] == [
         charts["sections"].table.iloc[2][c] for c in ("Mã", "Kinh phí (triệu đồng)", "Tỷ trọng")
     ]
@@ -112,8 +113,11 @@ def test_deck_info(con: object, lang: str, expected: str) -> None:
     assert expected == info.date
     assert "2021-2025" == info.period
     assert "Hà Nội" == info.province
-    assert FILE_000 in info.sources and "4153/QĐ-UBND" in info.sources
-    assert f"(Quyết định 4153/QĐ-UBND {'ngày' if lang == 'vi' else 'of'} 17/9/2020)" in info.sources
+    expected_sources = {
+        "vi": f"Nguồn: {DOC_000}",
+        "en": "Source: Decision 4153/QĐ-UBND (17/9/2020)",
+    }
+    assert expected_sources[lang] == info.sources
 
 
 def test_cli_deck_slides(decks: dict[str, object]) -> None:
@@ -134,7 +138,7 @@ def test_cli_deck_slides(decks: dict[str, object]) -> None:
         kinds = [s.shape_type for s in slide.shapes]
         assert MSO_SHAPE_TYPE.PICTURE in kinds
         footer = _texts(slide)[-1]
-        assert FILE_000 in footer and footer.startswith("Nguồn:")
+        assert DOC_000 in footer and footer.startswith("Nguồn:")
         pic = next(s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
         assert pic.image.blob.startswith(b"\x89PNG")
     assert "DejaVu Sans" == sections.shapes[0].text_frame.paragraphs[0].runs[0].font.name
@@ -146,7 +150,7 @@ def test_results_deck(decks: dict[str, object]) -> None:
     title, results = prs.slides  # type: ignore[attr-defined]
     assert "23/11/2026" in _texts(title)
     assert _texts(results)[0].startswith("Giai đoạn 2011-2015 đạt 71,2% kế hoạch đào tạo nghề")
-    assert FILE_001 in _texts(results)[-1]
+    assert DOC_001 in _texts(results)[-1]
     assert [0.5, 1.0] == [f for f, _ in decks["progress"]]
 
 
@@ -195,7 +199,7 @@ def test_national_provinces_slide_is_one_period_and_one_sentence(national_path) 
 
 
 def test_deck_info_leaves_out_what_a_document_does_not_print(national_path) -> None:
-    # synthetic documents have no number and no date: no dangling "ngày"
+    # synthetic documents have no number and no date: said to be synthetic, no dangling date
     with duckdb.connect(str(national_path), read_only=True) as con:
         info = deck_info(con, "YB-2021-2025", "vi", day=date(2026, 11, 23))
-    assert "Nguồn: synthetic (Dữ liệu tổng hợp)" == info.sources
+    assert "Nguồn: dữ liệu tổng hợp (synthetic)" == info.sources

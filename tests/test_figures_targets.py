@@ -182,7 +182,8 @@ def test_nominal_budgets_per_period(con) -> None:  # 001:5 86 tỷ, 001:99, 000:
     fig = budget_periods_chart(budgets_at(con, None), "t", "vi")
     assert ("2011-2015", "2016-2020", "2021-2025") == fig.data[0].x
     assert (86000, 163400, 250900) == fig.data[0].y
-    assert ("86 tỷ đồng", "163,4 tỷ đồng", "250,9 tỷ đồng") == fig.data[0].text
+    # one rounding rule for labels: one decimal of the unit on every bar (46,0 beside 126,3)
+    assert ("86,0 tỷ đồng", "163,4 tỷ đồng", "250,9 tỷ đồng") == fig.data[0].text
 
 
 def test_real_budget_2011_2015_in_2015_prices(con) -> None:
@@ -295,6 +296,6 @@ def test_labels_agree_within_an_indicator(con) -> None:
 def test_charts_follow_the_language(con, comparable) -> None:
     fig = budget_periods_chart(budgets_at(con, 2024, "en"), "t", "en")
     assert ".," == fig.layout.separators
-    assert ("86 billion VND", "163.4 billion VND", "250.9 billion VND") == fig.data[0].text
+    assert ("86.0 billion VND", "163.4 billion VND", "250.9 billion VND") == fig.data[0].text
     assert ["⚠ no CPI for 2025 yet"] == [a.text for a in fig.layout.annotations]
     assert not math.isnan(comparable_chart(comparable, "t", "en").data[0].y[1])

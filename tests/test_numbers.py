@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plans.data.notation import NumberFormatError, parse_amount, parse_number
-from plans.numbers import format_mvnd, format_number, format_pct
+from plans.numbers import (
+    format_mvnd,
+    format_mvnd_label,
+    format_number,
+    format_pct,
+    format_when,
+    plotly_separators,
+)
 
 
 @pytest.mark.parametrize(
@@ -246,3 +253,48 @@ def test_decimal_round_trip(scaled: int, decimals: int, lang_style: tuple[str, s
     lang, style = lang_style
     value = scaled / 10**decimals
     assert value == parse_number(format_number(value, decimals, lang), style)
+
+
+@pytest.mark.parametrize(
+    ("expected", "value", "lang"),
+    [
+        pytest.param("46,0 tỷ đồng", 46000, "vi", id="periods chart 2011-2015 planned 46 tỷ"),
+        pytest.param("126,3 tỷ đồng", 126300, "vi", id="periods chart 2016-2020"),
+        pytest.param("121,6 tỷ đồng", 121631.4, "vi", id="real terms, three decimals before"),
+        pytest.param("262,5 triệu đồng", 262.5, "vi", id="triệu keeps one decimal"),
+        pytest.param("800,0 triệu đồng", 800, "vi", id="whole triệu still written with one"),
+        pytest.param("250.9 billion VND", 250900, "en", id="English"),
+        pytest.param("1.000,0 tỷ đồng", 999999.96, "vi", id="rounds up into a grouped tỷ"),
+    ],
+)
+def test_chart_labels_round_every_amount_to_one_decimal(
+    expected: str, value: float, lang: str
+) -> None:
+    assert expected == format_mvnd_label(value, lang)
+
+
+@pytest.mark.parametrize(
+    ("expected", "value", "decimals", "lang"),
+    [
+        pytest.param("0,13", 0.125, 2, "vi", id="ties away from zero, not Babel's half-even"),
+        pytest.param("2,5", 2.45, 1, "vi", id="2,45 -> 2,5"),
+        pytest.param("-1,250,900.50", -1250900.5, 2, "en", id="en grouping and minus"),
+        pytest.param("0", -0.4, 0, "vi", id="no minus on a zero"),
+    ],
+)
+def test_rounding_is_ours_notation_is_babels(
+    expected: str, value: float, decimals: int, lang: str
+) -> None:
+    assert expected == format_number(value, decimals, lang)
+
+
+def test_plotly_separators_follow_the_locale() -> None:
+    assert (",.", ".,") == (plotly_separators("vi"), plotly_separators("en"))
+
+
+@pytest.mark.parametrize(
+    ("expected", "lang"),
+    [("02/12/2026 16:15", "vi"), ("2 Dec 2026, 16:15", "en")],
+)
+def test_moments_are_shown_in_viet_nam_time(expected: str, lang: str) -> None:
+    assert expected == format_when("2026-12-02T09:15:00+00:00", lang)

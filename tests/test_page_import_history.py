@@ -95,7 +95,9 @@ def test_history_frame_is_newest_first() -> None:
         {"id": "0001-aaaaaaaa", "when": "2026-01-01T08:00:00+00:00", "warnings": ["x"]},
         {"id": "0002-bbbbbbbb", "when": "2026-01-02T08:00:00+00:00", "warnings": []},
     ]
-    frame = history_frame(records)
+    frame = history_frame(records, "vi")
     assert ["0002-bbbbbbbb", "0001-aaaaaaaa"] == list(frame["id"])
     assert [0, 1] == list(frame["n_warnings"])
-    assert "2026-01-02 08:00:00" == frame["when"].iloc[0]  # the header says UTC
+    # stored in UTC, shown in Viet Nam's time (UTC+7) as a reader writes it (the header says so)
+    assert "02/01/2026 15:00" == frame["when"].iloc[0]
+    assert "2 Jan 2026, 15:00" == history_frame(records, "en")["when"].iloc[0]

@@ -8,45 +8,23 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from plans.data.sources import cited_text, document_text, parse_line_refs
+from plans.messages import N_, t
 from plans.numbers import format_number
 
 MARK = "▶"
 
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "task": "Nhiệm vụ {code}",
-        "section": "Mục {code}",
-        "grand": "Dòng Tổng cộng",
-        "text": "Phần lời",
-        "all_years": "cả giai đoạn",
-        "mvnd": "triệu đồng",
-        "not_printed": "không in",
-        "quantity": "số lượng",
-        "no_text": (
-            "Văn bản này không có bản chữ để trích dẫn"
-            " (dữ liệu tổng hợp hoặc tệp nhập không còn lưu)."
-        ),
-    },
-    "en": {
-        "task": "Task {code}",
-        "section": "Section {code}",
-        "grand": "Total row",
-        "text": "Text",
-        "all_years": "whole period",
-        "mvnd": "million VND",
-        "not_printed": "not printed",
-        "quantity": "quantity",
-        "no_text": (
-            "This document has no text to cite"
-            " (synthetic data, or an imported file that is no longer stored)."
-        ),
-    },
+# A stated total's scope (its item_name) as a place in the document: "Nhiệm vụ 1.2".
+SCOPES = {
+    "task": N_("source_view.task"),
+    "section": N_("source_view.section"),
+    "grand": N_("source_view.grand"),
+    "text": N_("source_view.text"),
 }
 
 
 def no_text_notice(lang: str = "vi") -> str:
     """What a reader sees instead of the lines of a document that has no text to cite."""
-    return WORDS[lang]["no_text"]
+    return t("source_view.no_text", lang)
 
 
 def has_text(source_file: str, programme_id: str | None = None) -> bool:
@@ -161,8 +139,9 @@ def _number(value: object) -> float | None:
 def _value_text(value: float, unit: str, lang: str) -> str:
     decimals = 0 if float(value).is_integer() else 2
     shown = format_number(float(value), decimals, lang)
-    words = WORDS[lang]
-    return f"{shown} {words['mvnd'] if unit == 'mvnd' else unit}".strip()
+    if unit == "mvnd":
+        unit = t("source_view.mvnd", lang)
+    return f"{shown} {unit}".strip()
 
 
 def figure_value(row: Mapping[str, object], lang: str = "vi") -> str:
@@ -170,7 +149,7 @@ def figure_value(row: Mapping[str, object], lang: str = "vi") -> str:
     value, high = _number(row.get("value")), _number(row.get("value_max"))
     unit = str(row.get("unit") or "")
     if unit == "quantity":
-        unit = WORDS[lang]["quantity"]
+        unit = t("source_view.quantity", lang)
     if value is None:
         return "—"
     if high is not None and high != value:
@@ -180,7 +159,6 @@ def figure_value(row: Mapping[str, object], lang: str = "vi") -> str:
 
 def figure_label(row: Mapping[str, object], lang: str = "vi") -> str:
     """A readable one-line label for a traced figure, e.g. 'I.1 · 2021 · 4.200 triệu đồng'."""
-    words = WORDS[lang]
     kind = row.get("kind")
     year = _number(row.get("year"))
     value = figure_value(row, lang)
@@ -189,8 +167,9 @@ def figure_label(row: Mapping[str, object], lang: str = "vi") -> str:
     if kind == "stated_total":
         scope = str(row.get("item_name"))
         code = row.get("item_code")
-        place = words[scope].format(code=code) if scope in words else str(code)
-        when = str(int(year)) if year is not None else words["all_years"]
+        key = SCOPES.get(scope)
+        place = t(key, lang, code=code) if key else str(code)
+        when = str(int(year)) if year is not None else t("source_view.all_years", lang)
         return f"{place} · {when} · {value}"
     if kind == "target" and row.get("printed_text"):
         # the quantity as printed ("Trên 7.000 lượt doanh nghiệp") says more than the unit

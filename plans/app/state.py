@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from plans.messages import escape_markdown
+from plans.messages import escape_markdown, t
 
 LANGS: tuple[str, ...] = ("vi", "en")
 AREA_MODES: tuple[str, ...] = ("section", "content_area")
@@ -135,30 +135,27 @@ def to_query_params(state: Filters) -> dict[str, str]:
 
 
 # The sidebar shows each filter as a button naming its current value; the widget opens from it.
-_BUTTON_WORDS = {
-    "vi": {"provinces": "Tỉnh", "area": "Nội dung", "years": "Năm", "all": "Tất cả"},
-    "en": {"provinces": "Provinces", "area": "Content", "years": "Years", "all": "All"},
-}
 _NAMED_PROVINCES = 2  # more than this: "An Giang, Bình Dương +3"
 
 
 def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict[str, str]:
     """Labels of the sidebar's filter buttons, one per filter: 'Tỉnh: An Giang, Bình Dương +3'."""
-    words = _BUTTON_WORDS[state.lang]
-    named = ", ".join(map(escape_markdown, state.provinces[:_NAMED_PROVINCES])) or words["all"]
+    lang = state.lang
+    every = t("state.all", lang)
+    named = ", ".join(map(escape_markdown, state.provinces[:_NAMED_PROVINCES])) or every
     more = len(state.provinces) - _NAMED_PROVINCES
     if more > 0:
         named += f" +{more}"
     years = str(state.year_from)
     if state.year_to != state.year_from:
         years += f"–{state.year_to}"
-    area = f"{state.area} · {area_name}" if state.area else words["all"]
+    area = f"{state.area} · {area_name}" if state.area else every
     # Labels read Markdown: names from an import must not turn into links or emphasis.
     return {
-        "provinces": f"{words['provinces']}: {named}",
+        "provinces": t("state.provinces", lang, provinces=named),
         "programme": escape_markdown(programme_title),  # a title names itself
-        "area": f"{words['area']}: {escape_markdown(area)}",
-        "years": f"{words['years']}: {years}",
+        "area": t("state.area", lang, area=escape_markdown(area)),
+        "years": t("state.years", lang, years=years),
     }
 
 

@@ -14,24 +14,8 @@ from plans.app.cache import documents
 from plans.app.state import Filters
 from plans.charts.tables import for_display, headers_for
 from plans.data import sources
+from plans.messages import t
 from plans.present.exports import to_csv_bytes, to_xlsx_bytes
-
-DOWNLOAD = {
-    "vi": {
-        "csv": "Tải CSV",
-        "xlsx": "Tải Excel",
-        "data": "Số liệu của biểu đồ",
-        "image": "Ảnh PNG/SVG",
-        "rendering": "Đang tạo ảnh…",
-    },
-    "en": {
-        "csv": "Download CSV",
-        "xlsx": "Download Excel",
-        "data": "Data behind the chart",
-        "image": "PNG/SVG picture",
-        "rendering": "Rendering the picture…",
-    },
-}
 
 
 def filters() -> Filters:
@@ -90,12 +74,12 @@ def lang() -> str:
 
 def data_downloads(raw: pd.DataFrame, key: str, left: Any = st, right: Any = st) -> None:
     """CSV and Excel download buttons for `raw` (files named after `key`)."""
-    words = DOWNLOAD[lang()]
+    language = lang()
     # The files are written when a button is clicked, not on every run: building a workbook
     # took most of a page's script time (475 of ~700 ms on the support page, 10M records).
     # "ignore": a download needs no rerun of the page.
     left.download_button(
-        words["csv"],
+        t("ui.csv", language),
         lambda: to_csv_bytes(raw),
         f"{key}.csv",
         "text/csv",
@@ -103,7 +87,7 @@ def data_downloads(raw: pd.DataFrame, key: str, left: Any = st, right: Any = st)
         on_click="ignore",
     )
     right.download_button(
-        words["xlsx"],
+        t("ui.xlsx", language),
         lambda: to_xlsx_bytes(raw),
         f"{key}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -119,32 +103,34 @@ def chart_with_data(
     caption: str,
     key: str,
     headers: dict[str, str] | None = None,
+    files: Any = (),
 ) -> None:
     """A chart, its source caption, the numbers under it and CSV/Excel downloads.
 
-    `headers` maps column names to the reader's labels (in the current language).
+    `headers` maps column names to the reader's labels (in the current language); `files` are
+    the stored file names of the documents the caption cites, shown on hover.
     """
-    words = DOWNLOAD[lang()]
+    language = lang()
     st.plotly_chart(fig, key=f"{key}_chart", width="stretch")
-    st.caption(caption)
+    source_caption(caption, files)
     # Downloads keep raw numbers (for analysis) under the reader's column headers.
-    raw = data[columns].rename(columns=headers_for(lang(), headers))
+    raw = data[columns].rename(columns=headers_for(language, headers))
     # The table is drawn only once its expander is opened (one rerun): a data grid under every
     # chart, even folded, cost the browser about a third of a second before the first chart.
-    table = st.expander(words["data"], key=f"{key}_data", on_change="rerun")
+    table = st.expander(t("ui.data", language), key=f"{key}_data", on_change="rerun")
     if table.open:
-        shown = for_display(data, columns, lang(), headers)
+        shown = for_display(data, columns, language, headers)
         table.dataframe(shown, hide_index=True, key=f"{key}_table")
     left, right, picture, _ = st.columns([1, 1, 1, 3])
     data_downloads(raw, key, left, right)
     # Pictures are rendered on request: a browser render per chart on every view would be slow.
     images = st.session_state.get(f"{key}_images")
     if images is None:
-        if picture.button(words["image"], key=f"{key}_image"):
+        if picture.button(t("ui.image", language), key=f"{key}_image"):
             from plans.present.images import baked, render, renderer
 
             title = fig.layout.title.text or ""
-            with st.spinner(words["rendering"]), renderer():
+            with st.spinner(t("ui.rendering", language)), renderer():
                 shown_fig = baked(fig, title, caption)
                 images = (render(shown_fig, "png"), render(shown_fig, "svg"))
             st.session_state[f"{key}_images"] = images

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from plans.numbers import format_mvnd, format_pct
+from plans.messages import t
+from plans.numbers import format_mvnd_label, format_pct, plotly_separators
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE: tuple[str, ...] = (
@@ -13,16 +14,11 @@ PALETTE: tuple[str, ...] = (
     "#D55E00", "#F0E442", "#000000", "#999999",
 )  # fmt: skip
 
-LABELS = {
-    "vi": {"share": "Tỷ trọng (%)", "amount": "Kinh phí", "key": "Mục"},
-    "en": {"share": "Share (%)", "amount": "Budget", "key": "Section"},
-}
-
 
 def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of budget shares; hover and labels in the reader's number format."""
     text = [
-        f"{format_pct(p, 1, lang)} · {format_mvnd(a, lang)}"
+        f"{format_pct(p, 1, lang)} · {format_mvnd_label(a, lang)}"
         for p, a in zip(shares["share_pct"], shares["amount_mvnd"], strict=True)
     ]
     fig = go.Figure(
@@ -37,13 +33,12 @@ def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
             marker_color=[PALETTE[i % len(PALETTE)] for i in range(len(shares))],
         )
     )
-    labels = LABELS[lang]
     fig.update_layout(
         title=title,
-        xaxis_title=labels["share"],
-        yaxis_title=labels["key"],
+        xaxis_title=t("charts_base.share", lang),
+        yaxis_title=t("charts_base.key", lang),
         yaxis={"autorange": "reversed"},
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        separators=",." if lang == "vi" else ".,",
+        separators=plotly_separators(lang),
     )
     return fig

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plans.charts.base import PALETTE
-from plans.numbers import format_mvnd, format_number, format_pct
+from plans.messages import t
+from plans.numbers import format_mvnd, format_number, format_pct, plotly_separators
 
 # Bar fill patterns beside the colours, so series stay apart without colour vision.
 PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+", "-", "|")
@@ -21,59 +22,6 @@ SHARE_SCALE: tuple[tuple[float, str], ...] = (
 )  # fmt: skip
 ROW_PX = 22  # height of one province-period row in the many-series charts
 CELL_TEXT_ROWS = 30  # a heatmap writes each cell's share up to this many rows
-
-LABELS = {
-    "vi": {
-        "year": "Năm",
-        "amount": "Kinh phí (triệu đồng)",
-        "share": "Tỷ trọng trong tổng kinh phí (%)",
-        "area": "Lĩnh vực chung (NĐ 45/2012)",
-        "per_year": "Kinh phí bình quân (triệu đồng/năm)",
-        "series": "Tỉnh, giai đoạn",
-        "unit_cost": "Triệu đồng / đơn vị đầu ra",
-        "total": "Tổng",
-        "of_root": "của chương trình",
-        "years": "{n} năm",
-        "period_note": "Giai đoạn khác nhau: {parts}. So sánh tỷ trọng, không so số tuyệt đối.",
-        "per_year_note": "Tổng kinh phí chia cho số năm của giai đoạn: {parts}.",
-        "many_one": "{n} chương trình, giai đoạn {period}.",
-        "many_mixed": "{n} chương trình của {k} giai đoạn.",
-        "many_lengths": " Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng.",
-        "many_per_year": " Lớn nhất ở trên; tổng kinh phí chia cho số năm.",
-        "many_costs": "Mỗi điểm là một nhiệm vụ của một tỉnh; hộp: tứ phân vị, vạch: trung vị.",
-        "period": "Giai đoạn",
-        "per_unit": "{amount} triệu đồng / {qty} {unit} = {cost} triệu đồng",
-        "million": "triệu đồng",
-        "per_year_unit": "triệu đồng/năm",
-    },
-    "en": {
-        "year": "Year",
-        "amount": "Budget (million VND)",
-        "share": "Share of the total budget (%)",
-        "area": "Common content area (Decree 45/2012)",
-        "per_year": "Average budget (million VND per year)",
-        "series": "Province, period",
-        "unit_cost": "Million VND per unit of output",
-        "total": "Total",
-        "of_root": "of the programme",
-        "years": "{n} years",
-        "period_note": "The periods differ: {parts}. Compare shares, not amounts.",
-        "per_year_note": "Total budget divided by the years of the period: {parts}.",
-        "many_one": "{n} programmes, period {period}.",
-        "many_mixed": "{n} programmes over {k} periods.",
-        "many_lengths": " The periods differ in length: compare shares.",
-        "many_per_year": " Largest first; total divided by the years.",
-        "many_costs": "Each dot is one task of one province; box: quartiles, line: median.",
-        "period": "Period",
-        "per_unit": "{amount} million VND / {qty} {unit} = {cost} million VND",
-        "million": "million VND",
-        "per_year_unit": "million VND per year",
-    },
-}
-
-
-def _separators(lang: str) -> str:
-    return ",." if lang == "vi" else ".,"
 
 
 def _amount(value: float, lang: str) -> str:
@@ -137,7 +85,7 @@ def allocation_tree(
     task_code, task_name, amount_mvnd (queries/budget_alloc_tree.sql). `shape` is "treemap" or
     "sunburst".
     """
-    words = LABELS[lang]
+    of_root = t("charts_budget.of_root", lang)
     tree = _by_group(tree).assign(group_label=lambda f: _localised(f, "group_label", lang))
     total = float(tree["amount_mvnd"].sum())
     root = str(tree["programme_id"].iloc[0]) if len(tree) else root_label
@@ -152,7 +100,7 @@ def allocation_tree(
         values.append(amount)
         share = format_pct(100.0 * amount / total, 1, lang) if total else "—"
         name = _short(rows["group_label"].iloc[0])
-        custom.append([name, format_mvnd(amount, lang), f"{share} {words['of_root']}"])
+        custom.append([name, format_mvnd(amount, lang), f"{share} {of_root}"])
     for row in tree.itertuples(index=False):
         amount = float(row.amount_mvnd)
         ids.append(f"{root}/{row.group_key}/{row.task_code}")
@@ -160,9 +108,7 @@ def allocation_tree(
         parents.append(f"{root}/{row.group_key}")
         values.append(amount)
         share = format_pct(100.0 * amount / total, 1, lang) if total else "—"
-        custom.append(
-            [_short(row.task_name), format_mvnd(amount, lang), f"{share} {words['of_root']}"]
-        )
+        custom.append([_short(row.task_name), format_mvnd(amount, lang), f"{share} {of_root}"])
     trace_type = go.Sunburst if shape == "sunburst" else go.Treemap
     trace = trace_type(
         ids=ids,
@@ -184,7 +130,7 @@ def allocation_tree(
     fig.update_layout(
         title=_title(title),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
         height=560,
     )
     return fig
@@ -196,7 +142,6 @@ def year_stack(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     `years` has one row per year and group: year, group_key, group_label_vi/_en (or
     group_label), amount_mvnd (queries/budget_alloc_years.sql).
     """
-    words = LABELS[lang]
     years = _by_group(years).assign(group_label=lambda f: _localised(f, "group_label", lang))
     fig = go.Figure()
     colours = _group_colours([str(k) for k in years["group_key"]])
@@ -224,23 +169,22 @@ def year_stack(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     fig.update_layout(
         title=_title(title),
         barmode="stack",
-        xaxis={"title": words["year"], "dtick": 1, "type": "linear"},
+        xaxis={"title": t("charts_budget.year", lang), "dtick": 1, "type": "linear"},
         # full figures with the reader's separators, not plotly's "50k"
-        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        yaxis={"title": t("charts_budget.amount", lang), "tickformat": ",.0f"},
         legend_title_text="",
         margin={"l": 60, "r": 20, "t": 70, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
 
 def _period_parts(frame: pd.DataFrame, lang: str) -> str:
     periods = frame.drop_duplicates("series_label")
-    words = LABELS[lang]
     spans = (int(row.period_end - row.period_start + 1) for row in periods.itertuples())
+    years = (t("charts_budget.years", lang, n=n) for n in spans)
     return "; ".join(
-        f"{label} ({words['years'].format(n=n)})"
-        for label, n in zip(periods["series_label"], spans, strict=True)
+        f"{label} ({span})" for label, span in zip(periods["series_label"], years, strict=True)
     )
 
 
@@ -256,12 +200,11 @@ def period_labels(frame: pd.DataFrame) -> pd.Series:
 def _many_note(frame: pd.DataFrame, lang: str, mixed_note: str = "") -> str:
     """How many programmes a national chart holds, and of which period(s); `mixed_note` is
     added only when the periods differ."""
-    words = LABELS[lang]
     n = frame["series_label"].nunique()
     periods = sorted(set(period_labels(frame)))
     if len(periods) == 1:
-        return words["many_one"].format(n=n, period=periods[0])
-    return words["many_mixed"].format(n=n, k=len(periods)) + mixed_note
+        return t("charts_budget.many_one", lang, n=n, period=periods[0])
+    return t("charts_budget.many_mixed", lang, n=n, k=len(periods)) + mixed_note
 
 
 def many_series(frame: pd.DataFrame) -> bool:
@@ -281,7 +224,6 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     content_area, area_name_vi/_en (or area_name), amount_mvnd, share_pct
     (queries/province_shares.sql).
     """
-    words = LABELS[lang]
     shares = shares.assign(area_name=lambda f: _localised(f, "area_name", lang))
     if many_series(shares):
         return _area_share_heatmap(shares, title, lang)
@@ -305,16 +247,18 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
         )
     distinct = shares.drop_duplicates(["period_start", "period_end"])
     subtitle = (
-        words["period_note"].format(parts=_period_parts(shares, lang)) if len(distinct) > 1 else ""
+        t("charts_budget.period_note", lang, parts=_period_parts(shares, lang))
+        if len(distinct) > 1
+        else ""
     )
     fig.update_layout(
         title=_title(title, subtitle),
         barmode="group",
-        xaxis_title=words["area"],
-        yaxis={"title": words["share"], "tickformat": ",.0f"},
-        legend={"title": {"text": words["series"]}, "orientation": "h", "y": -0.2},
+        xaxis_title=t("charts_budget.area", lang),
+        yaxis={"title": t("charts_budget.share", lang), "tickformat": ",.0f"},
+        legend={"title": {"text": t("charts_budget.series", lang)}, "orientation": "h", "y": -0.2},
         margin={"l": 60, "r": 20, "t": 80, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
         uniformtext={"minsize": 9, "mode": "hide"},
     )
     return fig
@@ -322,7 +266,6 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
 
 def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figure:
     """Series (rows, in the query's order) by content area, coloured and labelled by share."""
-    words = LABELS[lang]
     series = list(dict.fromkeys(shares["series_label"]))
     areas = list(dict.fromkeys(shares["content_area"]))
     cells = shares.set_index(["series_label", "content_area"]).reindex(
@@ -356,12 +299,16 @@ def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figur
         )
     )
     fig.update_layout(
-        title=_title(title, _many_note(shares, lang, words["many_lengths"])),
-        xaxis={"title": words["area"], "side": "top", "type": "category"},
-        yaxis={"title": words["series"], "autorange": "reversed", "type": "category"},
+        title=_title(title, _many_note(shares, lang, t("charts_budget.many_lengths", lang))),
+        xaxis={"title": t("charts_budget.area", lang), "side": "top", "type": "category"},
+        yaxis={
+            "title": t("charts_budget.series", lang),
+            "autorange": "reversed",
+            "type": "category",
+        },
         height=_rows_height(len(series)),
         margin={"l": 60, "r": 20, "t": 120, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -373,9 +320,9 @@ def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     `per_year` has one row per series: series_label, period_start, period_end, n_years,
     total_mvnd, per_year_mvnd.
     """
-    words = LABELS[lang]
     if many_series(per_year):
         return _ranked_per_year(per_year, title, lang)
+    unit = t("charts_budget.per_year_unit", lang)
     style = _series_style(per_year["series_label"].tolist())
     fig = go.Figure()
     for row in per_year.itertuples(index=False):
@@ -385,32 +332,34 @@ def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
             y=[row.per_year_mvnd],
             name=str(row.series_label),
             marker={"color": colour, "pattern": {"shape": pattern}},
-            text=[f"{_amount(row.per_year_mvnd, lang)} {words['per_year_unit']}"],
+            text=[f"{_amount(row.per_year_mvnd, lang)} {unit}"],
             textposition="outside",
-            customdata=[[format_mvnd(row.total_mvnd, lang), words["years"].format(n=row.n_years)]],
+            customdata=[
+                [format_mvnd(row.total_mvnd, lang), t("charts_budget.years", lang, n=row.n_years)]
+            ],
             hovertemplate="<b>%{x}</b><br>%{text}<br>= %{customdata[0]} / %{customdata[1]}"
             "<extra></extra>",
         )
-    subtitle = words["per_year_note"].format(parts=_period_parts(per_year, lang))
+    subtitle = t("charts_budget.per_year_note", lang, parts=_period_parts(per_year, lang))
     top = float(per_year["per_year_mvnd"].max()) if len(per_year) else 0.0
     fig.update_layout(
         title=_title(title, subtitle),
-        xaxis_title=words["series"],
+        xaxis_title=t("charts_budget.series", lang),
         yaxis={
-            "title": words["per_year"],
+            "title": t("charts_budget.per_year", lang),
             "range": [0, top * 1.15 if top else 1],
             "tickformat": ",.0f",
         },
         showlegend=False,
         margin={"l": 60, "r": 20, "t": 80, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
 
 def _ranked_per_year(per_year: pd.DataFrame, title: str, lang: str) -> go.Figure:
     """Horizontal bars, largest average first, one trace (colour) per period."""
-    words = LABELS[lang]
+    unit = t("charts_budget.per_year_unit", lang)
     frame = per_year.assign(period=period_labels(per_year)).sort_values(
         ["per_year_mvnd", "series_label"], ascending=[False, True], kind="stable"
     )
@@ -422,29 +371,29 @@ def _ranked_per_year(per_year: pd.DataFrame, title: str, lang: str) -> go.Figure
             orientation="h",
             name=str(period),
             marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": PATTERNS[i]}},
-            text=[f"{_amount(v, lang)} {words['per_year_unit']}" for v in rows["per_year_mvnd"]],
+            text=[f"{_amount(v, lang)} {unit}" for v in rows["per_year_mvnd"]],
             textposition="auto",
             customdata=[
-                [format_mvnd(t, lang), words["years"].format(n=n)]
-                for t, n in zip(rows["total_mvnd"], rows["n_years"], strict=True)
+                [format_mvnd(total, lang), t("charts_budget.years", lang, n=n)]
+                for total, n in zip(rows["total_mvnd"], rows["n_years"], strict=True)
             ],
             hovertemplate="<b>%{y}</b><br>%{text}<br>= %{customdata[0]} / %{customdata[1]}"
             "<extra></extra>",
         )
     fig.update_layout(
-        title=_title(title, _many_note(frame, lang) + words["many_per_year"]),
-        xaxis={"title": words["per_year"], "tickformat": ",.0f", "side": "top"},
+        title=_title(title, _many_note(frame, lang) + t("charts_budget.many_per_year", lang)),
+        xaxis={"title": t("charts_budget.per_year", lang), "tickformat": ",.0f", "side": "top"},
         yaxis={
-            "title": words["series"],
+            "title": t("charts_budget.series", lang),
             "categoryorder": "array",
             "categoryarray": frame["series_label"].tolist(),
             "autorange": "reversed",
         },
-        legend={"title": {"text": words["period"]}, "orientation": "h", "y": 1.0, "x": 1.0,
-                "xanchor": "right", "yanchor": "bottom"},
+        legend={"title": {"text": t("charts_budget.period", lang)}, "orientation": "h",
+                "y": 1.0, "x": 1.0, "xanchor": "right", "yanchor": "bottom"},
         height=_rows_height(len(frame)),
         margin={"l": 60, "r": 20, "t": 120, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
         uniformtext={"minsize": 9, "mode": "hide"},
     )  # fmt: skip
     return fig
@@ -458,10 +407,10 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
     series_label, task_code, amount_mvnd, quantity, unit, unit_cost_mvnd
     (queries/province_unit_costs.sql).
     """
-    words = LABELS[lang]
     costs = costs.assign(pair_label=lambda f: _localised(f, "pair_label", lang))
     if many_series(costs):
         return _unit_cost_boxes(costs, title, lang)
+    million = t("charts_budget.million", lang)
     style = _series_style(costs["series_label"].tolist())
     pairs = list(dict.fromkeys(costs["pair"]))
     titles = [str(costs.loc[costs["pair"] == p, "pair_label"].iloc[0]) for p in pairs]
@@ -471,7 +420,9 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
         rows = costs[costs["pair"] == pair]
         for row in rows.itertuples(index=False):
             colour, pattern = style[str(row.series_label)]
-            detail = words["per_unit"].format(
+            detail = t(
+                "charts_budget.per_unit",
+                lang,
                 amount=_amount(row.amount_mvnd, lang),
                 qty=_amount(row.quantity, lang),
                 unit=row.unit,
@@ -484,7 +435,7 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
                 legendgroup=str(row.series_label),
                 showlegend=row.series_label not in shown,
                 marker={"color": colour, "pattern": {"shape": pattern}},
-                text=[f"{_amount(row.unit_cost_mvnd, lang)} {words['million']}"],
+                text=[f"{_amount(row.unit_cost_mvnd, lang)} {million}"],
                 textposition="outside",
                 customdata=[[row.task_code, detail]],
                 hovertemplate="<b>%{x}</b> · %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
@@ -494,18 +445,20 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
             shown.add(str(row.series_label))
         top = float(rows["unit_cost_mvnd"].max())
         fig.update_yaxes(range=[0, top * 1.2], tickformat=",.1~f", row=1, col=col)
-    fig.update_yaxes(title_text=words["unit_cost"], row=1, col=1)
+    fig.update_yaxes(title_text=t("charts_budget.unit_cost", lang), row=1, col=1)
     fig.update_layout(
         title=_title(title),
-        legend={"title": {"text": words["series"]}, "orientation": "h", "y": -0.15},
+        legend={"title": {"text": t("charts_budget.series", lang)}, "orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 90, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
 
 def _per_unit_text(row: object, lang: str) -> str:
-    return LABELS[lang]["per_unit"].format(
+    return t(
+        "charts_budget.per_unit",
+        lang,
         amount=_amount(row.amount_mvnd, lang),
         qty=_amount(row.quantity, lang),
         unit=row.unit,
@@ -515,7 +468,6 @@ def _per_unit_text(row: object, lang: str) -> str:
 
 def _unit_cost_boxes(costs: pd.DataFrame, title: str, lang: str) -> go.Figure:
     """A panel per pair; in each, a box of the tasks' unit costs per period, every task a dot."""
-    words = LABELS[lang]
     costs = costs.assign(period=period_labels(costs))
     pairs = list(dict.fromkeys(costs["pair"]))
     titles = [str(costs.loc[costs["pair"] == p, "pair_label"].iloc[0]) for p in pairs]
@@ -545,11 +497,11 @@ def _unit_cost_boxes(costs: pd.DataFrame, title: str, lang: str) -> go.Figure:
                 col=col,
             )
         fig.update_yaxes(rangemode="tozero", tickformat=",.1~f", row=1, col=col)
-    fig.update_yaxes(title_text=words["unit_cost"], row=1, col=1)
+    fig.update_yaxes(title_text=t("charts_budget.unit_cost", lang), row=1, col=1)
     fig.update_layout(
-        title=_title(title, words["many_costs"]),
-        legend={"title": {"text": words["period"]}, "orientation": "h", "y": -0.15},
+        title=_title(title, t("charts_budget.many_costs", lang)),
+        legend={"title": {"text": t("charts_budget.period", lang)}, "orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 100, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
 
 
 def _known(value: Any) -> bool:
     return value is not None and value == value  # NaN is not equal to itself
+
+
+def _direction(change: float, lang: str) -> str:
+    """'tăng' / 'up' for a change of 0 or more, 'giảm' / 'down' below."""
+    return t("charts_narrative.up", lang) if change >= 0 else t("charts_narrative.down", lang)
 
 
 def overview_sentences(
@@ -19,61 +25,61 @@ def overview_sentences(
     lang: str = "vi",
 ) -> list[str]:
     """Two or three sentences on a programme: size, largest area, change on the previous period."""
-    vi = lang == "vi"
-    title = row["title"] if vi else row["title_en"]
+    title = row["title"] if lang == "vi" else row["title_en"]
     out: list[str] = []
     total = row["stated_total_mvnd"]
     n_tasks = int(row["n_tasks"] or 0)
     if _known(total) and n_tasks:
         out.append(
-            f"{title} dự kiến {format_mvnd(total, lang)} cho {format_number(n_tasks, 0, lang)} "
-            "nhiệm vụ."
-            if vi
-            else f"{title} plans {format_mvnd(total, lang)} for {n_tasks} tasks."
+            t(
+                "charts_narrative.size",
+                lang,
+                title=title,
+                amount=format_mvnd(total, lang),
+                tasks=format_number(n_tasks, 0, lang),
+            )
         )
     elif _known(total):
         out.append(
-            f"{title} dự kiến {format_mvnd(total, lang)}; văn bản không kèm bảng kinh phí chi tiết."
-            if vi
-            else f"{title} plans {format_mvnd(total, lang)}; the document has no budget table."
+            t("charts_narrative.size_no_table", lang, title=title, amount=format_mvnd(total, lang))
         )
     if _known(row.get("largest_area")):
-        share = format_pct(row["largest_area_share_pct"], 1, lang)
-        label = row["largest_area_label"]
         out.append(
-            f"Lĩnh vực lớn nhất là {row['largest_area']} ({label}), chiếm {share} kinh phí."
-            if vi
-            else f"The largest content area is {row['largest_area']} ({label}), with {share} "
-            "of the budget."
+            t(
+                "charts_narrative.largest_area",
+                lang,
+                area=row["largest_area"],
+                label=row["largest_area_label"],
+                share=format_pct(row["largest_area_share_pct"], 1, lang),
+            )
         )
     if before is not None and _known(before.get("planned_mvnd")) and _known(this["planned_mvnd"]):
         then, now = before["planned_mvnd"], this["planned_mvnd"]
         period = f"{row['previous_start']}-{row['previous_end']}"
         nominal = 100 * (now - then) / then
-        word = ("tăng" if nominal >= 0 else "giảm") if vi else ("up" if nominal >= 0 else "down")
-        pct = format_pct(abs(nominal), 1, lang)
         year = int(this["price_year"])
         if _known(this["planned_real_mvnd"]) and _known(before.get("planned_real_mvnd")):
             real = 100 * (this["planned_real_mvnd"] - before["planned_real_mvnd"])
             real /= before["planned_real_mvnd"]
-            real_word = ("tăng" if real >= 0 else "giảm") if vi else ("up" if real >= 0 else "down")
-            tail = (
-                f"; theo giá năm {year}: {real_word} {format_pct(abs(real), 1, lang)}"
-                if vi
-                else f"; in {year} prices: {real_word} {format_pct(abs(real), 1, lang)}"
+            tail = t(
+                "charts_narrative.real_change",
+                lang,
+                year=year,
+                direction=_direction(real, lang),
+                pct=format_pct(abs(real), 1, lang),
             )
         else:
             missing = this.get("cpi_missing_years") or ""
-            tail = (
-                f"; chưa quy được về giá năm {year} vì chưa có CPI năm {missing}"
-                if vi
-                else f"; not comparable in {year} prices: no CPI yet for {missing}"
-            )
+            tail = t("charts_narrative.no_cpi", lang, year=year, missing=missing)
         out.append(
-            f"So với giai đoạn {period} ({format_mvnd(then, lang)}), kinh phí {word} {pct} "
-            f"theo giá danh nghĩa{tail}."
-            if vi
-            else f"Against {period} ({format_mvnd(then, lang)}), the budget is {word} {pct} "
-            f"in nominal terms{tail}."
+            t(
+                "charts_narrative.change",
+                lang,
+                period=period,
+                then=format_mvnd(then, lang),
+                direction=_direction(nominal, lang),
+                pct=format_pct(abs(nominal), 1, lang),
+                tail=tail,
+            )
         )
     return out

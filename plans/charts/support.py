@@ -6,41 +6,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plans.charts.base import PALETTE
-from plans.numbers import format_mvnd, format_number, format_pct
+from plans.messages import t
+from plans.numbers import (
+    format_mvnd,
+    format_mvnd_label,
+    format_number,
+    format_pct,
+    plotly_separators,
+)
 
-LABELS = {
-    "vi": {
-        "amount": "Kinh phí hỗ trợ (triệu đồng)",
-        "province": "Tỉnh, thành phố",
-        "year": "Năm",
-        "area": "Lĩnh vực chung (NĐ 45/2012)",
-        "records": "hồ sơ",
-        "establishments": "cơ sở",
-        "beneficiaries": "người hưởng lợi",
-        "change": "so với năm trước",
-        "no_area": "Chưa xếp lĩnh vực",
-        "change_axis": "Thay đổi so với năm trước (%)",
-    },
-    "en": {
-        "amount": "Support amount (million VND)",
-        "province": "Province",
-        "year": "Year",
-        "area": "Common content area (Decree 45/2012)",
-        "records": "records",
-        "establishments": "establishments",
-        "beneficiaries": "beneficiaries",
-        "change": "on the year before",
-        "no_area": "No content area",
-        "change_axis": "Change on the year before (%)",
-    },
-}
 NO_AREA = "—"  # how a record whose task has no content area is labelled on the axis
 # Okabe-Ito vermillion (fall) through white to blue (rise): readable without colour vision.
 CHANGE_SCALE = ((0.0, "#D55E00"), (0.5, "#FFFFFF"), (1.0, "#0072B2"))
-
-
-def _separators(lang: str) -> str:
-    return ",." if lang == "vi" else ".,"
 
 
 def _title(title: str) -> dict[str, object]:
@@ -78,24 +55,26 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     `provinces` has one row per province: province, records, establishments, amount_mvnd,
     beneficiaries, share_pct (queries/support_by_province.sql, already in order).
     """
-    words = LABELS[lang]
+    records = t("charts_support.records", lang)
+    establishments = t("charts_support.establishments", lang)
+    beneficiaries = t("charts_support.beneficiaries", lang)
     fig = go.Figure(
         go.Bar(
             x=provinces["amount_mvnd"].tolist(),
             y=provinces["province"].tolist(),
             orientation="h",
             marker={"color": PALETTE[0]},
-            # the label rounded to a tenth of the shown unit (40.708,4 tỷ đồng), the hover exact
+            # one decimal of its unit (40.708,4 tỷ đồng), as every chart label; the hover exact
             text=[
-                f"{format_mvnd(a, lang, max_decimals=1)} · {format_pct(s, 1, lang)}"
+                f"{format_mvnd_label(a, lang)} · {format_pct(s, 1, lang)}"
                 for a, s in zip(provinces["amount_mvnd"], provinces["share_pct"], strict=True)
             ],
             textposition="auto",
             customdata=[
                 [
-                    _count(r, words["records"], lang),
-                    _count(e, words["establishments"], lang),
-                    _count(b, words["beneficiaries"], lang),
+                    _count(r, records, lang),
+                    _count(e, establishments, lang),
+                    _count(b, beneficiaries, lang),
                     f"{format_mvnd(a, lang)} · {format_pct(s, 1, lang)}",
                 ]
                 for r, e, b, a, s in zip(
@@ -113,11 +92,11 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     )
     fig.update_layout(
         title=_title(title),
-        xaxis={"title": words["amount"], "tickformat": ",.0f"},
-        yaxis={"title": words["province"], "autorange": "reversed"},
+        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        yaxis={"title": t("charts_support.province", lang), "autorange": "reversed"},
         height=max(320, 24 * len(provinces) + 140),
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
         uniformtext={"minsize": 9, "mode": "hide"},
     )
     return fig
@@ -129,7 +108,9 @@ def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     `years` has one row per year: year, records, amount_mvnd, beneficiaries
     (queries/support_by_year.sql).
     """
-    words = LABELS[lang]
+    records = t("charts_support.records", lang)
+    beneficiaries = t("charts_support.beneficiaries", lang)
+    change = t("charts_support.change", lang)
     frame = year_changes(years)
     labels = [
         _signed_pct(c, lang) if c == c else ""
@@ -145,9 +126,9 @@ def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
             customdata=[
                 [
                     format_mvnd(a, lang),
-                    _count(r, words["records"], lang),
-                    _count(b, words["beneficiaries"], lang),
-                    f"{label} {words['change']}" if label else "",
+                    _count(r, records, lang),
+                    _count(b, beneficiaries, lang),
+                    f"{label} {change}" if label else "",
                 ]
                 for a, r, b, label in zip(
                     frame["amount_mvnd"],
@@ -163,10 +144,10 @@ def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     )
     fig.update_layout(
         title=_title(title),
-        xaxis={"title": words["year"], "dtick": 1, "tickformat": "d"},
-        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        xaxis={"title": t("charts_support.year", lang), "dtick": 1, "tickformat": "d"},
+        yaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -178,7 +159,7 @@ def change_heatmap(yoy: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure
     change_pct (queries/support_yoy.sql). Cells without a previous year stay empty; the colour
     scale is symmetric around 0 so a rise and a fall of the same size look alike in strength.
     """
-    words = LABELS[lang]
+    change = t("charts_support.change", lang)
     grid = yoy.pivot(index="province", columns="year", values="change_pct")
     provinces = list(dict.fromkeys(yoy["province"]))
     grid = grid.reindex(index=provinces)
@@ -197,16 +178,16 @@ def change_heatmap(yoy: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure
             zmax=extent,
             colorbar={"title": {"text": "%"}},
             hoverongaps=False,
-            hovertemplate="<b>%{y}</b> %{x}: %{text} " + words["change"] + "<extra></extra>",
+            hovertemplate="<b>%{y}</b> %{x}: %{text} " + change + "<extra></extra>",
         )
     )
     fig.update_layout(
         title=_title(title),
-        xaxis={"title": words["year"], "dtick": 1, "tickformat": "d"},
-        yaxis={"title": words["province"], "autorange": "reversed"},
+        xaxis={"title": t("charts_support.year", lang), "dtick": 1, "tickformat": "d"},
+        yaxis={"title": t("charts_support.province", lang), "autorange": "reversed"},
         height=max(320, 20 * len(provinces) + 140),
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -220,7 +201,9 @@ def area_bars(
     `areas` has one row per content area: content_area (null = no content area), records,
     amount_mvnd, beneficiaries, share_pct (queries/support_by_area.sql).
     """
-    words = LABELS[lang]
+    records = t("charts_support.records", lang)
+    beneficiaries = t("charts_support.beneficiaries", lang)
+    no_area = t("charts_support.no_area", lang)
     codes = [NO_AREA if c is None or c != c else str(c) for c in areas["content_area"]]
     colours = []
     for i, code in enumerate(codes):
@@ -236,10 +219,10 @@ def area_bars(
             textposition="outside",
             customdata=[
                 [
-                    names.get(code, words["no_area"]),
+                    names.get(code, no_area),
                     format_mvnd(a, lang),
-                    _count(r, words["records"], lang),
-                    _count(b, words["beneficiaries"], lang),
+                    _count(r, records, lang),
+                    _count(b, beneficiaries, lang),
                 ]
                 for code, a, r, b in zip(
                     codes,
@@ -255,9 +238,9 @@ def area_bars(
     )
     fig.update_layout(
         title=_title(title),
-        xaxis={"title": words["area"], "type": "category"},
-        yaxis={"title": words["amount"], "tickformat": ",.0f"},
+        xaxis={"title": t("charts_support.area", lang), "type": "category"},
+        yaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig

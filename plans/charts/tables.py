@@ -4,39 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from plans.messages import LANGS, t
 from plans.numbers import format_number, format_pct
-
-# Column headers a reader sees, by language; columns not listed keep their name.
-HEADERS: dict[str, dict[str, str]] = {
-    "vi": {
-        "key": "Mã",
-        "label": "Nội dung",
-        "amount_mvnd": "Kinh phí (triệu đồng)",
-        "share_pct": "Tỷ trọng",
-        "location": "Vị trí trong văn bản",
-        "kind": "Loại",
-        "printed_text": "Số in",
-        "stated_value": "Số văn bản ghi",
-        "computed_value": "Số tính lại",
-        "difference": "Chênh lệch",
-        "source": "Nguồn",
-        "note": "Ghi chú",
-    },
-    "en": {
-        "key": "Code",
-        "label": "Item",
-        "amount_mvnd": "Budget (million VND)",
-        "share_pct": "Share",
-        "location_en": "Place in the document",
-        "kind": "Kind",
-        "printed_text": "Printed",
-        "stated_value": "Stated",
-        "computed_value": "Recomputed",
-        "difference": "Difference",
-        "source": "Source",
-        "note": "Note",
-    },
-}
 
 
 def _missing(value: object) -> bool:
@@ -66,9 +35,30 @@ def _format_value(column: str, value: object, lang: str, decimals: int) -> objec
     return format_number(float(value), decimals, lang)
 
 
+def _headers(lang: str) -> dict[str, str]:
+    """Column headers a reader sees; columns not listed keep their name. The place in the
+    document has a column per language: `location` and `location_en`."""
+    if lang not in LANGS:
+        return {}
+    return {
+        "key": t("charts_tables.key", lang),
+        "label": t("charts_tables.label", lang),
+        "amount_mvnd": t("charts_tables.amount_mvnd", lang),
+        "share_pct": t("charts_tables.share_pct", lang),
+        "location" if lang == "vi" else "location_en": t("charts_tables.location", lang),
+        "kind": t("charts_tables.kind", lang),
+        "printed_text": t("charts_tables.printed_text", lang),
+        "stated_value": t("charts_tables.stated_value", lang),
+        "computed_value": t("charts_tables.computed_value", lang),
+        "difference": t("charts_tables.difference", lang),
+        "source": t("charts_tables.source", lang),
+        "note": t("charts_tables.note", lang),
+    }
+
+
 def headers_for(lang: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Column headers for `lang`: the shared ones, overridden by a page's own."""
-    return {**HEADERS.get(lang, {}), **(extra or {})}
+    return {**_headers(lang), **(extra or {})}
 
 
 def for_display(

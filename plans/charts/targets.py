@@ -11,7 +11,13 @@ from plotly.subplots import make_subplots
 
 from plans.charts.base import PALETTE
 from plans.data.sources import short_ref
-from plans.numbers import format_mvnd, format_number, format_pct
+from plans.messages import N_, t
+from plans.numbers import (
+    format_mvnd_label,
+    format_number,
+    format_pct,
+    plotly_separators,
+)
 
 # Achievement status: lower bound of each band in percent of the target, worst first.
 STATUS_THRESHOLDS: tuple[tuple[str, float], ...] = (
@@ -21,119 +27,47 @@ STATUS_THRESHOLDS: tuple[tuple[str, float], ...] = (
 )
 STATUS_COLOURS: dict[str, str] = {"far_below": PALETTE[5], "below": PALETTE[1], "met": PALETTE[2]}
 
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "far_below": "chưa đạt nhiều",
-        "below": "chưa đạt",
-        "met": "đạt/vượt",
-        "far_below_band": "Dưới 50%: chưa đạt nhiều",
-        "below_band": "Từ 50% đến dưới 100%: chưa đạt",
-        "met_band": "Từ 100% trở lên: đạt/vượt",
-        "printed": "chỉ tiêu in trong văn bản",
-        "derived": "chỉ tiêu suy ra từ tỷ lệ %",
-        "target_printed": "Chỉ tiêu in trong văn bản",
-        "target_derived": "Chỉ tiêu suy ra từ tỷ lệ % (khoảng theo độ chính xác của số in)",
-        "achieved": "Đã đạt",
-        "stated": "Tỷ lệ văn bản ghi",
-        "computed": "Tỷ lệ tính lại",
-        "plan_line": "kế hoạch (100%)",
-        "count_log": "Số lượng theo đơn vị của chỉ tiêu (thang logarit)",
-        "pct_axis": "Tỷ lệ đạt so với kế hoạch (%)",
-        "indicator": "Chỉ tiêu",
-        "unit": "Đơn vị",
-        "target": "Kế hoạch",
-        "basis": "Cơ sở của kế hoạch",
-        "source": "Nguồn",
-        "stated_pct": "Tỷ lệ văn bản ghi",
-        "achievement_pct": "Tỷ lệ tính lại",
-        "status": "Mức đạt",
-        "exact": "",
-        "at_least": "trên",
-        "nearly": "gần",
-        "about": "khoảng",
-        "at_most": "dưới",
-        "nominal": "Danh nghĩa (giá hiện hành)",
-        "real": "Giá năm {year}",
-        "partial": "Giá năm {year}: chỉ phần các năm đã có CPI",
-        "partial_text": "một phần:<br>{value}",
-        "no_cpi": "chưa có CPI năm {years}",
-        "budget_axis": "Kinh phí kế hoạch (triệu đồng)",
-        "period": "Giai đoạn",
-        "quantity": "Số lượng",
-        "target_bar": "Chỉ tiêu kế hoạch",
-        "no_budget": "không có số liệu kinh phí theo nội dung",
-        "no_target": "không có chỉ tiêu số lượng cụ thể",
-        "cost_formula": "{cost}/{unit} ({budget} ÷ {count} {unit})",
-        "mvnd_unit": "triệu đồng",
-        "achieved_in": "đã đạt {value}",
-        "derived_in": "chỉ tiêu suy ra ≈ {value}",
-        "basis_even_spread": "chia đều theo năm",
-        "basis_yearly_lines": "theo năm của phụ lục",
-        "measure_achieved": "đã đạt",
-        "measure_target": "chỉ tiêu",
-        "kind_exact": "đúng số",
-        "kind_at_least": "trên (≥)",
-        "kind_about": "khoảng",
-        "kind_range": "từ-đến",
-        "kind_nearly": "gần",
-        "kind_at_most": "dưới",
-    },
-    "en": {
-        "far_below": "far below target",
-        "below": "below target",
-        "met": "met or exceeded",
-        "far_below_band": "Under 50%: far below target",
-        "below_band": "50% to under 100%: below target",
-        "met_band": "100% or more: met or exceeded",
-        "printed": "target printed in the document",
-        "derived": "target derived from the stated %",
-        "target_printed": "Target printed in the document",
-        "target_derived": "Target derived from the stated % (range from the printed precision)",
-        "achieved": "Achieved",
-        "stated": "Percent stated in the document",
-        "computed": "Recomputed percent",
-        "plan_line": "plan (100%)",
-        "count_log": "Quantity in the indicator's unit (log scale)",
-        "pct_axis": "Achievement against plan (%)",
-        "indicator": "Indicator",
-        "unit": "Unit",
-        "target": "Target",
-        "basis": "Target basis",
-        "source": "Source",
-        "stated_pct": "Stated percent",
-        "achievement_pct": "Recomputed percent",
-        "status": "Status",
-        "exact": "",
-        "at_least": "over",
-        "nearly": "nearly",
-        "about": "about",
-        "at_most": "under",
-        "nominal": "Nominal (current prices)",
-        "real": "{year} prices",
-        "partial": "{year} prices: only the years with a CPI figure",
-        "partial_text": "partial:<br>{value}",
-        "no_cpi": "no CPI for {years} yet",
-        "budget_axis": "Planned budget (million VND)",
-        "period": "Period",
-        "quantity": "Quantity",
-        "target_bar": "Target",
-        "no_budget": "no budget by content in the documents",
-        "no_target": "no numeric target",
-        "cost_formula": "{cost}/{unit} ({budget} ÷ {count} {unit})",
-        "mvnd_unit": "million VND",
-        "achieved_in": "achieved {value}",
-        "derived_in": "derived target ≈ {value}",
-        "basis_even_spread": "spread evenly",
-        "basis_yearly_lines": "yearly appendix",
-        "measure_achieved": "achieved",
-        "measure_target": "target",
-        "kind_exact": "exact",
-        "kind_at_least": "over (≥)",
-        "kind_about": "about",
-        "kind_range": "range",
-        "kind_nearly": "nearly",
-        "kind_at_most": "under",
-    },
+# The words of the keys the data uses, as message ids.
+STATUS_IDS: dict[str, str] = {
+    "far_below": N_("charts_targets.far_below"),
+    "below": N_("charts_targets.below"),
+    "met": N_("charts_targets.met"),
+}
+BAND_IDS: dict[str, str] = {
+    "far_below": N_("charts_targets.far_below_band"),
+    "below": N_("charts_targets.below_band"),
+    "met": N_("charts_targets.met_band"),
+}
+BASIS_IDS: dict[str, str] = {
+    "printed": N_("charts_targets.printed"),
+    "derived": N_("charts_targets.derived"),
+}
+TARGET_IDS: dict[str, str] = {
+    "printed": N_("charts_targets.target_printed"),
+    "derived": N_("charts_targets.target_derived"),
+}
+# A qualifier in words before a figure ('trên 5.000'); an exact figure or a range has none.
+QUALIFIER_IDS: dict[str, str] = {
+    "at_least": N_("charts_targets.at_least"),
+    "nearly": N_("charts_targets.nearly"),
+    "about": N_("charts_targets.about"),
+    "at_most": N_("charts_targets.at_most"),
+}
+REAL_BASIS_IDS: dict[str, str] = {
+    "even_spread": N_("charts_targets.basis_even_spread"),
+    "yearly_lines": N_("charts_targets.basis_yearly_lines"),
+}
+MEASURE_IDS: dict[str, str] = {
+    "achieved": N_("charts_targets.measure_achieved"),
+    "target": N_("charts_targets.measure_target"),
+}
+KIND_IDS: dict[str, str] = {
+    "exact": N_("charts_targets.kind_exact"),
+    "at_least": N_("charts_targets.kind_at_least"),
+    "about": N_("charts_targets.kind_about"),
+    "range": N_("charts_targets.kind_range"),
+    "nearly": N_("charts_targets.kind_nearly"),
+    "at_most": N_("charts_targets.kind_at_most"),
 }
 
 # Symbols for quantities in charts and the period table: compact and language-neutral.
@@ -151,8 +85,16 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _separators(lang: str) -> str:
-    return ",." if lang == "vi" else ".,"
+def _word(ids: dict[str, str], value: object, lang: str, default: str | None = None) -> str:
+    """The word of a key of the data (`ids[value]`); `default` for a key without one, or
+    KeyError when there is no default."""
+    if default is None:
+        key = ids[value]
+    elif isinstance(value, str) and value in ids:
+        key = ids[value]
+    else:
+        return default
+    return t(key, lang)
 
 
 def quantity(value: float, lang: str = "vi") -> str:
@@ -167,7 +109,7 @@ def quantity(value: float, lang: str = "vi") -> str:
 def qualified(value: float, qualifier: str | None, lang: str = "vi", words: bool = True) -> str:
     """A figure with its qualifier: 'trên 5.000' / 'over 5,000' (words) or '≥ 5.000' (symbols)."""
     prefix = (
-        WORDS[lang].get(qualifier or "exact", "") if words else SYMBOLS.get(qualifier or "", "")
+        _word(QUALIFIER_IDS, qualifier, lang, "") if words else SYMBOLS.get(qualifier or "", "")
     )
     number = quantity(value, lang)
     if words and prefix:
@@ -243,7 +185,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
     trace 4 the achieved figures. Log scale: the indicators count different things, from
     2 models to 17.800 trainees.
     """
-    w = WORDS[lang]
+    target, achieved = t("charts_targets.target", lang), t("charts_targets.achieved", lang)
     rows = with_targets(results)
     names = [_wrap(n) for n in rows[_name_column(lang)]]
     fig = go.Figure()
@@ -255,7 +197,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
         part = rows["target_basis"] == basis
         fig.add_trace(
             go.Bar(
-                name=w[f"target_{basis}"],
+                name=_word(TARGET_IDS, basis, lang),
                 y=[n for n, keep in zip(names, part, strict=True) if keep],
                 base=rows.loc[part, "target_min"].tolist(),
                 x=(rows.loc[part, "target_max"] - rows.loc[part, "target_min"]).tolist(),
@@ -263,7 +205,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
                 width=0.55,
                 marker={"color": colour, "opacity": 0.45, "pattern": {"shape": pattern}},
                 customdata=[target_text(r, lang) for _, r in rows[part].iterrows()],
-                hovertemplate="%{y}<br>" + w["target"] + ": %{customdata}<extra></extra>",
+                hovertemplate="%{y}<br>" + target + ": %{customdata}<extra></extra>",
                 legendgroup=basis,
                 showlegend=False,
             )
@@ -272,13 +214,13 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
         part = rows["target_basis"] == basis
         fig.add_trace(
             go.Scatter(
-                name=w[f"target_{basis}"],
+                name=_word(TARGET_IDS, basis, lang),
                 y=[n for n, keep in zip(names, part, strict=True) if keep],
                 x=rows.loc[part, "target_point"].tolist(),
                 mode="markers",
                 marker={"symbol": symbol, "size": 18, "color": PALETTE[0], "line": {"width": 2}},
                 customdata=[target_text(r, lang) for _, r in rows[part].iterrows()],
-                hovertemplate="%{y}<br>" + w["target"] + ": %{customdata}<extra></extra>",
+                hovertemplate="%{y}<br>" + target + ": %{customdata}<extra></extra>",
                 legendgroup=basis,
             )
         )
@@ -288,14 +230,14 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
     ]
     fig.add_trace(
         go.Scatter(
-            name=w["achieved"],
+            name=achieved,
             y=names,
             x=rows["achieved"].tolist(),
             mode="markers+text",
             marker={"symbol": "circle", "size": 11, "color": PALETTE[7]},
             text=achieved_text,
             textposition="top center",
-            hovertemplate="%{y}<br>" + w["achieved"] + ": %{text}<extra></extra>",
+            hovertemplate="%{y}<br>" + achieved + ": %{text}<extra></extra>",
         )
     )
     values = [*rows["achieved"], *rows["target_min"], *rows["target_max"]]
@@ -304,7 +246,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
     fig.update_layout(
         title=title,
         xaxis={
-            "title": w["count_log"],
+            "title": t("charts_targets.count_log", lang),
             "type": "log",
             "range": [math.log10(low / 5), math.log10(high * 3)],
             "dtick": 1,
@@ -321,7 +263,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
         height=max(320, 60 + 52 * len(rows)) + BOTTOM_LEGEND_PX,
         margin={"l": 10, "r": 20, "t": 60, "b": 40 + BOTTOM_LEGEND_PX},
         legend=BOTTOM_LEGEND,
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -331,55 +273,62 @@ def achievement_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
 
     The last trace marks the percent the document states, beside the recomputed bar.
     """
-    w = WORDS[lang]
+    computed, stated_word = t("charts_targets.computed", lang), t("charts_targets.stated", lang)
     rows = with_targets(results)
     names = [_wrap(n) for n in rows[_name_column(lang)]]
     statuses = [status_of(p) for p in rows["achievement_pct"]]
     fig = go.Figure()
-    for key, _lower in STATUS_THRESHOLDS:
-        keep = [s == key for s in statuses]
+    for status, _lower in STATUS_THRESHOLDS:
+        keep = [s == status for s in statuses]
         pcts = rows.loc[keep, "achievement_pct"].tolist()
+        word = _word(STATUS_IDS, status, lang)
         fig.add_trace(
             go.Bar(
-                name=w[f"{key}_band"],
+                name=_word(BAND_IDS, status, lang),
                 y=[n for n, k in zip(names, keep, strict=True) if k],
                 x=pcts,
                 orientation="h",
-                marker={"color": STATUS_COLOURS[key]},
+                marker={"color": STATUS_COLOURS[status]},
                 # no-break spaces keep the label clear of the stated-percent marker
-                text=[f"\u00a0\u00a0\u00a0{pct_text(p, lang)} · {w[key]}" for p in pcts],
+                text=[f"\u00a0\u00a0\u00a0{pct_text(p, lang)} · {word}" for p in pcts],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}<br>" + w["computed"] + ": %{text}<extra></extra>",
+                hovertemplate="%{y}<br>" + computed + ": %{text}<extra></extra>",
             )
         )
     stated = rows["stated_pct"].notna()
     fig.add_trace(
         go.Scatter(
-            name=w["stated"],
+            name=stated_word,
             y=[n for n, k in zip(names, stated, strict=True) if k],
             x=rows.loc[stated, "stated_pct"].tolist(),
             mode="markers",
             marker={"symbol": "diamond", "size": 9, "color": PALETTE[7]},
             customdata=[pct_text(p, lang) for p in rows.loc[stated, "stated_pct"]],
-            hovertemplate="%{y}<br>" + w["stated"] + ": %{customdata}<extra></extra>",
+            hovertemplate="%{y}<br>" + stated_word + ": %{customdata}<extra></extra>",
         )
     )
     top = max([100.0, *rows["achievement_pct"].dropna().tolist()])
     fig.add_vline(x=100, line_dash="dash", line_color=PALETTE[8], layer="below")
     fig.add_annotation(
-        x=100, y=1.0, yref="paper", text=w["plan_line"], showarrow=False, yanchor="bottom"
+        x=100,
+        y=1.0,
+        yref="paper",
+        text=t("charts_targets.plan_line", lang),
+        showarrow=False,
+        yanchor="bottom",
     )
     fig.update_layout(
         title=title,
-        xaxis={"title": w["pct_axis"], "range": [0, top * 1.3], "ticksuffix": "%"},
+        xaxis={"title": t("charts_targets.pct_axis", lang), "range": [0, top * 1.3],
+               "ticksuffix": "%"},
         yaxis={"title": None, "autorange": "reversed", "categoryorder": "array",
                "categoryarray": names},
         barmode="overlay",
         height=max(320, 60 + 52 * len(rows)) + BOTTOM_LEGEND_PX,
         margin={"l": 10, "r": 20, "t": 70, "b": 40 + BOTTOM_LEGEND_PX},
         legend=BOTTOM_LEGEND,
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )  # fmt: skip
     return fig
 
@@ -388,8 +337,8 @@ def results_data(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The numbers behind the target charts (raw, for downloads), basis and source as text."""
     rows = with_targets(results)
     return rows.assign(
-        basis=[WORDS[lang][b] for b in rows["target_basis"]],
-        status=[WORDS[lang][status_of(p)] for p in rows["achievement_pct"]],
+        basis=[_word(BASIS_IDS, b, lang) for b in rows["target_basis"]],
+        status=[_word(STATUS_IDS, status_of(p), lang) for p in rows["achievement_pct"]],
         source=[
             short_ref(f, ln) for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
         ],
@@ -398,24 +347,29 @@ def results_data(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 def results_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Results with a target as text for the reader: achieved, target range, both percents."""
-    w = WORDS[lang]
     rows = with_targets(results)
     return pd.DataFrame(
         {
-            w["indicator"]: rows[_name_column(lang)],
-            w["unit"]: rows["unit"],
-            w["achieved"]: [
+            t("charts_targets.indicator", lang): rows[_name_column(lang)],
+            t("charts_targets.unit", lang): rows["unit"],
+            t("charts_targets.achieved", lang): [
                 qualified(a, q, lang)
                 for a, q in zip(rows["achieved"], rows["achieved_qualifier"], strict=True)
             ],
-            w["target"]: [target_text(r, lang) for _, r in rows.iterrows()],
-            w["achievement_pct"]: [pct_text(p, lang) for p in rows["achievement_pct"]],
-            w["stated_pct"]: [
+            t("charts_targets.target", lang): [target_text(r, lang) for _, r in rows.iterrows()],
+            t("charts_targets.achievement_pct", lang): [
+                pct_text(p, lang) for p in rows["achievement_pct"]
+            ],
+            t("charts_targets.stated_pct", lang): [
                 "—" if _missing(p) else pct_text(p, lang) for p in rows["stated_pct"]
             ],
-            w["status"]: [w[status_of(p)] for p in rows["achievement_pct"]],
-            w["basis"]: [w[b] for b in rows["target_basis"]],
-            w["source"]: [
+            t("charts_targets.status", lang): [
+                _word(STATUS_IDS, status_of(p), lang) for p in rows["achievement_pct"]
+            ],
+            t("charts_targets.basis", lang): [
+                _word(BASIS_IDS, b, lang) for b in rows["target_basis"]
+            ],
+            t("charts_targets.source", lang): [
                 short_ref(f, ln)
                 for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
             ],
@@ -425,17 +379,16 @@ def results_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 def untargeted_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Results reported without any target to compare with, as text for the reader."""
-    w = WORDS[lang]
     rows = results[results["target_basis"].isna()].reset_index(drop=True)
     return pd.DataFrame(
         {
-            w["indicator"]: rows[_name_column(lang)],
-            w["unit"]: rows["unit"],
-            w["achieved"]: [
+            t("charts_targets.indicator", lang): rows[_name_column(lang)],
+            t("charts_targets.unit", lang): rows["unit"],
+            t("charts_targets.achieved", lang): [
                 qualified(a, q, lang)
                 for a, q in zip(rows["achieved"], rows["achieved_qualifier"], strict=True)
             ],
-            w["source"]: [
+            t("charts_targets.source", lang): [
                 short_ref(f, ln)
                 for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
             ],
@@ -453,7 +406,6 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
     nominal, trace 1 real (None where a year lacks CPI), trace 2 the real value of the years
     that have a CPI figure, only for the periods whose full real total is unknown.
     """
-    w = WORDS[lang]
     year = int(budgets["price_year"].iloc[0]) if len(budgets) else 0
     periods = budgets["period_label"].tolist()
     real = [None if _missing(v) else v for v in budgets["planned_real_mvnd"]]
@@ -464,11 +416,11 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            name=w["nominal"],
+            name=t("charts_targets.nominal", lang),
             x=periods,
             y=budgets["planned_mvnd"].tolist(),
             marker={"color": PALETTE[8]},
-            text=[format_mvnd(v, lang) for v in budgets["planned_mvnd"]],
+            text=[format_mvnd_label(v, lang) for v in budgets["planned_mvnd"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}<br>%{text}<extra></extra>",
@@ -477,11 +429,11 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
     )
     fig.add_trace(
         go.Bar(
-            name=w["real"].format(year=year),
+            name=t("charts_targets.real", lang, year=year),
             x=periods,
             y=real,
             marker={"color": PALETTE[0]},
-            text=["" if v is None else format_mvnd(v, lang) for v in real],
+            text=["" if v is None else format_mvnd_label(v, lang) for v in real],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}<br>%{text}<extra></extra>",
@@ -491,7 +443,7 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
     if any(v is not None for v in partial):
         fig.add_trace(
             go.Bar(
-                name=w["partial"].format(year=year),
+                name=t("charts_targets.partial", lang, year=year),
                 x=periods,
                 y=partial,
                 marker={
@@ -500,7 +452,9 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
                     "pattern": {"shape": "/", "fgcolor": PALETTE[0]},
                 },
                 text=[
-                    "" if v is None else w["partial_text"].format(value=format_mvnd(v, lang))
+                    ""
+                    if v is None
+                    else t("charts_targets.partial_text", lang, value=format_mvnd_label(v, lang))
                     for v in partial
                 ],
                 textposition="outside",
@@ -521,16 +475,16 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
         fig.add_annotation(
             x=period,
             y=(value if not _missing(value) else 0) + 0.22 * top,
-            text="⚠ " + w["no_cpi"].format(years=str(missing).replace(",", ", ")),
+            text="⚠ " + t("charts_targets.no_cpi", lang, years=str(missing).replace(",", ", ")),
             showarrow=False,
             xshift=28,
             font={"color": PALETTE[5]},
         )
     fig.update_layout(
         title=title,
-        xaxis={"title": w["period"], "type": "category"},
+        xaxis={"title": t("charts_targets.period", lang), "type": "category"},
         yaxis={
-            "title": w["budget_axis"],
+            "title": t("charts_targets.budget_axis", lang),
             "range": [0, top * 1.35 if top else 1],
             "exponentformat": "none",
             "tickformat": ",~r",
@@ -538,7 +492,7 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
         barmode="group",
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
         legend={"orientation": "h", "y": -0.2},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -561,7 +515,11 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
     periods (projects vs facilities): a panel with one unit names it in its title, otherwise
     every bar's text carries its unit.
     """
-    w = WORDS[lang]
+    target_bar, target_derived = (
+        t("charts_targets.target_bar", lang),
+        t("charts_targets.target_derived", lang),
+    )
+    achieved_word, source = t("charts_targets.achieved", lang), t("charts_targets.source", lang)
     labels = _labels(comparable, lang)
     periods = list(dict.fromkeys(comparable.sort_values("period_start")["period_label"]))
     # two panels a row: wide enough for the figures written over the bars
@@ -595,19 +553,19 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
             got = rows[rows["measure"] == "achieved"]
             printed = derived = achieved = (None, "", "")
             if len(target):
-                t = target.iloc[0]
-                if _missing(t["value_max"]) or t["value_max"] == t["value_min"]:
+                aim = target.iloc[0]
+                if _missing(aim["value_max"]) or aim["value_max"] == aim["value_min"]:
                     value, shown_text = (
-                        t["value_min"],
-                        qualified(t["value_min"], t["qualifier"], lang, words=False),
+                        aim["value_min"],
+                        qualified(aim["value_min"], aim["qualifier"], lang, words=False),
                     )
                 else:
-                    value = (t["value_min"] + t["value_max"]) / 2
+                    value = (aim["value_min"] + aim["value_max"]) / 2
                     shown_text = (
-                        f"{quantity(t['value_min'], lang)}–{quantity(t['value_max'], lang)}"
+                        f"{quantity(aim['value_min'], lang)}–{quantity(aim['value_max'], lang)}"
                     )
-                printed = (value, f"{shown_text}{suffix(t['unit'])}", short_ref(
-                    t["source_file"], t["source_line"]))  # fmt: skip
+                printed = (value, f"{shown_text}{suffix(aim['unit'])}", short_ref(
+                    aim["source_file"], aim["source_line"]))  # fmt: skip
             if len(got):
                 g = got.iloc[0]
                 ref = short_ref(g["source_file"], g["source_line"])
@@ -622,14 +580,14 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
             traces["target_derived"].append(derived)
             traces["achieved"].append(achieved)
         styles = {
-            "target_printed": ({"color": PALETTE[0]}, "target", w["target_bar"]),
+            "target_printed": ({"color": PALETTE[0]}, "target", target_bar),
             "target_derived": (
                 {"color": "white", "line": {"color": PALETTE[0], "width": 1.5},
                  "pattern": {"shape": "/", "fgcolor": PALETTE[0]}},
                 "target",
-                w["target_derived"],
+                target_derived,
             ),
-            "achieved": ({"color": PALETTE[1]}, "achieved", w["achieved"]),
+            "achieved": ({"color": PALETTE[1]}, "achieved", achieved_word),
         }  # fmt: skip
         for name, points in traces.items():
             marker, group, legend = styles[name]
@@ -639,7 +597,7 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
                     name=legend,
                     x=periods,
                     y=[v for v, _, _ in points],
-                    text=[t for _, t, _ in points],
+                    text=[text for _, text, _ in points],
                     customdata=[r for _, _, r in points],
                     textposition="outside",
                     constraintext="none",
@@ -649,8 +607,7 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
                     offsetgroup=group,
                     legendgroup=name,
                     showlegend=has_data and name not in shown,
-                    hovertemplate="%{x}: %{text}<br>" + w["source"] + " %{customdata}"
-                    "<extra></extra>",
+                    hovertemplate="%{x}: %{text}<br>" + source + " %{customdata}<extra></extra>",
                 ),
                 row=row,
                 col=col,
@@ -666,7 +623,7 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
             col=col,
         )
     for row in range(1, rows_n + 1):
-        fig.update_yaxes(title_text=w["quantity"], row=row, col=1)
+        fig.update_yaxes(title_text=t("charts_targets.quantity", lang), row=row, col=1)
     fig.update_layout(
         title=title,
         barmode="group",
@@ -674,7 +631,7 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
         bargap=0.1,
         margin={"l": 60, "r": 20, "t": 100, "b": 40},
         legend={"orientation": "h", "y": -0.08},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     fig.update_annotations(font_size=13)
     return fig
@@ -682,13 +639,12 @@ def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> 
 
 def comparable_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Indicators × periods as text: '17.800 lao động (chỉ tiêu suy ra ≈ 25.000)', '≥ 7.000 …'."""
-    w = WORDS[lang]
     labels = _labels(comparable, lang)
     periods = list(dict.fromkeys(comparable.sort_values("period_start")["period_label"]))
     out = []
     for key, label in labels.items():
         part = comparable[comparable["comparable_indicator"] == key]
-        row = {w["indicator"]: label}
+        row = {t("charts_targets.indicator", lang): label}
         for period in periods:
             cell = part[part["period_label"] == period]
             if cell.empty or _missing(cell.iloc[0]["measure"]):
@@ -697,9 +653,12 @@ def comparable_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame
             c = cell.iloc[0]
             text = f"{qualified(c['value_min'], c['qualifier'], lang, words=False)} {c['unit']}"
             if c["measure"] == "achieved":
-                text = w["achieved_in"].format(value=text)
+                text = t("charts_targets.achieved_in", lang, value=text)
                 if c["target_basis"] == "derived":
-                    text += f" ({w['derived_in'].format(value=quantity(c['target_point'], lang))})"
+                    derived = t(
+                        "charts_targets.derived_in", lang, value=quantity(c["target_point"], lang)
+                    )
+                    text += f" ({derived})"
             row[period] = text
         out.append(row)
     return pd.DataFrame(out)
@@ -710,7 +669,7 @@ def unit_cost_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
     Periods without a budget for that output say so rather than splitting a programme total.
     """
-    w = WORDS[lang]
+    mvnd_unit = t("charts_targets.mvnd_unit", lang)
     funded = comparable.groupby("comparable_indicator", sort=False)["budget_task_code"].apply(
         lambda codes: codes.notna().any()
     )
@@ -719,7 +678,7 @@ def unit_cost_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     out = []
     for key in [k for k in labels.index if funded[k]]:
         part = comparable[comparable["comparable_indicator"] == key]
-        row = {w["indicator"]: labels[key]}
+        row = {t("charts_targets.indicator", lang): labels[key]}
         for period in periods:
             cell = part[part["period_label"] == period]
             if cell.empty:
@@ -728,15 +687,17 @@ def unit_cost_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             c = cell.iloc[0]
             cost = c["unit_cost_mvnd"]
             if _missing(c["budget_mvnd"]):
-                row[period] = w["no_budget"]
+                row[period] = t("charts_targets.no_budget", lang)
             elif _missing(cost):
-                row[period] = w["no_target"]
+                row[period] = t("charts_targets.no_target", lang)
             else:
                 shown = format_number(cost, 1 if cost < 100 else 0, lang)
-                row[period] = w["cost_formula"].format(
-                    cost=f"{shown} {w['mvnd_unit']}",
+                row[period] = t(
+                    "charts_targets.cost_formula",
+                    lang,
+                    cost=f"{shown} {mvnd_unit}",
                     unit=c["unit"],
-                    budget=f"{format_number(c['budget_mvnd'], 0, lang)} {w['mvnd_unit']}",
+                    budget=f"{format_number(c['budget_mvnd'], 0, lang)} {mvnd_unit}",
                     count=quantity(c["value_min"], lang),
                 )
         out.append(row)
@@ -747,8 +708,7 @@ def period_budgets(periods: pd.DataFrame, budgets: pd.DataFrame, lang: str = "vi
     """programme_budgets rows of the given periods, in period order, with label and source."""
     keep = periods[["programme_id", "period_label", "budget_source_file", "budget_source_line"]]
     out = keep.merge(budgets, on="programme_id", how="left")
-    w = WORDS[lang]
-    out["basis"] = [w.get(f"basis_{b}", "—") for b in out["real_basis"]]
+    out["basis"] = [_word(REAL_BASIS_IDS, b, lang, "—") for b in out["real_basis"]]
     out["source"] = [
         short_ref(f, ln)
         for f, ln in zip(out["budget_source_file"], out["budget_source_line"], strict=True)
@@ -758,23 +718,11 @@ def period_budgets(periods: pd.DataFrame, budgets: pd.DataFrame, lang: str = "vi
 
 def comparable_data(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The numbers behind the comparable-targets chart, kinds in words, source as 'file:line'."""
-    w = WORDS[lang]
     return comparable.assign(
-        measure=[w.get(f"measure_{m}", "—") for m in comparable["measure"]],
-        qualifier=[w.get(f"kind_{q}", "—") for q in comparable["qualifier"]],
+        measure=[_word(MEASURE_IDS, m, lang, "—") for m in comparable["measure"]],
+        qualifier=[_word(KIND_IDS, q, lang, "—") for q in comparable["qualifier"]],
         source=[
             short_ref(f, ln)
             for f, ln in zip(comparable["source_file"], comparable["source_line"], strict=True)
         ],
     )
-
-
-def cited_files(files: pd.Series, lines: pd.Series, lang: str = "vi") -> str:
-    """'001_….txt (dòng 5, 99), 000_….txt (dòng 205)': each source file with its cited lines."""
-    word = "dòng" if lang == "vi" else "lines"
-    cited: dict[str, list[str]] = {}
-    for name, line in zip(files, lines, strict=True):
-        cited.setdefault(str(name), [])
-        if str(line) not in cited[str(name)]:
-            cited[str(name)].append(str(line))
-    return ", ".join(f"{name} ({word} {', '.join(ls)})" for name, ls in cited.items())

@@ -10,53 +10,34 @@ from plotly.subplots import make_subplots
 
 from plans.charts.base import PALETTE
 from plans.data.sources import short_ref
-from plans.numbers import format_number
+from plans.messages import N_, t
+from plans.numbers import format_number, plotly_separators
 
-MONTHS: dict[str, tuple[str, ...]] = {
-    "vi": tuple(f"Th{m}" for m in range(1, 13)),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-
-LABELS = {
-    "vi": {
-        "months": "Tháng (năm {year})",
-        "months_plain": "Tháng",
-        "task": "Nhiệm vụ",
-        "timing": "Thời gian (văn bản)",
-        "lead": "Chủ trì",
-        "coordinating": "Phối hợp",
-        "source": "Nguồn",
-        "stated": "Văn bản ghi",
-        "computed": "Tính lại",
-        "difference": "chênh lệch",
-        "mvnd": "triệu đồng",
-        "pp": "điểm %",
-        "axis_mvnd": "Triệu đồng",
-        "axis_pct": "Tỷ lệ (%)",
-        "axis_other": "Giá trị",
-    },
-    "en": {
-        "months": "Month ({year})",
-        "months_plain": "Month",
-        "task": "Task",
-        "timing": "Timing (as printed)",
-        "lead": "Lead",
-        "coordinating": "Coordinating",
-        "source": "Source",
-        "stated": "Stated",
-        "computed": "Recomputed",
-        "difference": "difference",
-        "mvnd": "million VND",
-        "pp": "pp",
-        "axis_mvnd": "Million VND",
-        "axis_pct": "Percent (%)",
-        "axis_other": "Value",
-    },
+# The month names of the x axis and of a task's span ('Th3' / 'Mar'), January first.
+MONTH_IDS: tuple[str, ...] = (
+    N_("charts_timeline.month_1"),
+    N_("charts_timeline.month_2"),
+    N_("charts_timeline.month_3"),
+    N_("charts_timeline.month_4"),
+    N_("charts_timeline.month_5"),
+    N_("charts_timeline.month_6"),
+    N_("charts_timeline.month_7"),
+    N_("charts_timeline.month_8"),
+    N_("charts_timeline.month_9"),
+    N_("charts_timeline.month_10"),
+    N_("charts_timeline.month_11"),
+    N_("charts_timeline.month_12"),
+)
+# The x-axis title of a finding by what it measures.
+AXIS_IDS: dict[str, str] = {
+    "amount_mvnd": N_("charts_timeline.axis_mvnd"),
+    "pct": N_("charts_timeline.axis_pct"),
 }
 
 
-def _separators(lang: str) -> str:
-    return ",." if lang == "vi" else ".,"
+def months(lang: str = "vi") -> tuple[str, ...]:
+    """The twelve month names in `lang`, January first."""
+    return tuple(t(key, lang) for key in MONTH_IDS)
 
 
 def _short(text: str, width: int) -> str:
@@ -72,7 +53,7 @@ def _wrap(text: object, width: int = 70) -> str:
 
 def month_span(start: int, end: int, lang: str = "vi") -> str:
     """'Th3–Th11' / 'Mar–Nov', or a single month 'Th10' / 'Oct'."""
-    names = MONTHS[lang]
+    names = months(lang)
     if start == end:
         return names[start - 1]
     return f"{names[start - 1]}–{names[end - 1]}"
@@ -89,7 +70,10 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
     One trace per section (colour and legend entry, the section code also in every y label);
     hover gives the printed timing, the lead and the coordinating units.
     """
-    labels = LABELS[lang]
+    timing = t("charts_timeline.timing", lang)
+    lead = t("charts_timeline.lead", lang)
+    coordinating = t("charts_timeline.coordinating", lang)
+    source = t("charts_timeline.source", lang)
     ordered = tasks.sort_values(["task_order"]) if "task_order" in tasks else tasks
     y_order = [
         task_label(c, n) for c, n in zip(ordered["task_code"], ordered["task_name"], strict=True)
@@ -137,16 +121,18 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
                 marker_line={"color": "#333333", "width": 0.5},
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>"
-                    f"{labels['timing']}: %{{customdata[1]}} (%{{customdata[5]}})<br>"
-                    f"{labels['lead']}: %{{customdata[2]}}<br>"
-                    f"{labels['coordinating']}: %{{customdata[3]}}<br>"
-                    f"{labels['source']}: %{{customdata[4]}}<extra>{code}</extra>"
+                    f"{timing}: %{{customdata[1]}} (%{{customdata[5]}})<br>"
+                    f"{lead}: %{{customdata[2]}}<br>"
+                    f"{coordinating}: %{{customdata[3]}}<br>"
+                    f"{source}: %{{customdata[4]}}<extra>{code}</extra>"
                 ),
             )
         )
     years = tasks["year"].dropna().unique() if "year" in tasks else []
     x_title = (
-        labels["months"].format(year=int(years[0])) if len(years) == 1 else labels["months_plain"]
+        t("charts_timeline.months", lang, year=int(years[0]))
+        if len(years) == 1
+        else t("charts_timeline.months_plain", lang)
     )
     fig.update_layout(
         title=title,
@@ -155,13 +141,13 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
             "title": x_title,
             "range": [0.5, 12.5],
             "tickvals": list(range(1, 13)),
-            "ticktext": list(MONTHS[lang]),
+            "ticktext": list(months(lang)),
             "showgrid": False,
             # month boundaries as light lines, so a bar's first and last month read exactly
             "minor": {"tickvals": [m + 0.5 for m in range(0, 13)], "showgrid": True},
         },
         yaxis={
-            "title": labels["task"],
+            "title": t("charts_timeline.task", lang),
             "categoryorder": "array",
             "categoryarray": y_order,
             "autorange": "reversed",
@@ -169,7 +155,7 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
         height=170 + 34 * len(y_order) + 22 * len(sections),
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig
 
@@ -187,21 +173,23 @@ def _measure_text(value: float, measure: str, lang: str, signed: bool = False) -
         shown = "+" + shown
     if measure == "pct":
         # a difference of percentages is in percentage points
-        return f"{shown} {LABELS[lang]['pp']}" if signed else f"{shown}%"
+        if signed:
+            return f"{shown} " + t("charts_timeline.pp", lang)
+        return f"{shown}%"
     if measure == "amount_mvnd":
-        return f"{shown} {LABELS[lang]['mvnd']}"
+        return f"{shown} " + t("charts_timeline.mvnd", lang)
     return shown
 
 
 def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Stated against recomputed figure, one panel per finding (each on its own scale, since
     findings mix million VND and percentages), the difference in every panel title."""
-    labels = LABELS[lang]
+    difference = t("charts_timeline.difference", lang)
     location = "location" if lang == "vi" else "location_en"
     n = max(len(findings), 1)
     titles = [
         f"{short_ref(row.source_file, row.source_line)} · {getattr(row, location)} — "
-        f"{labels['difference']} {_measure_text(row.difference, row.measure, lang, signed=True)}"
+        f"{difference} {_measure_text(row.difference, row.measure, lang, signed=True)}"
         for row in findings.itertuples()
     ]
     # room between panels for one panel's axis title and the next panel's title
@@ -222,31 +210,32 @@ def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> g
             row=i,
             col=1,
         )
-        for key, value, colour, symbol in (
-            ("stated", stated, PALETTE[0], "circle"),
-            ("computed", computed, PALETTE[5], "diamond"),
+        for group, key, value, colour, symbol in (
+            ("stated", N_("charts_timeline.stated"), stated, PALETTE[0], "circle"),
+            ("computed", N_("charts_timeline.computed"), computed, PALETTE[5], "diamond"),
         ):
             text = _measure_text(value, row.measure, lang)
+            name = t(key, lang)
             fig.add_trace(
                 go.Scatter(
                     x=[value],
                     y=[0],
                     mode="markers+text",
-                    name=labels[key],
-                    legendgroup=key,
+                    name=name,
+                    legendgroup=group,
                     showlegend=i == 1,
                     marker={"color": colour, "symbol": symbol, "size": 16},
-                    text=[f"{labels[key]}: {text}"],
+                    text=[f"{name}: {text}"],
                     textposition="middle left" if value == low else "middle right",
-                    hovertemplate=f"{labels[key]}: {text}<extra></extra>",
+                    hovertemplate=f"{name}: {text}<extra></extra>",
                 ),
                 row=i,
                 col=1,
             )
-        axis = {"amount_mvnd": "axis_mvnd", "pct": "axis_pct"}.get(row.measure, "axis_other")
+        key = AXIS_IDS.get(row.measure, N_("charts_timeline.axis_other"))
         fig.update_xaxes(
             range=[low - 2.2 * gap, high + 2.2 * gap],
-            title_text=labels[axis],
+            title_text=t(key, lang),
             title_standoff=4,
             tickformat=",~f",
             row=i,
@@ -258,6 +247,6 @@ def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> g
         height=120 + 170 * n,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
         margin={"l": 20, "r": 20, "t": 90, "b": 30},
-        separators=_separators(lang),
+        separators=plotly_separators(lang),
     )
     return fig

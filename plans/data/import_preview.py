@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from plans.data.imports import COLUMN_MEANINGS, Problem, suggest_mapping
+from plans.data.imports import COLUMNS, Problem, suggest_mapping
+from plans.data.imports import column_meaning as column_meaning  # re-exported for the import page
+from plans.messages import LANGS, N_, t
+from plans.numbers import format_when
 
 # The template columns a user column can be mapped to (the year columns depend on the file).
-TEMPLATE_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_MEANINGS if not c.endswith("NNNN"))
+TEMPLATE_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if not c.endswith("NNNN"))
 IGNORE = ""  # mapping value meaning "do not read this column"
 
 # "Kinh phí 2021", "kinh_phi_2021", "Kinh phí năm 2021 (tỷ đồng)", "Số lượng 2022" …
@@ -62,15 +65,6 @@ def column_options(header: list[str], mapping: dict[str, str]) -> list[str]:
     return [*TEMPLATE_COLUMNS, *sorted(extra), IGNORE]
 
 
-def column_meaning(column: str, lang: str) -> str:
-    """What a template column holds, in `lang` (year columns name their year)."""
-    match = re.match(r"^(kinh_phi|so_luong)_(\d{4})", column)
-    key = f"{match.group(1)}_NNNN" if match else column
-    vi, en = COLUMN_MEANINGS.get(key, ("", ""))
-    text = vi if lang == "vi" else en
-    return text.replace("NNNN", match.group(2)) if match else text
-
-
 def duplicate_targets(mapping: dict[str, str]) -> list[str]:
     """Template columns chosen for more than one user column (only one of them would be read)."""
     chosen = [v for v in mapping.values() if v]
@@ -106,20 +100,41 @@ def programme_frame(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
 
 
 # The programme row's fields in the reader's words (programme_frame's `field`).
-PROGRAMME_FIELDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "programme_id": "Mã chương trình", "province": "Tỉnh, thành phố", "title": "Tên",
-        "period_start": "Năm bắt đầu", "period_end": "Năm kết thúc",
-        "decision_ref": "Số quyết định", "decision_date": "Ngày quyết định",
-        "source_file": "Tệp nguồn", "note": "Ghi chú",
-    },
-    "en": {
-        "programme_id": "Programme id", "province": "Province", "title": "Title",
-        "period_start": "First year", "period_end": "Last year",
-        "decision_ref": "Decision number", "decision_date": "Decision date",
-        "source_file": "Source file", "note": "Note",
-    },
-}  # fmt: skip
+_PROGRAMME_FIELD_MESSAGES: dict[str, str] = {
+    "programme_id": N_("import_preview.field_programme_id"),
+    "province": N_("import_preview.field_province"),
+    "title": N_("import_preview.field_title"),
+    "period_start": N_("import_preview.field_period_start"),
+    "period_end": N_("import_preview.field_period_end"),
+    "decision_ref": N_("import_preview.field_decision_ref"),
+    "decision_date": N_("import_preview.field_decision_date"),
+    "source_file": N_("import_preview.field_source_file"),
+    "note": N_("import_preview.field_note"),
+}
+
+
+def programme_fields(lang: str) -> dict[str, str]:
+    """programme_frame's field names -> the reader's words in `lang`."""
+    return {name: t(key, lang) for name, key in _PROGRAMME_FIELD_MESSAGES.items()}
+
+
+class _ProgrammeFields(Mapping[str, dict[str, str]]):
+    """`PROGRAMME_FIELDS[lang]` = `programme_fields(lang)`, read from the catalogues when asked."""
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return programme_fields(lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+# Kept for the import page, which maps the field column with `PROGRAMME_FIELDS[lang]`.
+PROGRAMME_FIELDS: Mapping[str, dict[str, str]] = _ProgrammeFields()
 
 
 def tasks_frame(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
@@ -223,8 +238,10 @@ def original_file(imports_dir: Path, import_id: str) -> Path | None:
     return None
 
 
-def history_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+def history_frame(records: list[dict[str, Any]], lang: str = "vi") -> pd.DataFrame:
     """One row per stored import, newest first: id, when, editor, kind, file, programme, warnings.
+
+    The moment is stored in UTC and shown in Viet Nam's time in the reader's notation.
 
     Warnings are counted (`n_warnings`); their text stays in the import's meta.json.
     """
@@ -232,7 +249,7 @@ def history_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     rows = [
         {
             "id": r["id"],
-            "when": str(r.get("when", "")).replace("T", " ").removesuffix("+00:00"),
+            "when": format_when(r["when"], lang) if r.get("when") else "",
             "editor": r.get("editor", ""),
             "kind": r.get("kind", ""),
             "filename": r.get("filename", ""),

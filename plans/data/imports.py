@@ -38,35 +38,51 @@ __all__ = [
     "write_lock",
 ]
 
-COLUMN_MEANINGS: dict[str, tuple[str, str]] = {
-    "tinh": ("Tỉnh, thành phố ban hành", "Province"),
-    "ten_chuong_trinh": ("Tên chương trình / kế hoạch", "Programme title"),
-    "nam_bat_dau": ("Năm bắt đầu (hoặc năm của kế hoạch năm)", "First year (or the plan's year)"),
-    "nam_ket_thuc": ("Năm kết thúc (để trống nếu kế hoạch một năm)", "Last year (blank: one year)"),
-    "so_quyet_dinh": ("Số quyết định", "Decision number"),
-    "ngay_quyet_dinh": ("Ngày quyết định", "Decision date"),
-    "muc": ("Mã mục (I, II, …); dòng 'TỔNG' cho tổng cộng", "Section code (I, II, …); 'TỔNG'"),
-    "ten_muc": ("Tên mục (trên dòng của mục)", "Section name (on the section's row)"),
-    "ma_nhiem_vu": ("Mã nhiệm vụ (1, 2, … hoặc I.1)", "Task number (1, 2, … or I.1)"),
-    "nhiem_vu": ("Tên nhiệm vụ", "Task name"),
-    "ket_qua": ("Kết quả dự kiến (chữ, ví dụ '300 lớp cho 10.500 lao động')", "Expected result"),
-    "dvt": ("Đơn vị tính của số lượng", "Unit of the quantity"),
-    "linh_vuc": ("Lĩnh vực chung KC1-KC9 (không bắt buộc)", "Common content area KC1-KC9"),
-    "chu_tri": ("Đơn vị chủ trì", "Lead unit"),
-    "phoi_hop": ("Đơn vị phối hợp", "Coordinating units"),
-    "so_luong_NNNN": ("Số lượng năm NNNN", "Quantity in year NNNN"),
-    "kinh_phi_NNNN": (
-        "Kinh phí năm NNNN (triệu đồng; có thể ghi '2,52 tỷ đồng')",
-        "Budget in year NNNN (million VND; '2,52 tỷ đồng' accepted)",
-    ),
-    "so_luong_tong": ("Tổng số lượng (như văn bản ghi)", "Total quantity (as printed)"),
-    "tong_kinh_phi": ("Tổng kinh phí của dòng (như văn bản ghi)", "Row total (as printed)"),
-    "ma_chuong_trinh": ("Mã chương trình đã có (ví dụ HN-2011-2015)", "Existing programme id"),
-    "chi_tieu": ("Chỉ tiêu / kết quả", "Indicator"),
-    "dat_duoc": ("Kết quả đạt được (ví dụ '17.800', 'gần 700')", "Achieved ('gần 700' accepted)"),
-    "ty_le_ghi": ("Tỷ lệ văn bản ghi, ví dụ '71,2%'", "Stated percentage, e.g. '71,2%'"),
-    "muc_tieu": ("Mục tiêu (nếu văn bản ghi)", "Target (if printed)"),
+# The template's columns in order, each with the message saying what it holds (`columns.<name>`
+# in the catalogues). A year column stands for every year as NNNN; its message names the year.
+COLUMN_MESSAGES: dict[str, str] = {
+    "tinh": N_("columns.tinh"),
+    "ten_chuong_trinh": N_("columns.ten_chuong_trinh"),
+    "nam_bat_dau": N_("columns.nam_bat_dau"),
+    "nam_ket_thuc": N_("columns.nam_ket_thuc"),
+    "so_quyet_dinh": N_("columns.so_quyet_dinh"),
+    "ngay_quyet_dinh": N_("columns.ngay_quyet_dinh"),
+    "muc": N_("columns.muc"),
+    "ten_muc": N_("columns.ten_muc"),
+    "ma_nhiem_vu": N_("columns.ma_nhiem_vu"),
+    "nhiem_vu": N_("columns.nhiem_vu"),
+    "ket_qua": N_("columns.ket_qua"),
+    "dvt": N_("columns.dvt"),
+    "linh_vuc": N_("columns.linh_vuc"),
+    "chu_tri": N_("columns.chu_tri"),
+    "phoi_hop": N_("columns.phoi_hop"),
+    "so_luong_NNNN": N_("columns.so_luong_nnnn"),
+    "kinh_phi_NNNN": N_("columns.kinh_phi_nnnn"),
+    "so_luong_tong": N_("columns.so_luong_tong"),
+    "tong_kinh_phi": N_("columns.tong_kinh_phi"),
+    "ma_chuong_trinh": N_("columns.ma_chuong_trinh"),
+    "chi_tieu": N_("columns.chi_tieu"),
+    "dat_duoc": N_("columns.dat_duoc"),
+    "ty_le_ghi": N_("columns.ty_le_ghi"),
+    "muc_tieu": N_("columns.muc_tieu"),
 }
+COLUMNS: tuple[str, ...] = tuple(COLUMN_MESSAGES)  # the template's columns, in order
+_YEAR_OF_COLUMN = re.compile(r"^(kinh_phi|so_luong)_(\d{4})")
+
+
+def column_meaning(column: str, lang: str) -> str:
+    """What a template column holds, in `lang` ('' for no template column).
+
+    A year column names its year: 'kinh_phi_2021' -> 'Kinh phí năm 2021 (triệu đồng; …)'.
+    """
+    match = _YEAR_OF_COLUMN.match(column)
+    name = f"{match.group(1)}_NNNN" if match else column
+    if name not in COLUMN_MESSAGES:
+        return ""
+    key = COLUMN_MESSAGES[name]
+    # the bare 'kinh_phi_NNNN' keeps its NNNN, as the list of columns shows it
+    return t(key, lang, year=match.group(2) if match else "NNNN")
+
 
 PLAN_REQUIRED = ("tinh", "ten_chuong_trinh", "nam_bat_dau", "muc", "nhiem_vu")
 RESULTS_REQUIRED = ("ma_chuong_trinh", "chi_tieu", "dvt", "dat_duoc")
@@ -152,7 +168,7 @@ def suggest_mapping(header: list[str], kind: str) -> dict[str, str]:
     Template names map to themselves; headers as documents print them ("Tên nhiệm vụ, đề án",
     "ĐVT", "Năm 2021") map through ALIASES; a bare year is a budget column ("kinh_phi_2021").
     """
-    known = set(COLUMN_MEANINGS)
+    known = set(COLUMNS)
     out: dict[str, str] = {}
     for column in header:
         canonical = _canonical(column)
@@ -221,48 +237,332 @@ def _province_code(province: str) -> str:
     return "".join(w[0] for w in words).upper() or "XX"
 
 
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
 def _has_columns(header: list[str], required: tuple[str, ...], problems: list[Problem]) -> bool:
     """Every required template column is there; each missing one is reported on row 1."""
     for column in required:
         if column not in header:
-            meaning = COLUMN_MEANINGS[column][0]
             problems.append(
                 _problem(
-                    "error", 1, column, "import.missing_column", column=column, meaning=meaning
+                    "error",
+                    1,
+                    column,
+                    "import.missing_column",
+                    column=column,
+                    meaning_vi=column_meaning(column, "vi"),
+                    meaning_en=column_meaning(column, "en"),
                 )
             )
-    return not any(p.severity == "error" for p in problems)
+    return not _has_errors(problems)
 
 
-def stage_plan(
-    filename: str,
-    header: list[str],
-    body: list[list[str]],
-    problems: list[Problem],
-    existing: dict[str, list[dict[str, Any]]],
-) -> dict[str, list[dict[str, Any]]]:
-    """The rows a plan table becomes, in the shape of data/ (documents … stated_totals)."""
-    if not _has_columns(header, PLAN_REQUIRED, problems):
-        return {}
-    index = {h: i for i, h in enumerate(header) if h}
-    year_cols: dict[int, dict[str, tuple[int, str | None]]] = {}
+# Columns of a row that continues the task above (a page break split it), and the task's field.
+_CONTINUED = (
+    ("nhiem_vu", "task_name"),
+    ("ket_qua", "expected_result"),
+    ("chu_tri", "lead_unit"),
+    ("phoi_hop", "coordinating_units"),
+)
+# year -> {"kinh_phi" | "so_luong": (column index, unit written in the header or None)}
+_YearColumns = dict[int, dict[str, tuple[int, str | None]]]
+
+
+def _year_columns(header: list[str]) -> _YearColumns:
+    """The yearly budget and quantity columns ('kinh_phi_2021 (tỷ đồng)'), by year."""
+    year_cols: _YearColumns = {}
     for i, h in enumerate(header):
         match = _YEAR_COL.match(h)
         if match:
             year_cols.setdefault(int(match.group(2)), {})[match.group(1)] = (i, match.group(3))
+    return year_cols
 
-    def cell(cells: list[str], column: str) -> str:
-        i = index.get(column)
+
+@dataclass
+class _PlanReading:
+    """One plan table being read: where its columns are, and the rows read so far.
+
+    The steps share it: the programme's period and id are set before the rows are read; each
+    row then adds to the sections, tasks, amounts, totals and areas, or to the problems.
+    """
+
+    source: str  # the upload's file name, cited by every row
+    header: list[str]
+    problems: list[Problem]
+    index: dict[str, int] = field(init=False)
+    year_cols: _YearColumns = field(init=False)
+    # what a repeated header row folds to (a page break of a scanned table repeats it)
+    header_words: set[str] = field(init=False)
+    programme_id: str = ""
+    start: int = 0
+    end: int = 0
+    valid_areas: set[str] = field(default_factory=set)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    amounts: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)  # task code -> row that first had it
+    current_section: str = ""  # a task row without 'muc' belongs to the section above
+
+    def __post_init__(self) -> None:
+        self.index = {h: i for i, h in enumerate(self.header) if h}
+        self.year_cols = _year_columns(self.header)
+        self.header_words = {_fold(h) for h in self.header if h} | {
+            _fold(c).replace("_", " ") for c in self.header
+        }
+
+    def cell(self, cells: list[str], column: str) -> str:
+        """A template column's text in one row ('' when the column or the cell is absent)."""
+        i = self.index.get(column)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
-    meta: dict[str, tuple[str, int]] = {}
+    def number(self, cells: list[str], n: int, column_index: int, unit: str | None) -> float | None:
+        """A cell's amount, or None when blank or wrong (then the problem is reported)."""
+        text = cells[column_index].strip() if column_index < len(cells) else ""
+        if not text:
+            return None
+        column = self.header[column_index]
+        try:
+            value = _amount(text, unit)
+        except (NumberFormatError, ValueError):
+            self.problems.append(_problem("error", n, column, "import.not_number", value=text))
+            return None
+        if value < 0:
+            self.problems.append(_problem("error", n, column, "import.negative", value=text))
+            return None
+        if value > ABSURD_MVND:
+            self.problems.append(
+                _problem("error", n, column, "import.absurd", value=text, limit=ABSURD_MVND)
+            )
+            return None
+        return value
+
+    def read_row(self, n: int, cells: list[str]) -> None:
+        """Row `n` of the sheet: a total, a section, a continuation or a task (or skipped)."""
+        if not any(c.strip() for c in cells):
+            return
+        folded = {_fold(c) for c in cells if c.strip()}
+        if folded and folded <= self.header_words:
+            self.problems.append(_problem("warning", n, None, "import.header_repeated"))
+            return
+        section = self.cell(cells, "muc")
+        task_code = self.cell(cells, "ma_nhiem_vu")
+        if _fold(section) in TOTAL_WORDS:
+            self.stated_totals(cells, n, "grand", "")
+        elif section and not task_code:
+            self.section_row(cells, n, section)
+        elif not task_code and not self.has_figures(cells) and self.tasks:
+            self.continuation_row(cells, n)
+        else:
+            self.task_row(cells, n, section or self.current_section, task_code)
+
+    def has_figures(self, cells: list[str]) -> bool:
+        """Whether a row has any yearly figure or a row total."""
+        return any(
+            (i < len(cells) and cells[i].strip())
+            for cols in self.year_cols.values()
+            for i, _ in cols.values()
+        ) or bool(self.cell(cells, "tong_kinh_phi"))
+
+    def stated_totals(self, cells: list[str], n: int, scope: str, section: str) -> None:
+        """The yearly and whole-period totals printed on a section's row or the TỔNG row."""
+        for year, cols in sorted(self.year_cols.items()):
+            if "kinh_phi" in cols:
+                i, unit = cols["kinh_phi"]
+                value = self.number(cells, n, i, unit)
+                if value is not None:
+                    self.totals.append(
+                        _total(
+                            self.programme_id,
+                            scope,
+                            section,
+                            "",
+                            year,
+                            cells[i],
+                            value,
+                            self.source,
+                            n,
+                        )
+                    )
+        if "tong_kinh_phi" in self.index:
+            value = self.number(cells, n, self.index["tong_kinh_phi"], None)
+            if value is not None:
+                text = self.cell(cells, "tong_kinh_phi")
+                self.totals.append(
+                    _total(self.programme_id, scope, section, "", "", text, value, self.source, n)
+                )
+
+    def add_section(self, section: str, name: str, n: int) -> None:
+        """A section, the first time a row names it (a later row does not rename it)."""
+        self.sections.setdefault(
+            section,
+            {
+                "programme_id": self.programme_id,
+                "section_code": section,
+                "section_name": name,
+                "source_file": self.source,
+                "source_line": str(n),
+            },
+        )
+
+    def section_row(self, cells: list[str], n: int, section: str) -> None:
+        """A row with 'muc' and no task number: the section's name and its printed totals."""
+        self.current_section = section
+        name = self.cell(cells, "ten_muc") or self.cell(cells, "nhiem_vu") or section
+        self.add_section(section, name, n)
+        self.stated_totals(cells, n, "section", section)
+
+    def continuation_row(self, cells: list[str], n: int) -> None:
+        """A task's text split over two rows by a page break: joined to the task above."""
+        last = self.tasks[-1]
+        for column, target in _CONTINUED:
+            extra = self.cell(cells, column)
+            if extra:
+                last[target] = f"{last[target]} {extra}".strip()
+        last["source_lines"] = f"{last['source_lines']};{n}"
+        self.problems.append(
+            _problem("warning", n, None, "import.continuation", task=last["task_code"])
+        )
+
+    def task_code(self, section: str, task_code: str) -> str:
+        """'I.3' from section 'I' and the printed number '3' (or the task's place in it)."""
+        in_section = [task for task in self.tasks if task["section_code"] == section]
+        number_printed = task_code or str(len(in_section) + 1)
+        if number_printed.startswith(f"{section}."):
+            return number_printed
+        return f"{section}.{number_printed}"
+
+    def task_row(self, cells: list[str], n: int, section: str, task_code: str) -> None:
+        """A task: its row, its content area, its yearly amounts and its printed totals."""
+        if not section:
+            self.problems.append(_problem("error", n, "muc", "import.task_without_section"))
+            return
+        self.add_section(section, section, n)
+        self.current_section = section
+        code = self.task_code(section, task_code)
+        if code in self.seen:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    "ma_nhiem_vu",
+                    "import.duplicate_task",
+                    task=code,
+                    first=self.seen[code],
+                )
+            )
+            return
+        self.seen[code] = n
+        self.tasks.append(
+            {
+                "programme_id": self.programme_id,
+                "section_code": section,
+                "task_code": code,
+                "task_no_printed": task_code,
+                "task_name": self.cell(cells, "nhiem_vu") or code,
+                "expected_result": self.cell(cells, "ket_qua"),
+                "unit": self.cell(cells, "dvt"),
+                "lead_unit": self.cell(cells, "chu_tri"),
+                "coordinating_units": self.cell(cells, "phoi_hop"),
+                "month_start": "",
+                "month_end": "",
+                "timing_text": "",
+                "source_file": self.source,
+                "source_lines": str(n),
+            }
+        )
+        self.task_area(cells, n, code)
+        for year in range(self.start, self.end + 1):
+            self.year_amount(cells, n, code, year)
+        self.task_total(cells, n, section, code, "tong_kinh_phi", "amount_mvnd")
+        self.task_total(cells, n, section, code, "so_luong_tong", "quantity")
+
+    def task_area(self, cells: list[str], n: int, code: str) -> None:
+        """The content area (KC1-KC9) the importer chose for a task, if any."""
+        area = self.cell(cells, "linh_vuc").upper()
+        if not area:
+            return
+        if area not in self.valid_areas:
+            self.problems.append(
+                _problem("error", n, "linh_vuc", "import.unknown_area", value=area)
+            )
+            return
+        self.areas.append(
+            {
+                "programme_id": self.programme_id,
+                "task_code": code,
+                "content_area": area,
+                "reason": "Người nhập chọn / chosen by the importer",
+            }
+        )
+
+    def year_amount(self, cells: list[str], n: int, code: str, year: int) -> None:
+        """A task's budget line for one year of the period (a blank cell reads as 0, warned)."""
+        cols = self.year_cols.get(year, {})
+        amount = quantity = None
+        printed_amount = printed_quantity = ""
+        if "kinh_phi" in cols:
+            i, unit = cols["kinh_phi"]
+            printed_amount = cells[i].strip() if i < len(cells) else ""
+            amount = self.number(cells, n, i, unit)
+            if printed_amount and unit and not re.search(r"[^\W\d_]", printed_amount):
+                printed_amount = f"{printed_amount} {unit}"  # the column's unit, kept with it
+        if "so_luong" in cols:
+            i, _ = cols["so_luong"]
+            printed_quantity = cells[i].strip() if i < len(cells) else ""
+            quantity = self.number(cells, n, i, None)
+        if "kinh_phi" in cols and not printed_amount:
+            column = self.header[cols["kinh_phi"][0]]
+            self.problems.append(_problem("warning", n, column, "import.blank_amount", year=year))
+        if not self.year_cols:
+            return  # a table without year columns has no budget lines
+        self.amounts.append(
+            {
+                "programme_id": self.programme_id,
+                "task_code": code,
+                "year": year,
+                "amount_printed": printed_amount,
+                "amount_mvnd": amount or 0,
+                "quantity_printed": printed_quantity,
+                "quantity": quantity,
+                "basis": "printed" if printed_amount else "blank",
+                "note": "" if printed_amount else "Ô để trống, đọc là 0.",
+                "source_file": self.source,
+                "source_line": str(n),
+            }
+        )
+
+    def task_total(
+        self, cells: list[str], n: int, section: str, code: str, column: str, measure: str
+    ) -> None:
+        """A task's whole-period total as printed (money or quantity; _warn_totals checks money)."""
+        text = self.cell(cells, column)
+        if column not in self.index or not text:
+            return
+        value = self.number(cells, n, self.index[column], None)
+        if value is not None:
+            row = _total(self.programme_id, "task", section, code, "", text, value, self.source, n)
+            row["measure"] = measure
+            self.totals.append(row)
+
+
+_Meta = dict[str, tuple[str, int]]  # column -> (value, row it was first read on)
+
+
+def _read_meta(plan: _PlanReading, body: list[list[str]]) -> _Meta | None:
+    """The programme's information, repeated on every row; None if it is missing or differs."""
+    meta: _Meta = {}
     for n, cells in enumerate(body, start=2):
         for column in META:
-            value = cell(cells, column)
+            value = plan.cell(cells, column)
+            # a cell holding the column's own name is a repeated header, not information
             if not value or _fold(value).replace(" ", "_") == column:
                 continue
             if column in meta and meta[column][0] != value:
-                problems.append(
+                plan.problems.append(
                     _problem(
                         "error",
                         n,
@@ -276,26 +576,30 @@ def stage_plan(
             meta.setdefault(column, (value, n))
     for column in ("tinh", "ten_chuong_trinh", "nam_bat_dau"):
         if column not in meta:
-            problems.append(
+            plan.problems.append(
                 _problem(
                     "error",
                     None,
                     column,
                     "import.missing_meta",
                     column=column,
-                    meaning=COLUMN_MEANINGS[column][0],
+                    meaning_vi=column_meaning(column, "vi"),
+                    meaning_en=column_meaning(column, "en"),
                 )
             )
-    if any(p.severity == "error" for p in problems):
-        return {}
+    return None if _has_errors(plan.problems) else meta
+
+
+def _period(plan: _PlanReading, meta: _Meta) -> tuple[int, int] | None:
+    """First and last year; None if they are not years or a year column is outside them."""
     start_text = meta["nam_bat_dau"][0]
-    end_text = meta.get("nam_ket_thuc", (start_text, 0))[0]
+    end_text = meta.get("nam_ket_thuc", (start_text, 0))[0]  # blank: a one-year plan
     try:
         start, end = int(start_text), int(end_text)
         if not (1990 <= start <= end <= 2100):
             raise ValueError
     except ValueError:
-        problems.append(
+        plan.problems.append(
             _problem(
                 "error",
                 meta["nam_bat_dau"][1],
@@ -304,25 +608,36 @@ def stage_plan(
                 value=f"{start_text}-{end_text}",
             )
         )
-        return {}
-    for year, cols in year_cols.items():
+        return None
+    for year, cols in plan.year_cols.items():
         if not start <= year <= end:
             for _kind, (i, _) in cols.items():
-                problems.append(
+                plan.problems.append(
                     _problem(
                         "error",
                         1,
-                        header[i],
+                        plan.header[i],
                         "import.year_outside",
                         year=year,
                         start=start,
                         end=end,
                     )
                 )
-    if any(p.severity == "error" for p in problems):
-        return {}
+    return None if _has_errors(plan.problems) else (start, end)
 
-    province = meta["tinh"][0]
+
+def _programme_id(
+    province: str,
+    start: int,
+    end: int,
+    existing: dict[str, list[dict[str, Any]]],
+    problems: list[Problem],
+) -> str:
+    """'HN-2021-2025' (a one-year plan 'HN-2021'), suffixed -2, -3 … while the id is taken.
+
+    Another programme of the same province and period is likely the same plan imported again
+    under another file: a warning, not an error (a revised plan is a new programme).
+    """
     taken = {p["programme_id"] for p in existing.get("programmes", [])}
     code = (
         f"{_province_code(province)}-{start}-{end}"
@@ -341,303 +656,82 @@ def stage_plan(
         problems.append(
             _problem("warning", None, None, "import.same_period", existing=same[0], id=programme_id)
         )
-    source = filename
-    header_folded = {_fold(h) for h in header if h}
-    sections: dict[str, dict[str, Any]] = {}
-    tasks: list[dict[str, Any]] = []
-    amounts: list[dict[str, Any]] = []
-    totals: list[dict[str, Any]] = []
-    areas: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    current_section = ""
-    valid_areas = {a["code"] for a in existing.get("content_areas", [])}
+    return programme_id
 
-    def number(cells: list[str], n: int, column_index: int, unit: str | None) -> float | None:
-        text = cells[column_index].strip() if column_index < len(cells) else ""
-        if not text:
-            return None
-        try:
-            value = _amount(text, unit)
-        except (NumberFormatError, ValueError):
-            problems.append(
-                _problem("error", n, header[column_index], "import.not_number", value=text)
-            )
-            return None
-        if value < 0:
-            problems.append(
-                _problem("error", n, header[column_index], "import.negative", value=text)
-            )
-            return None
-        if value > ABSURD_MVND:
-            problems.append(
-                _problem(
-                    "error", n, header[column_index], "import.absurd", value=text, limit=ABSURD_MVND
-                )
-            )
-            return None
-        return value
 
-    for n, cells in enumerate(body, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        folded = {_fold(c) for c in cells if c.strip()}
-        if folded and folded <= header_folded | {_fold(c).replace("_", " ") for c in header}:
-            problems.append(_problem("warning", n, None, "import.header_repeated"))
-            continue
-        section = cell(cells, "muc")
-        task_code = cell(cells, "ma_nhiem_vu")
-        has_figures = any(
-            (i < len(cells) and cells[i].strip())
-            for cols in year_cols.values()
-            for i, _ in cols.values()
-        ) or bool(cell(cells, "tong_kinh_phi"))
-        if _fold(section) in TOTAL_WORDS:
-            for year, cols in sorted(year_cols.items()):
-                if "kinh_phi" in cols:
-                    i, unit = cols["kinh_phi"]
-                    value = number(cells, n, i, unit)
-                    if value is not None:
-                        totals.append(
-                            _total(programme_id, "grand", "", "", year, cells[i], value, source, n)
-                        )
-            if "tong_kinh_phi" in index:
-                value = number(cells, n, index["tong_kinh_phi"], None)
-                if value is not None:
-                    text = cell(cells, "tong_kinh_phi")
-                    totals.append(_total(programme_id, "grand", "", "", "", text, value, source, n))
-            continue
-        if section and not task_code:
-            current_section = section
-            name = cell(cells, "ten_muc") or cell(cells, "nhiem_vu") or section
-            sections.setdefault(
-                section,
-                {
-                    "programme_id": programme_id,
-                    "section_code": section,
-                    "section_name": name,
-                    "source_file": source,
-                    "source_line": str(n),
-                },
-            )
-            for year, cols in sorted(year_cols.items()):
-                if "kinh_phi" in cols:
-                    i, unit = cols["kinh_phi"]
-                    value = number(cells, n, i, unit)
-                    if value is not None:
-                        totals.append(
-                            _total(
-                                programme_id,
-                                "section",
-                                section,
-                                "",
-                                year,
-                                cells[i],
-                                value,
-                                source,
-                                n,
-                            )
-                        )
-            if "tong_kinh_phi" in index:
-                value = number(cells, n, index["tong_kinh_phi"], None)
-                if value is not None:
-                    text = cell(cells, "tong_kinh_phi")
-                    totals.append(
-                        _total(programme_id, "section", section, "", "", text, value, source, n)
-                    )
-            continue
-        if not task_code and not has_figures and tasks:
-            # a task's text split over two rows by a page break: join it to the task above
-            last = tasks[-1]
-            for column, target in (
-                ("nhiem_vu", "task_name"),
-                ("ket_qua", "expected_result"),
-                ("chu_tri", "lead_unit"),
-                ("phoi_hop", "coordinating_units"),
-            ):
-                extra = cell(cells, column)
-                if extra:
-                    last[target] = f"{last[target]} {extra}".strip()
-            last["source_lines"] = f"{last['source_lines']};{n}"
-            problems.append(
-                _problem("warning", n, None, "import.continuation", task=last["task_code"])
-            )
-            continue
-        section = section or current_section
-        if not section:
-            problems.append(_problem("error", n, "muc", "import.task_without_section"))
-            continue
-        if section not in sections:
-            sections[section] = {
-                "programme_id": programme_id,
-                "section_code": section,
-                "section_name": section,
-                "source_file": source,
-                "source_line": str(n),
-            }
-        current_section = section
-        number_printed = task_code or str(
-            len([t for t in tasks if t["section_code"] == section]) + 1
-        )
-        code_text = (
-            number_printed
-            if number_printed.startswith(f"{section}.")
-            else f"{section}.{number_printed}"
-        )
-        if code_text in seen:
-            problems.append(
-                _problem(
-                    "error",
-                    n,
-                    "ma_nhiem_vu",
-                    "import.duplicate_task",
-                    task=code_text,
-                    first=seen[code_text],
-                )
-            )
-            continue
-        seen[code_text] = n
-        tasks.append(
-            {
-                "programme_id": programme_id,
-                "section_code": section,
-                "task_code": code_text,
-                "task_no_printed": task_code,
-                "task_name": cell(cells, "nhiem_vu") or code_text,
-                "expected_result": cell(cells, "ket_qua"),
-                "unit": cell(cells, "dvt"),
-                "lead_unit": cell(cells, "chu_tri"),
-                "coordinating_units": cell(cells, "phoi_hop"),
-                "month_start": "",
-                "month_end": "",
-                "timing_text": "",
-                "source_file": source,
-                "source_lines": str(n),
-            }
-        )
-        area = cell(cells, "linh_vuc").upper()
-        if area:
-            if area in valid_areas:
-                areas.append(
-                    {
-                        "programme_id": programme_id,
-                        "task_code": code_text,
-                        "content_area": area,
-                        "reason": "Người nhập chọn / chosen by the importer",
-                    }
-                )
-            else:
-                problems.append(_problem("error", n, "linh_vuc", "import.unknown_area", value=area))
-        for year in range(start, end + 1):
-            cols = year_cols.get(year, {})
-            amount = quantity = None
-            printed_amount = printed_quantity = ""
-            if "kinh_phi" in cols:
-                i, unit = cols["kinh_phi"]
-                printed_amount = cells[i].strip() if i < len(cells) else ""
-                amount = number(cells, n, i, unit)
-                if printed_amount and unit and not re.search(r"[^\W\d_]", printed_amount):
-                    printed_amount = f"{printed_amount} {unit}"  # the column's unit, kept with it
-            if "so_luong" in cols:
-                i, _ = cols["so_luong"]
-                printed_quantity = cells[i].strip() if i < len(cells) else ""
-                quantity = number(cells, n, i, None)
-            if "kinh_phi" in cols and not printed_amount:
-                problems.append(
-                    _problem(
-                        "warning", n, header[cols["kinh_phi"][0]], "import.blank_amount", year=year
-                    )
-                )
-            if year_cols:
-                amounts.append(
-                    {
-                        "programme_id": programme_id,
-                        "task_code": code_text,
-                        "year": year,
-                        "amount_printed": printed_amount,
-                        "amount_mvnd": amount or 0,
-                        "quantity_printed": printed_quantity,
-                        "quantity": quantity,
-                        "basis": "printed" if printed_amount else "blank",
-                        "note": "" if printed_amount else "Ô để trống, đọc là 0.",
-                        "source_file": source,
-                        "source_line": str(n),
-                    }
-                )
-        if "tong_kinh_phi" in index and cell(cells, "tong_kinh_phi"):
-            value = number(cells, n, index["tong_kinh_phi"], None)
-            if value is not None:
-                totals.append(
-                    _total(
-                        programme_id,
-                        "task",
-                        section,
-                        code_text,
-                        "",
-                        cell(cells, "tong_kinh_phi"),
-                        value,
-                        source,
-                        n,
-                    )
-                )
-        if "so_luong_tong" in index and cell(cells, "so_luong_tong"):
-            value = number(cells, n, index["so_luong_tong"], None)
-            if value is not None:
-                row = _total(
-                    programme_id,
-                    "task",
-                    section,
-                    code_text,
-                    "",
-                    cell(cells, "so_luong_tong"),
-                    value,
-                    source,
-                    n,
-                )
-                row["measure"] = "quantity"
-                totals.append(row)
-    if not tasks:
-        problems.append(_problem("error", None, None, "import.no_tasks"))
-    if any(p.severity == "error" for p in problems):
+def stage_plan(
+    filename: str,
+    header: list[str],
+    body: list[list[str]],
+    problems: list[Problem],
+    existing: dict[str, list[dict[str, Any]]],
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows a plan table becomes, in the shape of data/ (documents … stated_totals).
+
+    Empty when anything is an error (the problems say what); warnings do not stop it.
+    """
+    if not _has_columns(header, PLAN_REQUIRED, problems):
         return {}
-    _warn_totals(amounts, tasks, totals, problems)
-    title = meta["ten_chuong_trinh"][0]
+    plan = _PlanReading(filename, header, problems)
+    meta = _read_meta(plan, body)
+    period = _period(plan, meta) if meta is not None else None
+    if meta is None or period is None:
+        return {}
+    plan.start, plan.end = period
+    plan.programme_id = _programme_id(meta["tinh"][0], *period, existing, problems)
+    plan.valid_areas = {a["code"] for a in existing.get("content_areas", [])}
+    for n, cells in enumerate(body, start=2):
+        plan.read_row(n, cells)
+    if not plan.tasks:
+        problems.append(_problem("error", None, None, "import.no_tasks"))
+    if _has_errors(problems):
+        return {}
+    _warn_totals(plan.amounts, plan.tasks, plan.totals, problems)
+    return _plan_tables(plan, meta)
+
+
+def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, Any]]]:
+    """The tables one plan becomes: its document, its programme, and the rows read."""
+    title, province = meta["ten_chuong_trinh"][0], meta["tinh"][0]
+    decision_ref = meta.get("so_quyet_dinh", ("", 0))[0]
+    decision_date = meta.get("ngay_quyet_dinh", ("", 0))[0]
     return {
         "documents": [
             {
-                "source_file": source,
+                "source_file": plan.source,
                 "doc_type": "Tệp nhập",
                 "title": title,
                 "title_en": title,
                 "issuer": province,
-                "ref_printed": meta.get("so_quyet_dinh", ("", 0))[0],
-                "date_printed": meta.get("ngay_quyet_dinh", ("", 0))[0],
+                "ref_printed": decision_ref,
+                "date_printed": decision_date,
                 "number_style": "vi",
                 "source_line": meta["ten_chuong_trinh"][1],
             }
         ],
         "programmes": [
             {
-                "programme_id": programme_id,
+                "programme_id": plan.programme_id,
                 "province": province,
                 "kind": "khuyen_cong",
                 "title": title,
                 "title_en": title,
-                "period_start": start,
-                "period_end": end,
-                "decision_ref": meta.get("so_quyet_dinh", ("", 0))[0],
-                "decision_date": meta.get("ngay_quyet_dinh", ("", 0))[0],
+                "period_start": plan.start,
+                "period_end": plan.end,
+                "decision_ref": decision_ref,
+                "decision_date": decision_date,
                 "stated_total_printed": "",
                 "stated_total_mvnd": "",
-                "source_file": source,
+                "source_file": plan.source,
                 "source_line": str(meta["ten_chuong_trinh"][1]),
                 "note": "Nhập từ tệp.",
             }
         ],
-        "sections": list(sections.values()),
-        "tasks": tasks,
-        "budget_amounts": amounts,
-        "stated_totals": totals,
-        "content_area_map": areas,
+        "sections": list(plan.sections.values()),
+        "tasks": plan.tasks,
+        "budget_amounts": plan.amounts,
+        "stated_totals": plan.totals,
+        "content_area_map": plan.areas,
     }
 
 
@@ -709,6 +803,107 @@ def _warn_totals(
 _QUALIFIERS = {"gan": "nearly", "tren": "at_least", "hon": "at_least", "khoang": "about"}
 
 
+def _achieved(text: str) -> tuple[float, str]:
+    """'gần 700' -> (700.0, 'nearly'); raises NumberFormatError when no figure is written."""
+    match = re.match(r"^\s*(gần|trên|hơn|khoảng)?\s*(.+)$", text, re.IGNORECASE)
+    qualifier = _QUALIFIERS.get(_fold(match.group(1) or ""), "exact") if match else "exact"
+    rest = match.group(2) if match else ""
+    figure = re.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", rest)
+    if figure is None or rest.lstrip().startswith("-"):
+        raise NumberFormatError(text, "not_a_number")
+    return float(parse_number(figure.group(0))), qualifier
+
+
+@dataclass
+class _ResultsReading:
+    """One results report being read: its columns, the programmes and result codes known."""
+
+    source: str  # the upload's file name, cited by every row
+    header: list[str]
+    problems: list[Problem]
+    known: set[str]  # programme ids a result may belong to
+    taken: set[tuple[str, str]]  # (programme id, result code) already stored
+    index: dict[str, int] = field(init=False)
+    header_words: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = {h: i for i, h in enumerate(self.header) if h}
+        self.header_words = {_fold(h) for h in self.header}
+
+    def cell(self, cells: list[str], column: str) -> str:
+        """A template column's text in one row ('' when the column or the cell is absent)."""
+        i = self.index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def target(self, n: int, text: str) -> float | str | None:
+        """The target as a number ('' when none is printed); None if it is not one (reported)."""
+        try:
+            return float(parse_number(text)) if text else ""
+        except NumberFormatError:
+            self.problems.append(_problem("error", n, "muc_tieu", "import.not_number", value=text))
+            return None
+
+    def row(self, n: int, cells: list[str]) -> dict[str, Any] | None:
+        """The results row that sheet row `n` becomes; None if blank or wrong (then reported)."""
+        if not any(c.strip() for c in cells):
+            return None
+        if {_fold(c) for c in cells if c.strip()} <= self.header_words:
+            self.problems.append(_problem("warning", n, None, "import.header_repeated"))
+            return None
+        programme = self.cell(cells, "ma_chuong_trinh")
+        if programme not in self.known:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    "ma_chuong_trinh",
+                    "import.unknown_programme",
+                    value=programme,
+                    known=", ".join(sorted(self.known)),
+                )
+            )
+            return None
+        achieved_text = self.cell(cells, "dat_duoc")
+        try:
+            achieved, qualifier = _achieved(achieved_text)
+        except NumberFormatError:
+            self.problems.append(
+                _problem("error", n, "dat_duoc", "import.not_number", value=achieved_text)
+            )
+            return None
+        pct_text = self.cell(cells, "ty_le_ghi")
+        if pct_text and not re.fullmatch(r"\d+(?:,\d+)?\s*%", pct_text):
+            self.problems.append(
+                _problem("error", n, "ty_le_ghi", "import.bad_pct", value=pct_text)
+            )
+            return None
+        target_text = self.cell(cells, "muc_tieu")
+        target = self.target(n, target_text)
+        if target is None:
+            return None
+        code = f"N{n}"
+        while (programme, code) in self.taken:  # a code an earlier import of the report took
+            code += "'"
+        return {
+            "programme_id": programme,
+            "result_code": code,
+            "content_area": self.cell(cells, "linh_vuc").upper(),
+            "indicator": self.cell(cells, "chi_tieu"),
+            "indicator_en": self.cell(cells, "chi_tieu"),
+            "unit": self.cell(cells, "dvt"),
+            "achieved_text": achieved_text,
+            "achieved": achieved,
+            "achieved_qualifier": qualifier,
+            "stated_pct_text": pct_text,
+            "target_text": target_text,
+            "target_printed": target,
+            "comparable_indicator": "",
+            "note": "Nhập từ báo cáo kết quả.",
+            "source_file": self.source,
+            "source_line": str(n),
+        }
+
+
 def stage_results(
     filename: str,
     header: list[str],
@@ -719,89 +914,17 @@ def stage_results(
     """The rows a results report becomes: one results row per indicator."""
     if not _has_columns(header, RESULTS_REQUIRED, problems):
         return {}
-    index = {h: i for i, h in enumerate(header) if h}
-    known = {p["programme_id"] for p in existing.get("programmes", [])}
-    taken = {(r["programme_id"], r["result_code"]) for r in existing.get("results", [])}
-    rows: list[dict[str, Any]] = []
-    programme = ""
-    for n, cells in enumerate(body, start=2):
-
-        def cell(column: str, cells: list[str] = cells) -> str:
-            i = index.get(column)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
-        if not any(c.strip() for c in cells):
-            continue
-        if {_fold(c) for c in cells if c.strip()} <= {_fold(h) for h in header}:
-            problems.append(_problem("warning", n, None, "import.header_repeated"))
-            continue
-        programme = cell("ma_chuong_trinh")
-        if programme not in known:
-            problems.append(
-                _problem(
-                    "error",
-                    n,
-                    "ma_chuong_trinh",
-                    "import.unknown_programme",
-                    value=programme,
-                    known=", ".join(sorted(known)),
-                )
-            )
-            continue
-        achieved_text = cell("dat_duoc")
-        match = re.match(r"^\s*(gần|trên|hơn|khoảng)?\s*(.+)$", achieved_text, re.IGNORECASE)
-        qualifier = _QUALIFIERS.get(_fold(match.group(1) or ""), "exact") if match else "exact"
-        rest = match.group(2) if match else ""
-        figure = re.search(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", rest)
-        try:
-            if figure is None or rest.lstrip().startswith("-"):
-                raise NumberFormatError(achieved_text, "not_a_number")
-            achieved = float(parse_number(figure.group(0)))
-        except NumberFormatError:
-            problems.append(
-                _problem("error", n, "dat_duoc", "import.not_number", value=achieved_text)
-            )
-            continue
-        pct_text = cell("ty_le_ghi")
-        if pct_text and not re.fullmatch(r"\d+(?:,\d+)?\s*%", pct_text):
-            problems.append(_problem("error", n, "ty_le_ghi", "import.bad_pct", value=pct_text))
-            continue
-        target_text = cell("muc_tieu")
-        target = ""
-        if target_text:
-            try:
-                target = float(parse_number(target_text))
-            except NumberFormatError:
-                problems.append(
-                    _problem("error", n, "muc_tieu", "import.not_number", value=target_text)
-                )
-                continue
-        code = f"N{n}"
-        while (programme, code) in taken:
-            code += "'"
-        rows.append(
-            {
-                "programme_id": programme,
-                "result_code": code,
-                "content_area": cell("linh_vuc").upper(),
-                "indicator": cell("chi_tieu"),
-                "indicator_en": cell("chi_tieu"),
-                "unit": cell("dvt"),
-                "achieved_text": achieved_text,
-                "achieved": achieved,
-                "achieved_qualifier": qualifier,
-                "stated_pct_text": pct_text,
-                "target_text": target_text,
-                "target_printed": target,
-                "comparable_indicator": "",
-                "note": "Nhập từ báo cáo kết quả.",
-                "source_file": filename,
-                "source_line": str(n),
-            }
-        )
-    if not rows and not any(p.severity == "error" for p in problems):
+    report = _ResultsReading(
+        filename,
+        header,
+        problems,
+        known={p["programme_id"] for p in existing.get("programmes", [])},
+        taken={(r["programme_id"], r["result_code"]) for r in existing.get("results", [])},
+    )
+    rows = [row for n, cells in enumerate(body, start=2) if (row := report.row(n, cells))]
+    if not rows and not _has_errors(problems):
         problems.append(_problem("error", None, None, "import.no_results"))
-    if any(p.severity == "error" for p in problems):
+    if _has_errors(problems):
         return {}
     return {
         "documents": [

@@ -31,7 +31,7 @@ class FileSpec:
 
 
 def C(name: str, type: str = "text", required: bool = True, **kw: object) -> Column:  # noqa: N802
-    """Short constructor used in the table below."""
+    """Short constructor used in the file specs below."""
     return Column(name, type, required, **kw)  # type: ignore[arg-type]
 
 
@@ -45,289 +45,330 @@ PROG = (("programme_id",), "programmes", ("programme_id",))
 DOC = (("source_file",), "documents", ("source_file",))
 AREA = (("content_area",), "content_areas", ("code",))
 
+# Reference tables: the common content areas, the consumer price index, priority lists.
+
+CONTENT_AREAS = FileSpec(
+    "reference/content_areas.csv",
+    "content_areas",
+    (C("code"), C("name_vi"), C("name_en")),
+    key=("code",),
+)
+
+CPI = FileSpec(
+    "reference/cpi_vietnam.csv",
+    "cpi",
+    (C("year", "year"), C("cpi_change_pct", "float", min=-50, max=1000), C("source")),
+    key=("year",),
+)
+
+PRIORITY_AREAS = FileSpec(
+    "priority_areas.csv",
+    "priority_areas",
+    (
+        C("source_file"),
+        C("source_line", "lines"),
+        C("item_no", "int", min=1),
+        C("text"),
+        C("content_area"),
+    ),
+    key=("source_file", "item_no"),
+    refs=(DOC, AREA),
+)
+
+# The documents and the programmes they set out: sections, tasks, and where documents disagree.
+
+DOCUMENTS = FileSpec(
+    "documents.csv",
+    "documents",
+    (
+        C("source_file"),
+        C("doc_type"),
+        C("title"),
+        C("title_en"),
+        C("issuer"),
+        opt("ref_printed"),
+        opt("date_printed"),
+        C("number_style", choices=("vi", "en_thousands")),
+        C("source_line", "int", min=1),
+    ),
+    key=("source_file",),
+)
+
+PROGRAMMES = FileSpec(
+    "programmes.csv",
+    "programmes",
+    (
+        C("programme_id"),
+        C("province"),
+        C("kind", choices=("khuyen_cong", "cong_nghiep_ho_tro")),
+        C("title"),
+        C("title_en"),
+        C("period_start", "year"),
+        C("period_end", "year"),
+        opt("decision_ref"),
+        opt("decision_date"),
+        opt("stated_total_printed"),
+        opt("stated_total_mvnd", "float", min=0, max=1e9),
+        C("source_file"),
+        C("source_line", "lines"),
+        opt("note"),
+    ),
+    key=("programme_id",),
+    refs=(DOC,),
+)
+
+SECTIONS = FileSpec(
+    "sections.csv",
+    "sections",
+    (
+        C("programme_id"),
+        C("section_code"),
+        C("section_name"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "section_code"),
+    refs=(PROG, DOC),
+)
+
+TASKS = FileSpec(
+    "tasks.csv",
+    "tasks",
+    (
+        C("programme_id"),
+        C("section_code"),
+        C("task_code"),
+        opt("task_no_printed"),
+        C("task_name"),
+        opt("expected_result"),
+        opt("unit"),
+        opt("lead_unit"),
+        opt("coordinating_units"),
+        opt("month_start", "int", min=1, max=12),
+        opt("month_end", "int", min=1, max=12),
+        opt("timing_text"),
+        C("source_file"),
+        C("source_lines", "lines"),
+    ),
+    key=("programme_id", "task_code"),
+    refs=(
+        PROG,
+        DOC,
+        (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
+    ),
+)
+
+DOCUMENT_DISCREPANCIES = FileSpec(
+    "document_discrepancies.csv",
+    "document_discrepancies",
+    (
+        C("discrepancy_id"),
+        C("kind"),
+        C("source_file"),
+        C("source_line", "lines"),
+        C("printed"),
+        C("other_file"),
+        C("other_line", "lines"),
+        C("other_printed"),
+        C("note"),
+    ),
+    key=("discrepancy_id",),
+    refs=(DOC, (("other_file",), "documents", ("source_file",))),
+)
+
+# Budget: yearly amounts per task, the totals as printed, execution and stated percentages.
+
+BUDGET_AMOUNTS = FileSpec(
+    "budget_amounts.csv",
+    "budget_amounts",
+    (
+        C("programme_id"),
+        C("task_code"),
+        C("year", "year"),
+        opt("amount_printed"),
+        C("amount_mvnd", "float", min=0, max=1e8),
+        opt("quantity_printed"),
+        opt("quantity", "float", min=0, max=1e9),
+        C("basis", choices=("printed", "blank", "derived")),
+        opt("note"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "task_code", "year"),
+    refs=(PROG, DOC, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
+)
+
+STATED_TOTALS = FileSpec(
+    "stated_totals.csv",
+    "stated_totals",
+    (
+        C("programme_id"),
+        C("scope", choices=("task", "section", "grand", "text")),
+        opt("section_code"),
+        opt("task_code"),
+        opt("year", "year"),
+        C("measure", choices=("amount_mvnd", "quantity")),
+        C("printed_text"),
+        C("stated_value", "float", min=0, max=1e9),
+        C("precision", "float", min=1e-9, max=1e6),
+        opt("note"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=(
+        "programme_id",
+        "scope",
+        "section_code",
+        "task_code",
+        "year",
+        "measure",
+        "source_line",
+    ),
+    refs=(
+        PROG,
+        DOC,
+        (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
+        (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
+    ),
+)
+
+BUDGET_EXECUTION = FileSpec(
+    "budget_execution.csv",
+    "budget_execution",
+    (
+        C("programme_id"),
+        C("measure", choices=MEASURES),
+        C("printed_text"),
+        C("amount_mvnd", "float", min=0, max=1e9),
+        C("precision", "float", min=1e-9, max=1e6),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "measure"),
+    refs=(PROG, DOC),
+)
+
+STATED_PERCENTAGES = FileSpec(
+    "stated_percentages.csv",
+    "stated_percentages",
+    (
+        C("programme_id"),
+        C("location"),
+        C("location_en"),
+        C("numerator", choices=MEASURES),
+        C("denominator", choices=MEASURES),
+        C("printed_text"),
+        C("context"),
+        opt("note"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "location"),
+    refs=(
+        PROG,
+        DOC,
+        (("programme_id", "numerator"), "budget_execution", ("programme_id", "measure")),
+        (("programme_id", "denominator"), "budget_execution", ("programme_id", "measure")),
+    ),
+)
+
+# Targets and results: goals, reported results, comparable targets, tasks' content areas.
+
+GOALS = FileSpec(
+    "goals.csv",
+    "goals",
+    (
+        C("programme_id"),
+        C("goal_code"),
+        C("kind", choices=("goal", "content")),
+        opt("content_area"),
+        C("text"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "goal_code"),
+    refs=(PROG, DOC, AREA),
+)
+
+RESULTS = FileSpec(
+    "results.csv",
+    "results",
+    (
+        C("programme_id"),
+        C("result_code"),
+        opt("content_area"),
+        C("indicator"),
+        C("indicator_en"),
+        C("unit"),
+        C("achieved_text"),
+        C("achieved", "float", min=0, max=1e12),
+        C("achieved_qualifier", choices=("exact", "at_least", "nearly", "about")),
+        opt("stated_pct_text"),
+        opt("target_text"),
+        opt("target_printed", "float", min=0, max=1e12),
+        opt("comparable_indicator"),
+        opt("note"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("programme_id", "result_code"),
+    refs=(PROG, DOC, AREA),
+)
+
+COMPARABLE_TARGETS = FileSpec(
+    "comparable_targets.csv",
+    "comparable_targets",
+    (
+        C("comparable_indicator"),
+        C("label_vi"),
+        C("label_en"),
+        C("programme_id"),
+        opt("result_code"),
+        opt("task_code"),
+        opt("goal_code"),
+        opt("target_unit"),
+        opt("budget_task_code"),
+        C("reason"),
+        C("source_file"),
+        C("source_line", "lines"),
+    ),
+    key=("comparable_indicator", "programme_id"),
+    refs=(
+        PROG,
+        DOC,
+        (("programme_id", "result_code"), "results", ("programme_id", "result_code")),
+        (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
+        (("programme_id", "goal_code"), "goals", ("programme_id", "goal_code")),
+        (("programme_id", "budget_task_code"), "tasks", ("programme_id", "task_code")),
+    ),
+)
+
+CONTENT_AREA_MAP = FileSpec(
+    "content_area_map.csv",
+    "content_area_map",
+    (C("programme_id"), C("task_code"), C("content_area"), C("reason")),
+    key=("programme_id", "task_code"),
+    refs=(PROG, AREA, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
+)
+
+# Every file, in the order the build reads, checks and writes them (its messages follow it).
 SPECS: tuple[FileSpec, ...] = (
-    FileSpec(
-        "reference/content_areas.csv",
-        "content_areas",
-        (C("code"), C("name_vi"), C("name_en")),
-        key=("code",),
-    ),
-    FileSpec(
-        "reference/cpi_vietnam.csv",
-        "cpi",
-        (C("year", "year"), C("cpi_change_pct", "float", min=-50, max=1000), C("source")),
-        key=("year",),
-    ),
-    FileSpec(
-        "documents.csv",
-        "documents",
-        (
-            C("source_file"),
-            C("doc_type"),
-            C("title"),
-            C("title_en"),
-            C("issuer"),
-            opt("ref_printed"),
-            opt("date_printed"),
-            C("number_style", choices=("vi", "en_thousands")),
-            C("source_line", "int", min=1),
-        ),
-        key=("source_file",),
-    ),
-    FileSpec(
-        "programmes.csv",
-        "programmes",
-        (
-            C("programme_id"),
-            C("province"),
-            C("kind", choices=("khuyen_cong", "cong_nghiep_ho_tro")),
-            C("title"),
-            C("title_en"),
-            C("period_start", "year"),
-            C("period_end", "year"),
-            opt("decision_ref"),
-            opt("decision_date"),
-            opt("stated_total_printed"),
-            opt("stated_total_mvnd", "float", min=0, max=1e9),
-            C("source_file"),
-            C("source_line", "lines"),
-            opt("note"),
-        ),
-        key=("programme_id",),
-        refs=(DOC,),
-    ),
-    FileSpec(
-        "sections.csv",
-        "sections",
-        (
-            C("programme_id"),
-            C("section_code"),
-            C("section_name"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "section_code"),
-        refs=(PROG, DOC),
-    ),
-    FileSpec(
-        "tasks.csv",
-        "tasks",
-        (
-            C("programme_id"),
-            C("section_code"),
-            C("task_code"),
-            opt("task_no_printed"),
-            C("task_name"),
-            opt("expected_result"),
-            opt("unit"),
-            opt("lead_unit"),
-            opt("coordinating_units"),
-            opt("month_start", "int", min=1, max=12),
-            opt("month_end", "int", min=1, max=12),
-            opt("timing_text"),
-            C("source_file"),
-            C("source_lines", "lines"),
-        ),
-        key=("programme_id", "task_code"),
-        refs=(
-            PROG,
-            DOC,
-            (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
-        ),
-    ),
-    FileSpec(
-        "budget_amounts.csv",
-        "budget_amounts",
-        (
-            C("programme_id"),
-            C("task_code"),
-            C("year", "year"),
-            opt("amount_printed"),
-            C("amount_mvnd", "float", min=0, max=1e8),
-            opt("quantity_printed"),
-            opt("quantity", "float", min=0, max=1e9),
-            C("basis", choices=("printed", "blank", "derived")),
-            opt("note"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "task_code", "year"),
-        refs=(PROG, DOC, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
-    ),
-    FileSpec(
-        "stated_totals.csv",
-        "stated_totals",
-        (
-            C("programme_id"),
-            C("scope", choices=("task", "section", "grand", "text")),
-            opt("section_code"),
-            opt("task_code"),
-            opt("year", "year"),
-            C("measure", choices=("amount_mvnd", "quantity")),
-            C("printed_text"),
-            C("stated_value", "float", min=0, max=1e9),
-            C("precision", "float", min=1e-9, max=1e6),
-            opt("note"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=(
-            "programme_id",
-            "scope",
-            "section_code",
-            "task_code",
-            "year",
-            "measure",
-            "source_line",
-        ),
-        refs=(
-            PROG,
-            DOC,
-            (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
-            (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
-        ),
-    ),
-    FileSpec(
-        "goals.csv",
-        "goals",
-        (
-            C("programme_id"),
-            C("goal_code"),
-            C("kind", choices=("goal", "content")),
-            opt("content_area"),
-            C("text"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "goal_code"),
-        refs=(PROG, DOC, AREA),
-    ),
-    FileSpec(
-        "results.csv",
-        "results",
-        (
-            C("programme_id"),
-            C("result_code"),
-            opt("content_area"),
-            C("indicator"),
-            C("indicator_en"),
-            C("unit"),
-            C("achieved_text"),
-            C("achieved", "float", min=0, max=1e12),
-            C("achieved_qualifier", choices=("exact", "at_least", "nearly", "about")),
-            opt("stated_pct_text"),
-            opt("target_text"),
-            opt("target_printed", "float", min=0, max=1e12),
-            opt("comparable_indicator"),
-            opt("note"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "result_code"),
-        refs=(PROG, DOC, AREA),
-    ),
-    FileSpec(
-        "comparable_targets.csv",
-        "comparable_targets",
-        (
-            C("comparable_indicator"),
-            C("label_vi"),
-            C("label_en"),
-            C("programme_id"),
-            opt("result_code"),
-            opt("task_code"),
-            opt("goal_code"),
-            opt("target_unit"),
-            opt("budget_task_code"),
-            C("reason"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("comparable_indicator", "programme_id"),
-        refs=(
-            PROG,
-            DOC,
-            (("programme_id", "result_code"), "results", ("programme_id", "result_code")),
-            (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
-            (("programme_id", "goal_code"), "goals", ("programme_id", "goal_code")),
-            (("programme_id", "budget_task_code"), "tasks", ("programme_id", "task_code")),
-        ),
-    ),
-    FileSpec(
-        "budget_execution.csv",
-        "budget_execution",
-        (
-            C("programme_id"),
-            C("measure", choices=MEASURES),
-            C("printed_text"),
-            C("amount_mvnd", "float", min=0, max=1e9),
-            C("precision", "float", min=1e-9, max=1e6),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "measure"),
-        refs=(PROG, DOC),
-    ),
-    FileSpec(
-        "stated_percentages.csv",
-        "stated_percentages",
-        (
-            C("programme_id"),
-            C("location"),
-            C("location_en"),
-            C("numerator", choices=MEASURES),
-            C("denominator", choices=MEASURES),
-            C("printed_text"),
-            C("context"),
-            opt("note"),
-            C("source_file"),
-            C("source_line", "lines"),
-        ),
-        key=("programme_id", "location"),
-        refs=(
-            PROG,
-            DOC,
-            (("programme_id", "numerator"), "budget_execution", ("programme_id", "measure")),
-            (("programme_id", "denominator"), "budget_execution", ("programme_id", "measure")),
-        ),
-    ),
-    FileSpec(
-        "content_area_map.csv",
-        "content_area_map",
-        (C("programme_id"), C("task_code"), C("content_area"), C("reason")),
-        key=("programme_id", "task_code"),
-        refs=(PROG, AREA, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
-    ),
-    FileSpec(
-        "priority_areas.csv",
-        "priority_areas",
-        (
-            C("source_file"),
-            C("source_line", "lines"),
-            C("item_no", "int", min=1),
-            C("text"),
-            C("content_area"),
-        ),
-        key=("source_file", "item_no"),
-        refs=(DOC, AREA),
-    ),
-    FileSpec(
-        "document_discrepancies.csv",
-        "document_discrepancies",
-        (
-            C("discrepancy_id"),
-            C("kind"),
-            C("source_file"),
-            C("source_line", "lines"),
-            C("printed"),
-            C("other_file"),
-            C("other_line", "lines"),
-            C("other_printed"),
-            C("note"),
-        ),
-        key=("discrepancy_id",),
-        refs=(DOC, (("other_file",), "documents", ("source_file",))),
-    ),
+    CONTENT_AREAS,
+    CPI,
+    DOCUMENTS,
+    PROGRAMMES,
+    SECTIONS,
+    TASKS,
+    BUDGET_AMOUNTS,
+    STATED_TOTALS,
+    GOALS,
+    RESULTS,
+    COMPARABLE_TARGETS,
+    BUDGET_EXECUTION,
+    STATED_PERCENTAGES,
+    CONTENT_AREA_MAP,
+    PRIORITY_AREAS,
+    DOCUMENT_DISCREPANCIES,
 )
 
 SPEC_BY_TABLE: dict[str, FileSpec] = {s.table: s for s in SPECS}

@@ -39,6 +39,9 @@ _KIND_SHORT: dict[str, str] = {
     "Công văn": N_("sources.kind_letter"),
 }
 
+# The document of a synthetic database (plans.data.synth): never taken for a real decision.
+SYNTHETIC_KIND = "Dữ liệu tổng hợp"
+
 Documents = Mapping[str, Mapping[str, Any]]
 
 
@@ -50,13 +53,15 @@ def document_name(source_file: str, documents: Documents, lang: str = "vi") -> s
     """
     doc = documents.get(str(source_file)) or {}
     ref = str(doc.get("ref_printed") or "").strip()
-    kind = _KIND_SHORT.get(str(doc.get("doc_type") or ""))
+    if doc.get("doc_type") == SYNTHETIC_KIND:
+        return t("sources.synthetic", lang)
+    key = _KIND_SHORT.get(str(doc.get("doc_type") or ""))
     # An import's rows are cited by the uploaded file's own rows, so it keeps its file name.
-    if not ref or ref == "nan" or kind is None:
+    if not ref or ref == "nan" or key is None:
         return str(source_file)
     if "/QĐ-" in ref:  # a programme or plan promulgated by a decision is known by the decision
-        kind = _KIND_SHORT["Quyết định"]
-    named = t("sources.named", lang, kind=t(kind, lang), ref=ref)
+        key = _KIND_SHORT["Quyết định"]
+    named = t("sources.named", lang, kind=t(key, lang), ref=ref)
     date = str(doc.get("date_printed") or "").strip()
     return t("sources.dated", lang, name=named, date=date) if date and date != "nan" else named
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from plans.data.build import derive_support, load_tables, target_rows, write_database
+from plans.data.sources import SYNTHETIC_KIND
 
 PROVINCES: tuple[str, ...] = (
     "An Giang",
@@ -105,19 +107,75 @@ def _code(province: str) -> str:
     return _province_code(province)
 
 
+# The base tables a synthetic database fills, in addition to the real reference tables.
+GENERATED = (
+    "programmes",
+    "sections",
+    "tasks",
+    "budget_amounts",
+    "stated_totals",
+    "goals",
+    "results",
+    "budget_execution",
+    "stated_percentages",
+    "content_area_map",
+    "priority_areas",
+    "document_discrepancies",
+    "comparable_targets",
+)
+SECTIONS = ("I", "II", "III", "IV", "V")
+
+
+@dataclass(frozen=True)
+class _Programme:
+    """One synthetic programme being generated: what its rows repeat."""
+
+    pid: str
+    province: str
+    start: int
+    end: int
+    line: int  # the one "source line" every row of the programme cites
+
+
 def generate_tables(
     provinces: int = 63, periods: int = 3, seed: int = 1
 ) -> dict[str, list[dict[str, Any]]]:
-    """Rows for every base table (same shape as data/), deterministic for `seed`."""
+    """Rows for every base table (same shape as data/), deterministic for `seed`.
+
+    The steps draw from one random generator in a fixed order (province scale, task count,
+    then each task's area, quantity and amounts, then results): the order is part of the output.
+    """
     rng = random.Random(seed)
-    reference = load_tables()  # content areas and CPI are real reference tables
+    tables = _empty_tables(load_tables())  # content areas and CPI are real reference tables
+    line = 0
+    used: set[str] = set()
+    for province in PROVINCES[:provinces]:
+        code = _unique_code(province, used)
+        scale = rng.uniform(0.05, 1.0) * (8 if province in ("Hà Nội", "TP. Hồ Chí Minh") else 1)
+        for start, end in PERIODS[-periods:]:
+            line += 1
+            programme = _Programme(f"{code}-{start}-{end}", province, start, end, line)
+            _add_programme(tables, programme)
+            n_tasks = rng.randint(25, 40)
+            _add_sections(tables, programme)
+            for number in range(1, n_tasks + 1):
+                _add_task(tables, rng, programme, number, n_tasks, scale)
+            if start == 2011:
+                _add_results(tables, rng, programme)
+    _number_rows(tables)
+    tables["targets"] = target_rows(tables)
+    return tables
+
+
+def _empty_tables(reference: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The reference tables, the one synthetic document every row cites, and empty base tables."""
     tables: dict[str, list[dict[str, Any]]] = {
         "content_areas": reference["content_areas"],
         "cpi": reference["cpi"],
         "documents": [
             {
                 "source_file": SOURCE,
-                "doc_type": "Dữ liệu tổng hợp",
+                "doc_type": SYNTHETIC_KIND,
                 "title": "Dữ liệu tổng hợp",
                 "title_en": "Synthetic data",
                 "issuer": "plans.data.synth",
@@ -128,145 +186,161 @@ def generate_tables(
             }
         ],
     }
-    for name in (
-        "programmes",
-        "sections",
-        "tasks",
-        "budget_amounts",
-        "stated_totals",
-        "goals",
-        "results",
-        "budget_execution",
-        "stated_percentages",
-        "content_area_map",
-        "priority_areas",
-        "document_discrepancies",
-        "comparable_targets",
-    ):
+    for name in GENERATED:
         tables.setdefault(name, [])
-    areas = list(AREA_WEIGHTS)
-    weights = list(AREA_WEIGHTS.values())
-    line = 0
-    used: set[str] = set()
-    for province in PROVINCES[:provinces]:
-        code = _code(province)
-        while code in used:
-            code += "X"
-        used.add(code)
-        scale = rng.uniform(0.05, 1.0) * (8 if province in ("Hà Nội", "TP. Hồ Chí Minh") else 1)
-        for start, end in PERIODS[-periods:]:
-            pid = f"{code}-{start}-{end}"
-            line += 1
-            tables["programmes"].append(
-                {
-                    "programme_id": pid,
-                    "province": province,
-                    "kind": "khuyen_cong",
-                    "title": f"Chương trình khuyến công {province} {start}-{end} (tổng hợp)",
-                    "title_en": f"{province} industrial extension {start}-{end} (synthetic)",
-                    "period_start": start,
-                    "period_end": end,
-                    "decision_ref": "",
-                    "decision_date": "",
-                    "stated_total_printed": "",
-                    "stated_total_mvnd": None,
-                    "source_file": SOURCE,
-                    "source_line": str(line),
-                    "note": "Dữ liệu tổng hợp / synthetic",
-                }
-            )
-            n_tasks = rng.randint(25, 40)
-            sections = ["I", "II", "III", "IV", "V"]
-            for s in sections:
-                tables["sections"].append(
-                    {
-                        "programme_id": pid,
-                        "section_code": s,
-                        "section_name": f"Mục {s}",
-                        "source_file": SOURCE,
-                        "source_line": str(line),
-                    }
-                )
-            for t in range(1, n_tasks + 1):
-                section = sections[min((t - 1) * len(sections) // n_tasks, len(sections) - 1)]
-                area = rng.choices(areas, weights)[0]
-                task = f"{section}.{t}"
-                quantity = rng.randint(5, 500)
-                tables["tasks"].append(
-                    {
-                        "programme_id": pid,
-                        "section_code": section,
-                        "task_code": task,
-                        "task_no_printed": str(t),
-                        "task_name": f"Nhiệm vụ {task} ({area})",
-                        "expected_result": f"Hỗ trợ {quantity} {UNITS[area]}",
-                        "unit": UNITS[area],
-                        "lead_unit": "Sở Công Thương",
-                        "coordinating_units": "",
-                        "month_start": None,
-                        "month_end": None,
-                        "timing_text": "",
-                        "source_file": SOURCE,
-                        "source_lines": str(line),
-                    }
-                )
-                tables["content_area_map"].append(
-                    {
-                        "programme_id": pid,
-                        "task_code": task,
-                        "content_area": area,
-                        "reason": "tổng hợp / synthetic",
-                    }
-                )
-                base = round(rng.lognormvariate(5.5, 1.0) * scale, 0) + 10
-                for year in range(start, end + 1):
-                    amount = round(base * rng.uniform(0.8, 1.2), 0)
-                    tables["budget_amounts"].append(
-                        {
-                            "programme_id": pid,
-                            "task_code": task,
-                            "year": year,
-                            "amount_printed": "",
-                            "amount_mvnd": amount,
-                            "quantity_printed": "",
-                            "quantity": None,
-                            "basis": "derived",
-                            "note": "tổng hợp / synthetic",
-                            "source_file": SOURCE,
-                            "source_line": str(line),
-                        }
-                    )
-            if start == 2011:
-                for i, area in enumerate(("KC1", "KC3", "KC4")):
-                    achieved = rng.randint(20, 20000)
-                    pct = round(rng.uniform(20, 180), 1)
-                    tables["results"].append(
-                        {
-                            "programme_id": pid,
-                            "result_code": f"S{i}",
-                            "content_area": area,
-                            "indicator": f"Kết quả {UNITS[area]}",
-                            "indicator_en": f"Result {area}",
-                            "unit": UNITS[area],
-                            "achieved_text": str(achieved),
-                            "achieved": achieved,
-                            "achieved_qualifier": "exact",
-                            "stated_pct_text": f"đạt {pct}%".replace(".", ","),
-                            "target_text": "",
-                            "target_printed": None,
-                            "comparable_indicator": "",
-                            "note": "tổng hợp / synthetic",
-                            "source_file": SOURCE,
-                            "source_line": str(line),
-                            "stated_pct": pct,
-                            "stated_pct_decimals": 1,
-                        }
-                    )
+    return tables
+
+
+def _unique_code(province: str, used: set[str]) -> str:
+    """The province's code as imports make it, suffixed with X while another province has it."""
+    code = _code(province)
+    while code in used:
+        code += "X"
+    used.add(code)
+    return code
+
+
+def _add_programme(tables: dict[str, list[dict[str, Any]]], programme: _Programme) -> None:
+    p = programme
+    tables["programmes"].append(
+        {
+            "programme_id": p.pid,
+            "province": p.province,
+            "kind": "khuyen_cong",
+            "title": f"Chương trình khuyến công {p.province} {p.start}-{p.end} (tổng hợp)",
+            "title_en": f"{p.province} industrial extension {p.start}-{p.end} (synthetic)",
+            "period_start": p.start,
+            "period_end": p.end,
+            "decision_ref": "",
+            "decision_date": "",
+            "stated_total_printed": "",
+            "stated_total_mvnd": None,
+            "source_file": SOURCE,
+            "source_line": str(p.line),
+            "note": "Dữ liệu tổng hợp / synthetic",
+        }
+    )
+
+
+def _add_sections(tables: dict[str, list[dict[str, Any]]], programme: _Programme) -> None:
+    for s in SECTIONS:
+        tables["sections"].append(
+            {
+                "programme_id": programme.pid,
+                "section_code": s,
+                "section_name": f"Mục {s}",
+                "source_file": SOURCE,
+                "source_line": str(programme.line),
+            }
+        )
+
+
+def _add_task(
+    tables: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    programme: _Programme,
+    number: int,
+    n_tasks: int,
+    scale: float,
+) -> None:
+    """Task `number` of `n_tasks`: its row, its content area, and its budget in every year."""
+    # the tasks fill the sections in order, in about equal shares
+    section = SECTIONS[min((number - 1) * len(SECTIONS) // n_tasks, len(SECTIONS) - 1)]
+    area = rng.choices(list(AREA_WEIGHTS), list(AREA_WEIGHTS.values()))[0]
+    task = f"{section}.{number}"
+    quantity = rng.randint(5, 500)
+    tables["tasks"].append(
+        {
+            "programme_id": programme.pid,
+            "section_code": section,
+            "task_code": task,
+            "task_no_printed": str(number),
+            "task_name": f"Nhiệm vụ {task} ({area})",
+            "expected_result": f"Hỗ trợ {quantity} {UNITS[area]}",
+            "unit": UNITS[area],
+            "lead_unit": "Sở Công Thương",
+            "coordinating_units": "",
+            "month_start": None,
+            "month_end": None,
+            "timing_text": "",
+            "source_file": SOURCE,
+            "source_lines": str(programme.line),
+        }
+    )
+    tables["content_area_map"].append(
+        {
+            "programme_id": programme.pid,
+            "task_code": task,
+            "content_area": area,
+            "reason": "tổng hợp / synthetic",
+        }
+    )
+    _add_amounts(tables, rng, programme, task, scale)
+
+
+def _add_amounts(
+    tables: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    programme: _Programme,
+    task: str,
+    scale: float,
+) -> None:
+    """A task's yearly budget: one lognormal size for the task, then ±20 % in each year."""
+    base = round(rng.lognormvariate(5.5, 1.0) * scale, 0) + 10
+    for year in range(programme.start, programme.end + 1):
+        amount = round(base * rng.uniform(0.8, 1.2), 0)
+        tables["budget_amounts"].append(
+            {
+                "programme_id": programme.pid,
+                "task_code": task,
+                "year": year,
+                "amount_printed": "",
+                "amount_mvnd": amount,
+                "quantity_printed": "",
+                "quantity": None,
+                "basis": "derived",
+                "note": "tổng hợp / synthetic",
+                "source_file": SOURCE,
+                "source_line": str(programme.line),
+            }
+        )
+
+
+def _add_results(
+    tables: dict[str, list[dict[str, Any]]], rng: random.Random, programme: _Programme
+) -> None:
+    """Three reported results (as the 2011-2015 evaluation reports them) for a first-period plan."""
+    for i, area in enumerate(("KC1", "KC3", "KC4")):
+        achieved = rng.randint(20, 20000)
+        pct = round(rng.uniform(20, 180), 1)
+        tables["results"].append(
+            {
+                "programme_id": programme.pid,
+                "result_code": f"S{i}",
+                "content_area": area,
+                "indicator": f"Kết quả {UNITS[area]}",
+                "indicator_en": f"Result {area}",
+                "unit": UNITS[area],
+                "achieved_text": str(achieved),
+                "achieved": achieved,
+                "achieved_qualifier": "exact",
+                "stated_pct_text": f"đạt {pct}%".replace(".", ","),
+                "target_text": "",
+                "target_printed": None,
+                "comparable_indicator": "",
+                "note": "tổng hợp / synthetic",
+                "source_file": SOURCE,
+                "source_line": str(programme.line),
+                "stated_pct": pct,
+                "stated_pct_decimals": 1,
+            }
+        )
+
+
+def _number_rows(tables: dict[str, list[dict[str, Any]]]) -> None:
     for rows in tables.values():
         for i, row in enumerate(rows, start=2):
             row.setdefault("_line", i)  # the order key real rows get from their CSV line
-    tables["targets"] = target_rows(tables)
-    return tables
 
 
 # Fills the empty support_records table of the build. Each record draws its programme and then one

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from plans.data.build import load_tables
-from plans.data.imports import COLUMN_MEANINGS
+from plans.data.imports import column_meaning
+from plans.messages import t
 
 EXAMPLE_PROGRAMME = "HN-2021-2025"  # 000_…: the Hanoi 2021-2025 appendix
 
@@ -46,7 +47,7 @@ def plan_rows(
         for a in tables["budget_amounts"]
         if a["programme_id"] == programme_id
     }
-    totals = [t for t in tables["stated_totals"] if t["programme_id"] == programme_id]
+    totals = [row for row in tables["stated_totals"] if row["programme_id"] == programme_id]
     areas = {
         m["task_code"]: m["content_area"]
         for m in tables["content_area_map"]
@@ -60,12 +61,13 @@ def plan_rows(
         year: Any = None,
         measure: str = "amount_mvnd",
     ) -> str:
-        for t in totals:
-            if (t["scope"], t["measure"]) != (scope, measure):
+        for total in totals:
+            if (total["scope"], total["measure"]) != (scope, measure):
                 continue
-            if (t["section_code"] or "", t["task_code"] or "", t["year"]) == (section, task, year):
+            where = (total["section_code"] or "", total["task_code"] or "", total["year"])
+            if where == (section, task, year):
                 # the template speaks one notation: Vietnamese (1.100, not the appendix's 1,100)
-                return _vi(t["stated_value"])
+                return _vi(total["stated_value"])
         return ""
 
     def meta() -> list[str]:
@@ -100,9 +102,9 @@ def plan_rows(
             ]
         )
         for task in (
-            t
-            for t in tables["tasks"]
-            if t["programme_id"] == programme_id and t["section_code"] == code
+            row
+            for row in tables["tasks"]
+            if row["programme_id"] == programme_id and row["section_code"] == code
         ):
             tc = task["task_code"]
             cells = [amounts.get((tc, y), {}) for y in years]
@@ -203,29 +205,21 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    # The guide speaks both languages side by side: one template serves every reader.
     guide = book.create_sheet("huong_dan")
-    guide.append(["Cột / Column", "Ý nghĩa", "Meaning"])
+    guide.append(
+        [
+            " / ".join((t("templates.column", "vi"), t("templates.column", "en"))),
+            t("templates.meaning", "vi"),
+            t("templates.meaning", "en"),
+        ]
+    )
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in rows[0]:
-        key = column
-        for prefix in ("so_luong_", "kinh_phi_"):
-            if column.startswith(prefix) and column[len(prefix) :].isdigit():
-                key = f"{prefix}NNNN"
-        vi, en = COLUMN_MEANINGS.get(key, ("", ""))
-        year = column[-4:] if key.endswith("NNNN") else ""
-        guide.append([column, vi.replace("NNNN", year), en.replace("NNNN", year)])
+        guide.append([column, column_meaning(column, "vi"), column_meaning(column, "en")])
     guide.append([])
-    guide.append(
-        [
-            "",
-            "Dòng có 'muc' mà không có 'ma_nhiem_vu' là dòng tổng của mục; "
-            "dòng 'TỔNG' là tổng cộng. "
-            "Số viết kiểu Việt Nam (1.234,5); ô tiền có thể ghi đơn vị (2,52 tỷ đồng).",
-            "A row with 'muc' and no 'ma_nhiem_vu' holds the section's totals; the 'TỔNG' row the "
-            "grand totals. Numbers the Vietnamese way (1.234,5); money cells may carry a unit.",
-        ]
-    )
+    guide.append(["", t("templates.rows_note", "vi"), t("templates.rows_note", "en")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

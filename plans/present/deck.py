@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_date
 
 from plans.charts.base import share_bar
 from plans.charts.budget import area_share_bars, many_series, period_labels, year_stack
@@ -19,13 +19,14 @@ from plans.charts.tables import for_display
 from plans.charts.targets import (
     achievement_chart,
     budget_periods_chart,
-    cited_files,
     period_budgets,
     results_data,
     with_targets,
 )
 from plans.charts.timeline import month_span, timeline_gantt
+from plans.data.sources import Documents, cite_many, document_name
 from plans.db import run
+from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
 from plans.present.kit import Chart, DeckInfo
 
@@ -35,122 +36,42 @@ if TYPE_CHECKING:
 # The order of the catalogue; the CLI's --charts picks among these keys.
 KEYS = ("sections", "years", "areas", "results", "periods", "provinces", "timeline")
 
-T = {
-    "vi": {
-        "sections": "Cơ cấu kinh phí theo mục — {prog}",
-        "sections_head": "Mục {key} chiếm {pct} kinh phí ({amount})",
-        "years": "Kinh phí theo năm, chia theo mục — {prog}",
-        "years_head": "Kinh phí cao nhất năm {top} ({top_amount}), thấp nhất năm {low} "
-        "({low_amount})",
-        "years_even": "Kinh phí mỗi năm {amount}, đều trong {n} năm",
-        "areas": "Cơ cấu kinh phí theo lĩnh vực chung — {prog}",
-        "areas_head": "Lĩnh vực {key} chiếm {pct} kinh phí ({amount})",
-        "results": "Tỷ lệ đạt kế hoạch — {prog}",
-        "results_head": "Giai đoạn {period} đạt {pct} kế hoạch đào tạo nghề; {met}/{n} chỉ tiêu "
-        "đạt hoặc vượt kế hoạch",
-        "results_head_plain": "Giai đoạn {period}: {met}/{n} chỉ tiêu đạt hoặc vượt kế hoạch",
-        "periods": "Kinh phí theo giai đoạn — {province} (giá danh nghĩa và giá năm {year})",
-        "periods_head": "Kinh phí {now} {word} {pct} so với {then} theo giá danh nghĩa",
-        "periods_real": "; theo giá năm {year}: {word} {pct}",
-        "up": "tăng",
-        "down": "giảm",
-        "provinces": "Tỷ trọng kinh phí theo lĩnh vực chung — so sánh tỉnh",
-        "provinces_part": "{series} dành {pct} cho {key}",
-        "provinces_period": "Tỷ trọng kinh phí theo lĩnh vực chung — so sánh tỉnh, giai đoạn "
-        "{period}",
-        "provinces_many": "{k}/{n} chương trình giai đoạn {period} dành tỷ trọng lớn nhất cho "
-        "{key}",
-        "timeline": "Tiến độ thực hiện theo tháng — {prog}",
-        "timeline_head": "{n} nhiệm vụ trong năm {year}, từ tháng {first} đến tháng {last}",
-        "source": "Nguồn: {files}",
-        "budget": " (phụ lục kinh phí)",
-        "lines": "dòng",
-        "cpi": "; CPI: {cpi}",
-        "area_map": "; lĩnh vực chung: content_area_map.csv (cách xếp của bộ dữ liệu)",
-        "year": "Năm",
-        "group_key": "Mã nhóm",
-        "series_label": "Tỉnh, giai đoạn",
-        "content_area": "Lĩnh vực",
-        "indicator": "Chỉ tiêu",
-        "unit": "Đơn vị tính",
-        "achieved": "Đạt được",
-        "target_point": "Kế hoạch",
-        "achievement_pct": "Tỷ lệ đạt",
-        "period_label": "Giai đoạn",
-        "planned_mvnd": "Danh nghĩa (triệu đồng)",
-        "planned_real_mvnd": "Giá năm {year} (triệu đồng)",
-        "task_code": "Nhiệm vụ",
-        "task_name": "Tên nhiệm vụ",
-        "months": "Thời gian",
-        "lead_unit": "Chủ trì",
-        "total": "Tổng",
-        "document_date": "ngày {date}",
-    },
-    "en": {
-        "sections": "Budget by section — {prog}",
-        "sections_head": "Section {key} takes {pct} of the budget ({amount})",
-        "years": "Budget per year by section — {prog}",
-        "years_head": "The budget peaks in {top} ({top_amount}) and is lowest in {low} "
-        "({low_amount})",
-        "years_even": "The budget is {amount} in each of the {n} years",
-        "areas": "Budget by common content area — {prog}",
-        "areas_head": "Content area {key} takes {pct} of the budget ({amount})",
-        "results": "Achievement of the plan — {prog}",
-        "results_head": "{period} reached {pct} of the vocational-training plan; {met} of {n} "
-        "targets met or exceeded",
-        "results_head_plain": "{period}: {met} of {n} targets met or exceeded",
-        "periods": "Budget by period — {province} (nominal and in {year} prices)",
-        "periods_head": "The {now} budget is {word} {pct} on {then} in nominal terms",
-        "periods_real": "; in {year} prices: {word} {pct}",
-        "up": "up",
-        "down": "down",
-        "provinces": "Budget shares by common content area — provinces compared",
-        "provinces_part": "{series} gives {pct} to {key}",
-        "provinces_period": "Budget shares by common content area — provinces compared, {period}",
-        "provinces_many": "{k} of {n} programmes of {period} give their largest share to {key}",
-        "timeline": "Monthly plan timeline — {prog}",
-        "timeline_head": "{n} tasks in {year}, from {first} to {last}",
-        "source": "Source: {files}",
-        "budget": " (budget appendix)",
-        "lines": "lines",
-        "cpi": "; CPI: {cpi}",
-        "area_map": "; common content areas: content_area_map.csv (this dataset's mapping)",
-        "year": "Year",
-        "group_key": "Group",
-        "series_label": "Province, period",
-        "content_area": "Content area",
-        "indicator": "Indicator",
-        "unit": "Unit",
-        "achieved": "Achieved",
-        "target_point": "Target",
-        "achievement_pct": "Achievement",
-        "period_label": "Period",
-        "planned_mvnd": "Nominal (million VND)",
-        "planned_real_mvnd": "In {year} prices (million VND)",
-        "task_code": "Task",
-        "task_name": "Task name",
-        "months": "Months",
-        "lead_unit": "Lead unit",
-        "total": "Total",
-        "document_date": "of {date}",
-    },
-}
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 def _known(value: object) -> bool:
     return value is not None and value == value  # NaN is not equal to itself
 
 
-def _lines(refs: pd.Series) -> str:
-    """'266, 276, 284' from 'file:line' references (the short form the queries give)."""
-    out = [str(r).split(":", 1)[-1] for r in refs.dropna()]
-    return ", ".join(dict.fromkeys(out))
+def _documents(con: duckdb.DuckDBPyConnection) -> Documents:
+    """Each document's row of the documents table by its stored file name (for citations)."""
+    frame = run(con, "source_documents")
+    return {str(row["source_file"]): row for row in frame.to_dict("records")}
 
 
-def _sections(con: duckdb.DuckDBPyConnection, pid: str, lang: str) -> Chart | None:
-    w = T[lang]
+def _line(ref: object) -> str:
+    """'266' from the short reference '000:266' the queries give ('' when there is none)."""
+    return str(ref).split(":", 1)[-1] if _known(ref) else ""
+
+
+def _cited(
+    files: Iterable[object],
+    documents: Documents,
+    lang: str,
+    lines: Iterable[object] | None = None,
+) -> str:
+    """The documents as people know them, each with its lines: 'QĐ 4153/QĐ-UBND (…), dòng 5'."""
+    files = list(files)
+    lines = [""] * len(files) if lines is None else list(lines)
+    return cite_many(files, lines, documents, lang)
+
+
+def _month(month: int, lang: str) -> str:
+    """A month as the headline names it: vi '3' (after 'tháng'), en 'Mar'."""
+    return format_date(date(2000, month, 1), format=t("deck.month_pattern", lang), locale=lang)
+
+
+def _sections(
+    con: duckdb.DuckDBPyConnection, pid: str, lang: str, documents: Documents
+) -> Chart | None:
     shares = run(
         con,
         "budget_alloc_shares",
@@ -164,28 +85,28 @@ def _sections(con: duckdb.DuckDBPyConnection, pid: str, lang: str) -> Chart | No
         return None
     shares = shares.assign(label=shares["label_vi" if lang == "vi" else "label_en"])
     top = shares.loc[shares["share_pct"].idxmax()]
-    title = w["sections"].format(prog=pid)
-    files = ", ".join(dict.fromkeys(shares["source_file"]))
-    lines = _lines(shares["stated_source"])
-    caption = w["source"].format(files=files) + w["budget"]
-    if lines:
-        caption = f"{caption[:-1]}, {w['lines']} {lines})"
+    title = t("deck.sections", lang, prog=pid)
+    lines = [_line(ref) for ref in shares["stated_source"]]
+    files = _cited(shares["source_file"], documents, lang, lines)
     return Chart(
         key="sections",
         title=title,
-        headline=w["sections_head"].format(
+        headline=t(
+            "deck.sections_head",
+            lang,
             key=top["key"],
             pct=format_pct(top["share_pct"], 1, lang),
             amount=format_mvnd(top["amount_mvnd"], lang),
         ),
-        caption=caption,
+        caption=t("deck.source", lang, files=files) + t("deck.budget", lang),
         figure=share_bar(shares, title, lang),
         table=for_display(shares, ["key", "label", "amount_mvnd", "share_pct"], lang),
     )
 
 
-def _years(con: duckdb.DuckDBPyConnection, pid: str, lang: str) -> Chart | None:
-    w = T[lang]
+def _years(
+    con: duckdb.DuckDBPyConnection, pid: str, lang: str, documents: Documents
+) -> Chart | None:
     years = run(
         con,
         "budget_alloc_years",
@@ -200,56 +121,65 @@ def _years(con: duckdb.DuckDBPyConnection, pid: str, lang: str) -> Chart | None:
     totals = years.groupby("year")["amount_mvnd"].sum()
     top, low = int(totals.idxmax()), int(totals.idxmin())
     if totals[top] == totals[low]:
-        headline = w["years_even"].format(amount=format_mvnd(totals[top], lang), n=len(totals))
+        headline = t("deck.years_even", lang, amount=format_mvnd(totals[top], lang), n=len(totals))
     else:
-        headline = w["years_head"].format(
+        headline = t(
+            "deck.years_head",
+            lang,
             top=top,
             top_amount=format_mvnd(totals[top], lang),
             low=low,
             low_amount=format_mvnd(totals[low], lang),
         )
-    title = w["years"].format(prog=pid)
+    title = t("deck.years", lang, prog=pid)
     label = "group_label_vi" if lang == "vi" else "group_label_en"
     table = years.assign(label=years[label], year=years["year"].astype(str))
-    files = ", ".join(dict.fromkeys(years["source_file"]))
+    files = _cited(dict.fromkeys(years["source_file"]), documents, lang)
     return Chart(
         key="years",
         title=title,
         headline=headline,
-        caption=w["source"].format(files=files) + w["budget"],
+        caption=t("deck.source", lang, files=files) + t("deck.budget", lang),
         figure=year_stack(years, title, lang),
         table=for_display(
             table,
             ["year", "group_key", "label", "amount_mvnd"],
             lang,
-            {"year": w["year"], "group_key": w["group_key"]},
+            {"year": t("deck.year", lang), "group_key": t("deck.group_key", lang)},
         ),
     )
 
 
-def _areas(con: duckdb.DuckDBPyConnection, pid: str, lang: str, source_file: str) -> Chart | None:
-    w = T[lang]
+def _areas(
+    con: duckdb.DuckDBPyConnection, pid: str, lang: str, source_file: str, documents: Documents
+) -> Chart | None:
     shares = run(con, "programme_shares", programme_id=pid, level="content_area")
     if shares.empty:
         return None
     top = shares.loc[shares["share_pct"].idxmax()]
-    title = w["areas"].format(prog=pid)
+    title = t("deck.areas", lang, prog=pid)
+    files = _cited([source_file], documents, lang)
     return Chart(
         key="areas",
         title=title,
-        headline=w["areas_head"].format(
+        headline=t(
+            "deck.areas_head",
+            lang,
             key=top["key"],
             pct=format_pct(top["share_pct"], 1, lang),
             amount=format_mvnd(top["amount_mvnd"], lang),
         ),
-        caption=w["source"].format(files=source_file) + w["budget"] + w["area_map"],
+        caption=t("deck.source", lang, files=files)
+        + t("deck.budget", lang)
+        + t("deck.area_map", lang),
         figure=share_bar(shares, title, lang),
         table=for_display(shares, ["key", "label", "amount_mvnd", "share_pct"], lang),
     )
 
 
-def _results(con: duckdb.DuckDBPyConnection, pid: str, lang: str, period: str) -> Chart | None:
-    w = T[lang]
+def _results(
+    con: duckdb.DuckDBPyConnection, pid: str, lang: str, period: str, documents: Documents
+) -> Chart | None:
     results = run(con, "target_page_results", programme_id=pid, content_area=None)
     targeted = with_targets(results)
     if targeted.empty:
@@ -258,39 +188,54 @@ def _results(con: duckdb.DuckDBPyConnection, pid: str, lang: str, period: str) -
     # Vocational training (KC1) is the programme's headline output where it has a target.
     training = targeted[targeted["content_area"] == "KC1"]
     if training.empty:
-        headline = w["results_head_plain"].format(period=period, met=met, n=n)
+        headline = t("deck.results_head_plain", lang, period=period, met=met, n=n)
     else:
-        headline = w["results_head"].format(
+        headline = t(
+            "deck.results_head",
+            lang,
             period=period,
             pct=format_pct(training["achievement_pct"].iloc[0], 1, lang),
             met=met,
             n=n,
         )
-    title = w["results"].format(prog=pid)
+    title = t("deck.results", lang, prog=pid)
     name = "indicator" if lang == "vi" else "indicator_en"
     data = results_data(results, lang)
+    files = _cited(data["source_file"], documents, lang, data["source_line"])
     return Chart(
         key="results",
         title=title,
         headline=headline,
-        caption=w["source"].format(
-            files=cited_files(data["source_file"], data["source_line"], lang)
-        ),
+        caption=t("deck.source", lang, files=files),
         figure=achievement_chart(results, title, lang),
         table=for_display(
             data,
             [name, "unit", "achieved", "target_point", "achievement_pct", "source"],
             lang,
-            {k: w[k] for k in ("unit", "achieved", "target_point", "achievement_pct")}
-            | {name: w["indicator"]},
+            {
+                name: t("deck.indicator", lang),
+                "unit": t("deck.unit", lang),
+                "achieved": t("deck.achieved", lang),
+                "target_point": t("deck.target_point", lang),
+                "achievement_pct": t("deck.achievement_pct", lang),
+            },
         ),
     )
 
 
+def _change(value: float, lang: str) -> str:
+    """The word of a change: 'tăng' / 'up', 'giảm' / 'down'."""
+    return t("deck.up", lang) if value >= 0 else t("deck.down", lang)
+
+
 def _periods(
-    con: duckdb.DuckDBPyConnection, pid: str, lang: str, province: str, price_year: int | None
+    con: duckdb.DuckDBPyConnection,
+    pid: str,
+    lang: str,
+    province: str,
+    price_year: int | None,
+    documents: Documents,
 ) -> Chart | None:
-    w = T[lang]
     periods = run(con, "period_programmes", province=province)
     if len(periods) < 2 or pid not in set(periods["programme_id"]):
         return None
@@ -302,54 +247,57 @@ def _periods(
     headline = ""
     if _known(now["planned_mvnd"]) and _known(then["planned_mvnd"]) and then["planned_mvnd"]:
         change = 100 * (now["planned_mvnd"] - then["planned_mvnd"]) / then["planned_mvnd"]
-        headline = w["periods_head"].format(
+        headline = t(
+            "deck.periods_head",
+            lang,
             now=now["period_label"],
             then=then["period_label"],
-            word=w["up" if change >= 0 else "down"],
+            word=_change(change, lang),
             pct=format_pct(abs(change), 1, lang),
         )
         real_now, real_then = now["planned_real_mvnd"], then["planned_real_mvnd"]
         if _known(real_now) and _known(real_then) and real_then:
             real = 100 * (real_now - real_then) / real_then
-            headline += w["periods_real"].format(
+            headline += t(
+                "deck.periods_real",
+                lang,
                 year=year,
-                word=w["up" if real >= 0 else "down"],
+                word=_change(real, lang),
                 pct=format_pct(abs(real), 1, lang),
             )
-    title = w["periods"].format(province=province, year=year)
+    title = t("deck.periods", lang, province=province, year=year)
     cpi = ", ".join(dict.fromkeys(run(con, "period_price_years")["source"]))
-    files = cited_files(budgets["budget_source_file"], budgets["budget_source_line"], lang)
+    files = _cited(budgets["budget_source_file"], documents, lang, budgets["budget_source_line"])
     return Chart(
         key="periods",
         title=title,
         headline=headline or title,
-        caption=w["source"].format(files=files) + w["cpi"].format(cpi=cpi),
+        caption=t("deck.source", lang, files=files) + t("deck.cpi", lang, cpi=cpi),
         figure=budget_periods_chart(budgets, title, lang),
         table=for_display(
             budgets,
             ["period_label", "planned_mvnd", "planned_real_mvnd", "source"],
             lang,
             {
-                "period_label": w["period_label"],
-                "planned_mvnd": w["planned_mvnd"],
-                "planned_real_mvnd": w["planned_real_mvnd"].format(year=year),
+                "period_label": t("deck.period_label", lang),
+                "planned_mvnd": t("deck.planned_mvnd", lang),
+                "planned_real_mvnd": t("deck.planned_real_mvnd", lang, year=year),
             },
         ),
     )
 
 
-def _provinces(con: duckdb.DuckDBPyConnection, lang: str) -> Chart | None:
-    w = T[lang]
+def _provinces(con: duckdb.DuckDBPyConnection, lang: str, documents: Documents) -> Chart | None:
     shares = run(con, "province_shares", provinces=None)
     if shares["series_label"].nunique() < 2:
         return None
-    title = w["provinces"]
+    title = t("deck.provinces", lang)
     if many_series(shares):
         # At national scale the slide shows the latest period, as the page opens: 189 rows of
         # three periods on one slide could not be read.
         latest = max(period_labels(shares))
         shares = shares[period_labels(shares) == latest]
-        title = w["provinces_period"].format(period=latest)
+        title = t("deck.provinces_period", lang, period=latest)
     series = list(dict.fromkeys(shares["series_label"]))
     tops = [
         shares.loc[shares[shares["series_label"] == label]["share_pct"].idxmax()]
@@ -358,61 +306,79 @@ def _provinces(con: duckdb.DuckDBPyConnection, lang: str) -> Chart | None:
     if many_series(shares):
         # one sentence for the room, not one clause per province
         key, k = Counter(top["content_area"] for top in tops).most_common(1)[0]
-        headline = w["provinces_many"].format(k=k, n=len(series), period=latest, key=key)
+        headline = t("deck.provinces_many", lang, k=k, n=len(series), period=latest, key=key)
     else:
         headline = "; ".join(
-            w["provinces_part"].format(
-                series=label, pct=format_pct(top["share_pct"], 1, lang), key=top["content_area"]
+            t(
+                "deck.provinces_part",
+                lang,
+                series=label,
+                pct=format_pct(top["share_pct"], 1, lang),
+                key=top["content_area"],
             )
             for label, top in zip(series, tops, strict=True)
         )
     suffix = "_vi" if lang == "vi" else "_en"
-    files = ", ".join(sorted({x for s in shares["source_files"].dropna() for x in s.split(", ")}))
+    names = sorted({x for s in shares["source_files"].dropna() for x in s.split(", ")})
+    files = _cited(names, documents, lang)
     return Chart(
         key="provinces",
         title=title,
         headline=headline,
-        caption=w["source"].format(files=files) + w["budget"] + w["area_map"],
+        caption=t("deck.source", lang, files=files)
+        + t("deck.budget", lang)
+        + t("deck.area_map", lang),
         figure=area_share_bars(shares, title, lang),
         table=for_display(
             shares.assign(label=shares[f"area_name{suffix}"]),
             ["series_label", "content_area", "label", "amount_mvnd", "share_pct"],
             lang,
-            {"series_label": w["series_label"], "content_area": w["content_area"]},
+            {
+                "series_label": t("deck.series_label", lang),
+                "content_area": t("deck.content_area", lang),
+            },
         ),
     )
 
 
-def _timeline(con: duckdb.DuckDBPyConnection, pid: str, lang: str) -> Chart | None:
-    w = T[lang]
+def _timeline(
+    con: duckdb.DuckDBPyConnection, pid: str, lang: str, documents: Documents
+) -> Chart | None:
     tasks = run(con, "timeline_tasks", programme_id=pid, section_code=None, content_area=None)
     if tasks.empty:
         return None
     first, last = int(tasks["month_start"].min()), int(tasks["month_end"].max())
-    title = w["timeline"].format(prog=pid)
+    title = t("deck.timeline", lang, prog=pid)
     tasks = tasks.assign(
         months=[
             month_span(int(s), int(e), lang)
             for s, e in zip(tasks["month_start"], tasks["month_end"], strict=True)
         ]
     )
-    files = ", ".join(sorted(set(tasks["source_file"])))
+    files = _cited(sorted(set(tasks["source_file"])), documents, lang)
     return Chart(
         key="timeline",
         title=title,
-        headline=w["timeline_head"].format(
+        headline=t(
+            "deck.timeline_head",
+            lang,
             n=format_number(len(tasks), 0, lang),
             year=int(tasks["year"].iloc[0]),
-            first=first if lang == "vi" else MONTHS_EN[first - 1],
-            last=last if lang == "vi" else MONTHS_EN[last - 1],
+            first=_month(first, lang),
+            last=_month(last, lang),
         ),
-        caption=w["source"].format(files=files),
+        caption=t("deck.source", lang, files=files),
         figure=timeline_gantt(tasks, title, lang),
         table=for_display(
             tasks,
             ["task_code", "task_name", "months", "lead_unit"],
             lang,
-            {k: w[k] for k in ("task_code", "task_name", "months", "lead_unit")},
+            {
+                "task_code": t("deck.task_code", lang),
+                "task_name": t("deck.task_name", lang),
+                "months": t("deck.months", lang),
+                "lead_unit": t("deck.lead_unit", lang),
+            },
         ),
     )
 
@@ -432,23 +398,22 @@ def catalog(
         raise KeyError(programme_id)
     row = overview.iloc[0]
     period = f"{row['period_start']}-{row['period_end']}"
+    docs = _documents(con)
     built = [
-        _sections(con, programme_id, lang),
-        _years(con, programme_id, lang),
-        _areas(con, programme_id, lang, str(row["source_file"])),
-        _results(con, programme_id, lang, period),
-        _periods(con, programme_id, lang, str(row["province"]), price_year),
-        _provinces(con, lang),
-        _timeline(con, programme_id, lang),
+        _sections(con, programme_id, lang, docs),
+        _years(con, programme_id, lang, docs),
+        _areas(con, programme_id, lang, str(row["source_file"]), docs),
+        _results(con, programme_id, lang, period, docs),
+        _periods(con, programme_id, lang, str(row["province"]), price_year, docs),
+        _provinces(con, lang, docs),
+        _timeline(con, programme_id, lang, docs),
     ]
     return [chart for chart in built if chart is not None]
 
 
 def today_text(day: date, lang: str = "vi") -> str:
     """vi '23/11/2026', en '23 Nov 2026'."""
-    if lang == "vi":
-        return f"{day.day:02d}/{day.month:02d}/{day.year}"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return format_date(day, format=t("deck.date_pattern", lang), locale=lang)
 
 
 def deck_info(
@@ -459,30 +424,18 @@ def deck_info(
     if overview.empty:
         raise KeyError(programme_id)
     row = overview.iloc[0]
-    docs = run(con, "source_documents")
-    doc = docs[docs["source_file"] == row["source_file"]]
-    sources = str(row["source_file"])
-    if not doc.empty:
-        d = doc.iloc[0]
-        # what the document prints of itself; a synthetic one or an import may have no number
-        # or date ("Dữ liệu tổng hợp ngày " read as a date left out)
-        when = d["date_printed"]
-        parts = [d["doc_type"], d["ref_printed"]]
-        parts.append(T[lang]["document_date"].format(date=when) if _given(when) else None)
-        sources = f"{sources} ({' '.join(str(p) for p in parts if _given(p))})"
+    # what the document prints of itself: 'QĐ 4153/QĐ-UBND (17/9/2020)'; a synthetic one or an
+    # import has no number and is named by its file
+    source = document_name(str(row["source_file"]), _documents(con), lang)
     return DeckInfo(
         programme_id=programme_id,
         title=str(row["title"] if lang == "vi" else row["title_en"]),
         province=str(row["province"]),
         period=f"{row['period_start']}-{row['period_end']}",
         date=today_text(day or date.today(), lang),
-        sources=T[lang]["source"].format(files=sources),
+        sources=t("deck.source", lang, files=source),
         lang=lang,
     )
-
-
-def _given(value: object) -> bool:
-    return value is not None and value == value and str(value).strip() != ""
 
 
 FONT = "DejaVu Sans"  # has the Vietnamese diacritics; PowerPoint falls back to a sans if missing
@@ -541,7 +494,7 @@ def _for_slide(fig: go.Figure) -> go.Figure:
 
 
 def _footer_caption(caption: str, lang: str) -> str:
-    prefix = T[lang]["source"].format(files="")
+    prefix = t("deck.source", lang, files="")
     return caption[len(prefix) :] if caption.startswith(prefix) else caption
 
 
@@ -594,24 +547,6 @@ def build_deck(
     return out.getvalue()
 
 
-MESSAGES = {
-    "vi": {
-        "no_db": "Không mở được cơ sở dữ liệu {path}: {error}",
-        "no_programme": "Không có chương trình {id}. Các chương trình: {ids}",
-        "unknown_charts": "Không có biểu đồ {keys} cho {id}. Các biểu đồ có: {available}",
-        "no_charts": "Chương trình {id} không có biểu đồ nào.",
-        "written": "Đã ghi {path}: {n} trang chiếu.",
-    },
-    "en": {
-        "no_db": "Cannot open the database {path}: {error}",
-        "no_programme": "No programme {id}. The programmes: {ids}",
-        "unknown_charts": "No chart {keys} for {id}. The charts available: {available}",
-        "no_charts": "Programme {id} has no charts.",
-        "written": "Wrote {path}: {n} slides.",
-    },
-}
-
-
 def write_deck(
     db_path: Path, programme_id: str, chart_keys: str, lang: str, out: Path
 ) -> tuple[int, str]:
@@ -619,21 +554,20 @@ def write_deck(
     from plans.data.build import BuildError, ensure_database
     from plans.db import connect
 
-    m = MESSAGES[lang]
     try:
         ensure_database(db_path)  # a fresh checkout: build it, as the dashboard does
         con = connect(db_path, read_only=True)
     except BuildError as exc:
         return 1, exc.report(lang)
     except duckdb.Error as exc:
-        return 1, m["no_db"].format(path=db_path, error=exc)
+        return 1, t("deck.no_db", lang, path=db_path, error=exc)
     try:
         try:
             charts = catalog(con, programme_id, lang)
             info = deck_info(con, programme_id, lang)
         except KeyError:
             ids = ", ".join(run(con, "programme_list")["programme_id"])
-            return 1, m["no_programme"].format(id=programme_id, ids=ids)
+            return 1, t("deck.no_programme", lang, id=programme_id, ids=ids)
     finally:
         con.close()
     by_key = {chart.key: chart for chart in charts}
@@ -641,11 +575,15 @@ def write_deck(
     unknown = [k for k in wanted if k not in by_key]
     if unknown:
         available = ", ".join(by_key) or "—"
-        return 1, m["unknown_charts"].format(
-            keys=", ".join(unknown), id=programme_id, available=available
+        return 1, t(
+            "deck.unknown_charts",
+            lang,
+            keys=", ".join(unknown),
+            id=programme_id,
+            available=available,
         )
     if not wanted:
-        return 1, m["no_charts"].format(id=programme_id)
+        return 1, t("deck.no_charts", lang, id=programme_id)
     data = build_deck([by_key[k] for k in wanted], info)
     out.write_bytes(data)
-    return 0, m["written"].format(path=out, n=len(wanted) + 1)
+    return 0, t("deck.written", lang, path=out, n=len(wanted) + 1)

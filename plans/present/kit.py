@@ -15,7 +15,7 @@ class Chart:
     key: str  # stable id, e.g. "budget_sections"
     title: str  # in the chosen language
     headline: str  # one sentence written from the numbers, in the chosen language
-    caption: str  # the source documents (file names and lines)
+    caption: str  # the source documents as people know them, with their lines
     figure: go.Figure
     table: pd.DataFrame  # the numbers behind it, already formatted for the reader
 

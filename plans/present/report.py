@@ -16,6 +16,7 @@ from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 
 from plans import db, settings
+from plans.messages import t
 from plans.present import images
 from plans.present.kit import Chart, DeckInfo
 
@@ -31,37 +32,6 @@ TABLE_FONT = 9  # pt: readable on paper, still fits several columns
 GREY = (90, 90, 90)
 HEAD_FILL = (225, 232, 240)
 STRIPE_FILL = (245, 247, 250)
-
-T = {
-    "vi": {
-        "province": "Tỉnh/thành phố",
-        "period": "Giai đoạn",
-        "date": "Ngày lập",
-        "sources": "Tài liệu nguồn",
-        "contents": "Nội dung",
-        "page": "Trang {n} / {m}",
-        "no_charts": "Không có biểu đồ nào cho chương trình này.",
-        "no_table": "Không có số liệu.",
-        "no_db": "Không mở được cơ sở dữ liệu {path}: {error}",
-        "no_programme": "Không có chương trình '{id}'. Các chương trình: {known}",
-        "no_chart": "Không có biểu đồ '{keys}'. Các biểu đồ: {known}",
-        "written": "Đã ghi báo cáo {path} ({pages} biểu đồ).",
-    },
-    "en": {
-        "province": "Province/city",
-        "period": "Period",
-        "date": "Prepared on",
-        "sources": "Source documents",
-        "contents": "Contents",
-        "page": "Page {n} of {m}",
-        "no_charts": "There are no charts for this programme.",
-        "no_table": "No data.",
-        "no_db": "Cannot open the database {path}: {error}",
-        "no_programme": "No programme '{id}'. Programmes: {known}",
-        "no_chart": "No chart '{keys}'. Charts: {known}",
-        "written": "Wrote the report {path} ({pages} charts).",
-    },
-}
 
 # A cell that is a formatted figure ("126.300", "50,3%", "250,9 tỷ đồng", "—") is right-aligned.
 _FIGURE = re.compile(r"^[−\-+]?[\d.,\s]+(%| ?tỷ đồng| ?billion VND| ?triệu đồng)?$|^—$")
@@ -82,7 +52,6 @@ class _Report(FPDF):
     def __init__(self, info: DeckInfo) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.info = info
-        self.words = T.get(info.lang, T["vi"])
         for path in (FONT_REGULAR, FONT_BOLD):
             if not path.is_file():
                 raise FileNotFoundError(f"{path}: install fonts-dejavu-core")
@@ -98,25 +67,24 @@ class _Report(FPDF):
         self.set_y(-FOOTER_SPACE + 4)
         self.set_font(FAMILY, "", 7)
         self.set_text_color(*GREY)
-        page = self.words["page"].format(
-            n=self.page_no(), m="{nb}"
-        )  # replaced by the page count at the end
+        # "{nb}" is replaced by the page count at the end
+        page = t("report.page", self.info.lang, n=self.page_no(), m="{nb}")
         self.cell(0, 4, page, align="R", new_x="LMARGIN", new_y="NEXT")
         self.multi_cell(0, 3, _text(self.info.sources), align="L", max_line_height=3)
         self.set_text_color(0, 0, 0)
 
 
 def _cover(pdf: _Report, info: DeckInfo, charts: list[Chart]) -> None:
-    words = pdf.words
+    lang = info.lang
     pdf.add_page()
     pdf.set_y(60)
     pdf.set_font(FAMILY, "B", 22)
     pdf.multi_cell(0, 10, _text(info.title), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     for label, value in (
-        (words["province"], info.province),
-        (words["period"], info.period),
-        (words["date"], info.date),
+        (t("report.province", lang), info.province),
+        (t("report.period", lang), info.period),
+        (t("report.date", lang), info.date),
     ):
         pdf.set_font(FAMILY, "B", 12)
         pdf.cell(45, 8, label + ":")
@@ -124,15 +92,15 @@ def _cover(pdf: _Report, info: DeckInfo, charts: list[Chart]) -> None:
         pdf.multi_cell(0, 8, _text(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FAMILY, "B", 12)
-    pdf.cell(0, 8, words["sources"] + ":", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, t("report.sources", lang) + ":", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(0, 5.5, _text(info.sources), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font(FAMILY, "B", 12)
-    pdf.cell(0, 8, words["contents"] + ":", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, t("report.contents", lang) + ":", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 10)
     if not charts:
-        pdf.multi_cell(0, 5.5, words["no_charts"], new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, t("report.no_charts", lang), new_x="LMARGIN", new_y="NEXT")
     for number, chart in enumerate(charts, start=1):
         pdf.multi_cell(0, 5.5, f"{number}. {_text(chart.title)}", new_x="LMARGIN", new_y="NEXT")
 
@@ -157,7 +125,7 @@ def _col_widths(pdf: _Report, table: pd.DataFrame) -> list[float]:
 def _table(pdf: _Report, table: pd.DataFrame) -> None:
     if table.empty:
         pdf.set_font(FAMILY, "", TABLE_FONT)
-        pdf.multi_cell(0, 5, pdf.words["no_table"], new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, t("report.no_table", pdf.info.lang), new_x="LMARGIN", new_y="NEXT")
         return
     widths = _col_widths(pdf, table)
     aligns = [
@@ -218,7 +186,6 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
     from plans.data.build import BuildError, ensure_database
     from plans.present.deck import catalog, deck_info  # written alongside; imported only when used
 
-    words = T.get(lang, T["vi"])
     try:
         ensure_database(settings.DB_PATH)  # a fresh checkout: build it, as the dashboard does
         con = db.connect(settings.DB_PATH, read_only=True)
@@ -226,13 +193,13 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
         print(exc.report(lang), file=sys.stderr)
         return 1
     except duckdb.Error as exc:
-        print(words["no_db"].format(path=settings.DB_PATH, error=exc), file=sys.stderr)
+        print(t("report.no_db", lang, path=settings.DB_PATH, error=exc), file=sys.stderr)
         return 1
     try:
         known = list(db.run(con, "programme_list")["programme_id"])
         if programme_id not in known:
             print(
-                words["no_programme"].format(id=programme_id, known=", ".join(known)),
+                t("report.no_programme", lang, id=programme_id, known=", ".join(known)),
                 file=sys.stderr,
             )
             return 1
@@ -241,7 +208,9 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
             by_key = {chart.key: chart for chart in charts}
             missing = [key for key in chart_keys if key not in by_key]
             if missing:
-                message = words["no_chart"].format(keys=", ".join(missing), known=", ".join(by_key))
+                message = t(
+                    "report.no_chart", lang, keys=", ".join(missing), known=", ".join(by_key)
+                )
                 print(message, file=sys.stderr)
                 return 1
             charts = [by_key[key] for key in chart_keys]
@@ -249,5 +218,5 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
     finally:
         con.close()
     out.write_bytes(build_report(charts, info))
-    print(words["written"].format(path=out, pages=len(charts)))
+    print(t("report.written", lang, path=out, pages=len(charts)))
     return 0

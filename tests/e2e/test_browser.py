@@ -251,3 +251,19 @@ def test_import_template_then_remove_it(tab, editor: tuple[str, str], tmp_path: 
     expect(tab.get_by_text(f"Đã gỡ lần nhập {import_id}.")).to_be_visible(timeout=60_000)
     expect(tab.get_by_text("Chưa có lần nhập nào.")).to_be_visible()
     no_exception(tab)
+
+
+def test_readers_see_no_developer_options(e2e_context) -> None:
+    # .streamlit/config.toml: toolbarMode "viewer" — no Deploy button, no rerun or clear-cache.
+    page = e2e_context.new_page()
+    open_page(page, "/")
+    wait_chart(page)
+    expect(page.locator('[data-testid="stAppDeployButton"]')).to_have_count(0)
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count():
+        menu.first.click()
+        popover = page.locator('[data-testid="stMainMenuPopover"]')
+        expect(popover).to_be_visible()
+        expect(popover.get_by_text(re.compile("Rerun|Clear cache"))).to_have_count(0)
+        page.keyboard.press("Escape")
+    page.close()
