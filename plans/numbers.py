@@ -79,6 +79,11 @@ def _format_trimmed(value: Decimal, max_decimals: int, lang: str) -> str:
     return _format_decimal(rounded, max(0, -exponent), lang)
 
 
+def format_trimmed(value: float, max_decimals: int, lang: str = "vi") -> str:
+    """Up to `max_decimals` decimals, trailing zeros dropped: "2,5" for 2.50, "3" for 3.00."""
+    return _format_trimmed(_to_decimal(value), max_decimals, lang)
+
+
 def format_mvnd(value_mvnd: float, lang: str = "vi", max_decimals: int = 3) -> str:
     """Human text for an amount in million VND: "800 triệu đồng", "250,9 tỷ đồng" (en: VND).
 

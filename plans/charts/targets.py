@@ -16,6 +16,7 @@ from plans.numbers import (
     format_mvnd_label,
     format_number,
     format_pct,
+    format_trimmed,
     plotly_separators,
 )
 
@@ -101,9 +102,7 @@ def quantity(value: float, lang: str = "vi") -> str:
     """A count or small quantity: whole numbers plain, others with up to two decimals."""
     if float(value).is_integer() or abs(value) >= 100:
         return format_number(value, 0, lang)
-    text = format_number(value, 2, lang)
-    mark = "," if lang == "vi" else "."
-    return text.rstrip("0").rstrip(mark)
+    return format_trimmed(value, 2, lang)
 
 
 def qualified(value: float, qualifier: str | None, lang: str = "vi", words: bool = True) -> str:
@@ -140,9 +139,7 @@ def _name_column(lang: str) -> str:
 def pct_text(pct: float, lang: str = "vi") -> str:
     """A percent as precise as it is: '71,2%', '31,67%', '187%'; otherwise one decimal."""
     if abs(pct - round(pct, 2)) < 1e-9:
-        text = format_number(pct, 2, lang)
-        mark = "," if lang == "vi" else "."
-        return text.rstrip("0").rstrip(mark) + "%"
+        return t("numbers.percent", lang, value=format_trimmed(pct, 2, lang))
     return format_pct(pct, 1, lang)
 
 
