@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, cite, filters, view_tabs
+from plans.app.ui import chart_with_data, cite_many, filters, view_tabs
 from plans.charts.budget import (
     area_share_bars,
     many_series,
@@ -67,17 +67,12 @@ def in_period(frame):
     return frame[period_labels(frame) == period] if period else frame
 
 
-def cited(files) -> str:
-    """The documents, as people know them, in the order of their stored names."""
-    return "; ".join(cite(file) for file in sorted(set(files)))
-
-
 shares = in_period(shares)
 series = list(dict.fromkeys(shares["series_label"]))
 if len(series) < 2:
     st.info(t("provinces.one", lang, series=series[0]))
 files = {x for s in shares["source_files"].dropna() for x in s.split(", ")}
-caption = t("provinces.caption", lang, sources=cited(files))
+caption = t("provinces.caption", lang, sources=cite_many(sorted(files)))
 
 views = {
     "shares": t("provinces.shares_tab", lang),
@@ -129,7 +124,11 @@ with tab:
                     "budget_source",
                     "quantity_source",
                 ],
-                t("provinces.caption", lang, sources=cited(costs["source_file"]))
+                t(
+                    "provinces.caption",
+                    lang,
+                    sources=cite_many(sorted(set(costs["source_file"]))),
+                )
                 + t("provinces.caption_cost", lang),
                 key="provinces_unit_costs",
                 headers=HEADERS,

@@ -56,7 +56,7 @@ def cite(source_file: str, refs: object = None) -> str:
     return sources.cite(source_file, refs, documents(), lang())
 
 
-def cite_many(files: Any, lines: Any) -> str:
+def cite_many(files: Any, lines: Any = None) -> str:
     """Citations of several rows, one per document with its lines (plans.data.sources)."""
     return sources.cite_many(files, lines, documents(), lang())
 

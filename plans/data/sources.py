@@ -75,11 +75,18 @@ def cite(source_file: str, refs: object, documents: Documents, lang: str = "vi")
 
 
 def cite_many(
-    files: Iterable[object], lines: Iterable[object], documents: Documents, lang: str = "vi"
+    files: Iterable[object],
+    lines: Iterable[object] | None,
+    documents: Documents,
+    lang: str = "vi",
 ) -> str:
-    """Several citations, one per document with all its lines: '…, dòng 5, 99; …, dòng 205'."""
+    """Several citations, one per document with all its lines: '…, dòng 5, 99; …, dòng 205'.
+
+    `lines` None: the documents alone, each once, in the order given.
+    """
+    files = list(files)
     cited: dict[str, list[str]] = {}
-    for name, line in zip(files, lines, strict=True):
+    for name, line in zip(files, [""] * len(files) if lines is None else lines, strict=True):
         refs = cited.setdefault(str(name), [])
         for ref in str(line).split(";"):
             if ref and ref != "nan" and ref not in refs:
