@@ -8,6 +8,7 @@ from plans import settings
 from plans.app.cache import DatabaseDamagedError, connection, query
 from plans.app.state import (
     AREA_MODES,
+    BOUNDARIES,
     Choices,
     Filters,
     clamp_years,
@@ -15,7 +16,15 @@ from plans.app.state import (
     from_query_params,
     to_query_params,
 )
-from plans.app.ui import CHOSEN, DEEP_LINK, remember, sync_url
+from plans.app.ui import (
+    CHOSEN,
+    DEEP_LINK,
+    carry_provinces,
+    province_column,
+    remember,
+    sync_url,
+    vietnamese_key,
+)
 from plans.messages import N_, t
 
 # Before the sidebar (and so the reader's language) exists: the title stays Vietnamese.
@@ -43,6 +52,12 @@ choices = Choices(
     default_programme=str(khuyen_cong.iloc[-1]["programme_id"]),
     years=(int(programmes["first_year"].min()), int(programmes["last_year"].max())),
     areas=tuple(dict.fromkeys(areas["code"])),
+    provinces_now=tuple(sorted(set(programmes["province_now"]), key=vietnamese_key)),
+)
+# (province as issued, province since 1/7/2025) of every programme, in the sidebar's order:
+# how chosen provinces carry over when the reader switches the boundary view
+PROVINCE_PAIRS = list(
+    dict.fromkeys(zip(programmes["province"], programmes["province_now"], strict=True))
 )
 
 # The URL is read once per session; afterwards the reader's choices are kept in CHOSEN.
@@ -52,6 +67,7 @@ if first_run:
     st.session_state["url_state"] = start
     st.session_state["lang"] = start.lang
     st.session_state[CHOSEN] = {
+        "f_boundary": start.boundary,
         "f_provinces": list(start.provinces),
         "f_programme": start.programme,
         "f_area_mode": start.area_mode,
@@ -76,9 +92,14 @@ side.subheader(t("frame.filters", lang))
 # forgets it: so the frame keeps the choices itself (each widget records its change, every
 # run sets the widgets from the record, so the view is known before the widgets exist).
 chosen = st.session_state[CHOSEN]
-provinces = [p for p in chosen["f_provinces"] if p in choices.provinces]
+if chosen.get("f_boundary") not in BOUNDARIES:
+    chosen["f_boundary"] = "current"
+boundary = chosen["f_boundary"]
+# the provinces are names of the chosen boundary view, and so is the programme list
+options = choices.province_options(boundary)
+provinces = [p for p in chosen["f_provinces"] if p in options]
 chosen["f_provinces"] = provinces
-shown = programmes[programmes["province"].isin(provinces or choices.provinces)]
+shown = programmes[programmes[province_column(boundary)].isin(provinces or options)]
 titles = dict(
     zip(shown["programme_id"], shown["title" if lang == "vi" else "title_en"], strict=True)
 )
@@ -102,6 +123,7 @@ state = Filters(
     chosen["f_area_mode"],
     chosen["f_area"],
     *chosen["f_years"],
+    boundary=boundary,
 )
 WIDGET_PX = 420  # an open filter is wider than the sidebar: whole programme titles show
 # The two ways of grouping content areas (the area_mode filter's options).
@@ -114,13 +136,46 @@ def area_mode_name(mode: str) -> str:
     return t(key, lang)
 
 
+# The two boundary views (Filters.boundary): provinces since 1/7/2025, or as each was issued.
+BOUNDARY_OPTIONS = {
+    "current": N_("frame.boundary_current"),
+    "as_issued": N_("frame.boundary_as_issued"),
+}
+
+
+def boundary_name(view: str) -> str:
+    """The boundary filter's option in the reader's language."""
+    key = BOUNDARY_OPTIONS[view]
+    return t(key, lang)
+
+
+def switch_boundary() -> None:
+    """The boundary filter's on_change: record the view and carry the chosen provinces over
+    (Thái Bình becomes Hưng Yên, Hưng Yên the names its programmes were issued by)."""
+    record = st.session_state[CHOSEN]
+    view = st.session_state["f_boundary"]
+    if view != record["f_boundary"]:
+        record["f_provinces"] = carry_provinces(record["f_provinces"], view, PROVINCE_PAIRS)
+    record["f_boundary"] = view
+
+
 buttons = filter_buttons(state, titles[state.programme], names.get(state.area, ""))
 
+with side.popover(buttons["boundary"], icon=":material/merge:", width="stretch", key="p_boundary"):
+    st.radio(
+        t("frame.boundary", lang),
+        options=list(BOUNDARIES),
+        format_func=boundary_name,
+        key="f_boundary",
+        on_change=switch_boundary,
+        help=t("frame.boundary_help", lang),
+        width=WIDGET_PX,
+    )
 with side.popover(buttons["provinces"], icon=":material/map:", width="stretch", key="p_provinces"):
     # None chosen = every province: 63 chips would be unreadable (and slow to draw).
     st.multiselect(
         t("frame.provinces", lang),
-        options=list(choices.provinces),
+        options=list(options),
         key="f_provinces",
         on_change=remember,
         args=("f_provinces",),

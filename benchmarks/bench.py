@@ -54,6 +54,7 @@ FIXED_PARAMS = {
     "area": None,
     "level": "content_area",
     "provinces": None,
+    "boundary": "current",  # the dashboard's default view: provinces as since 1/7/2025
     "price_year": None,
     "kind": None,
     "section_code": None,
@@ -370,7 +371,9 @@ def context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         provinces = [
             r[0]
             for r in con.execute(
-                "select distinct province from support_records order by province"
+                # names in the default (current) view: the records' provinces' successors
+                "select distinct p.successor from support_records as r "
+                "inner join provinces as p using (province) order by 1"
             ).fetchall()
         ]
         last_year = con.execute("select max(year) from support_records").fetchone()[0]
@@ -381,13 +384,15 @@ def context(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         provinces = [
             r[0]
             for r in con.execute(
-                "select distinct province from programmes order by province"
+                "select distinct p.successor from programmes as r "
+                "inner join provinces as p using (province) order by 1"
             ).fetchall()
         ]
     step = max(1, len(provinces) // SUPPORT_FILTERED)
+    successor = dict(con.execute("select province, successor from provinces").fetchall())
     return {
         "programme_id": largest[0],
-        "province": largest[1],
+        "province": successor.get(largest[1], largest[1]),
         "period": (largest[2], largest[3]),
         "timed_programme": timed[0] if timed else largest[0],
         "results_programme": with_results[0] if with_results else largest[0],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -131,16 +132,93 @@ def _null_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
+# --- boundary views (provinces as issued or as since 1/7/2025) -------------------------------
+
+# The Vietnamese alphabet, as ICU's `vi` collation the queries' `collate vi` uses: ă, â, đ, ê,
+# ô, ơ, ư are letters of their own; tone marks only break ties (plans/app/ui.py vietnamese_key).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
+_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # grave, hook, tilde, acute, dot
+
+
+def _vi_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """`collate vi`: a sort key putting names in Vietnamese alphabetical order."""
+    primary: list[int] = []
+    secondary: list[int] = []
+    for char in str(name):
+        base, *marks = unicodedata.normalize("NFD", char.lower())
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
+        tone = "".join(m for m in marks if m not in _LETTER_MARKS)
+        primary.append(_ALPHABET.index(letter) if letter in _ALPHABET else -1 - (base == " "))
+        secondary.append(_TONES.index(tone) if tone in _TONES else len(_TONES))
+    return tuple(primary), tuple(secondary)
+
+
+def _vi_join(values: Iterable[Any]) -> Any:
+    """string_agg(distinct x, ', ' order by x collate vi)."""
+    names = {v for v in values if isinstance(v, str)}
+    return ", ".join(sorted(names, key=_vi_key)) if names else None
+
+
+def _names(f: Frames, boundary: str) -> dict[str, str]:
+    """The name each written province counts under in the boundary view (the `names` CTE)."""
+    pr = f["provinces"]
+    view = pr["successor"] if boundary == "current" else pr["province"]
+    return dict(zip(pr["province"], view, strict=True))
+
+
+def _members(f: Frames) -> dict[str, list[str]]:
+    """Every successor's old provinces (`provinces as r on r.successor = ...`)."""
+    pr = f["provinces"][["province", "successor"]].dropna()
+    return {k: list(g["province"]) for k, g in pr.groupby("successor", sort=False)}
+
+
+def _missing(f: Frames, boundary: str, series: pd.DataFrame, held: pd.Series) -> pd.Series:
+    """missing_from of each series: the successor's old provinces it holds nothing of, for a
+    series before the merger under 'current' (`held`: the set of names each series holds)."""
+    if boundary != "current":
+        return pd.Series(None, index=series.index, dtype=object)
+    members = _members(f)
+    out = []
+    for province, before, names in zip(
+        series["province"], series["before_merger"], held, strict=True
+    ):
+        before = isinstance(before, bool | np.bool_) and bool(before)
+        gone = [m for m in members.get(province, []) if m not in names] if before else []
+        out.append(_vi_join(gone))
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def _summed_from(boundary: str, series: pd.DataFrame, names: pd.Series) -> pd.Series:
+    """`case when $boundary = 'current' and names != province then names end`."""
+    keep = (names != series["province"]) & names.notna() & (boundary == "current")
+    return names.where(keep, None).astype(object)
+
+
 # --- support aggregations (from the records) --------------------------------------------------
 
 
-def _records(f: Frames, p: dict[str, Any], need_area: bool) -> pd.DataFrame:
-    """Support records in the filter; with their content area when asked or filtered on."""
+def _records(
+    f: Frames, p: dict[str, Any], need_area: bool, by_written: bool = False
+) -> pd.DataFrame:
+    """Support records in the filter, `province` in the boundary view and `written` the name on
+    the record; with their content area when asked or filtered on. The chosen provinces are
+    names in the view; `by_written`: turned into the written names they hold first (as
+    support_top_establishments does), else matched against each record's name in the view."""
     r = f["support_records"]
+    names = _names(f, p.get("boundary", "current"))
     mask = _in_years(r["year"], p.get("y0"), p.get("y1"))
     if p.get("provinces") is not None:
-        mask &= r["province"].isin(p["provinces"])
+        if by_written:
+            chosen = [w for w, v in names.items() if v in set(p["provinces"])]
+            mask &= r["province"].isin(chosen)
+        else:
+            view = r["province"].map(names).fillna(r["province"])
+            mask &= view.isin(p["provinces"])
     r = r[mask]
+    r = r.assign(written=r["province"], province=r["province"].map(names).fillna(r["province"]))
     if need_area or p.get("content_area") is not None:
         m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
         r = r.merge(m, on=["programme_id", "task_code"], how="left")
@@ -148,22 +226,51 @@ def _records(f: Frames, p: dict[str, Any], need_area: bool) -> pd.DataFrame:
     return r
 
 
+def _merger_year(f: Frames) -> Any:
+    """The year of 1/7/2025 (max(provinces.changed_on)); None when no date is known."""
+    last = pd.to_datetime(f["provinces"]["changed_on"]).max()
+    return None if pd.isna(last) else int(last.year)
+
+
 def support_by_province(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    boundary = p.get("boundary", "current")
     r = _records(f, p, need_area=False)
+    merger_year = _merger_year(f)
+    before = (
+        (r["year"] < merger_year if merger_year is not None else pd.Series(False, index=r.index))
+        .fillna(False)
+        .astype(bool)
+    )
     g = r.groupby("province", sort=False)
+    # an establishment is a (written province, establishment name)
+    est = r[["province", "written", "establishment"]].drop_duplicates()
     out = pd.DataFrame(
         {
             "records": g.size(),
-            "establishments": g["establishment"].nunique(),
+            "establishments": est.groupby("province", sort=False).size(),
             "amount_mvnd": g["amount_mvnd"].sum(),
             "beneficiaries": g["beneficiaries"].sum(),
+            "before_merger": before.groupby(r["province"], sort=False).any(),
         }
-    ).reset_index()
+    )
+    # the old provinces a row holds records of: another name, or its own before the merger year
+    old = r[(r["written"] != r["province"]) | before][["province", "written"]].drop_duplicates()
+    og = old.groupby("province", sort=False)["written"]
+    out["old_names"] = og.agg(_vi_join)
+    out["held"] = og.agg(set)
+    out = out.reset_index()
+    out["held"] = out["held"].map(lambda h: h if isinstance(h, set) else set())
     total = out["amount_mvnd"].sum()
     out["share_pct"] = 100 * out["amount_mvnd"] / total if total else np.nan
+    out["summed_from"] = _summed_from(boundary, out, out["old_names"])
+    out["missing_from"] = _missing(f, boundary, out, out["held"])
     out["_order"] = out["amount_mvnd"].round(6)
-    out = out.sort_values(["_order", "province"], ascending=[False, True]).drop(columns="_order")
-    return out.reset_index(drop=True)
+    out = out.sort_values(["_order", "province"], ascending=[False, True])
+    cols = [
+        "province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct",
+        "summed_from", "missing_from",
+    ]  # fmt: skip
+    return out[cols].reset_index(drop=True)
 
 
 def support_by_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -189,17 +296,25 @@ def support_by_area(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def support_top_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    r = _records(f, p, need_area=False)
-    g = r.groupby(["province", "establishment"], sort=False)
+    r = _records(f, p, need_area=False, by_written=True)
+    names = _names(f, p.get("boundary", "current"))
+    # an establishment is a (written province, name); ties follow that order
+    g = r.groupby(["written", "establishment"], sort=False)
     out = _totals(g)
     out["_order"] = out["amount_mvnd"].round(6)
     out = out.sort_values(
-        ["_order", "province", "establishment"], ascending=[False, True, True]
+        ["_order", "written", "establishment"], ascending=[False, True, True]
     ).drop(columns="_order")
     if p.get("limit") is not None:
         out = out.head(int(p["limit"]))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    return out[["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries"]]
+    out["province"] = out["written"].map(names).fillna(out["written"])
+    out["province_written"] = out["written"]
+    cols = [
+        "rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries",
+        "province_written",
+    ]  # fmt: skip
+    return out[cols]
 
 
 def support_yoy(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -294,7 +409,10 @@ def support_year_gaps(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def area_choices(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    lists = f["content_area_lists"]
+    known = lists[_eq(lists["list_known"], "yes")].sort_values("valid_from", ascending=False)
     ca, s = f["content_areas"], f["sections"]
+    ca = ca[_eq(ca["list_id"], known["list_id"].iloc[0])]  # the latest list the data holds
     common = pd.DataFrame(
         {
             "mode": "content_area",
@@ -516,9 +634,12 @@ def filter_choices(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out["first_year"] = _coalesce(out["first_year"], out["period_start"])
     out["last_year"] = _coalesce(out["last_year"], out["period_end"])
     out["has_lines"] = out["_has"].notna()
+    pp = f["programme_provinces"]
+    now = pp[_eq(pp["boundary"], "current")][["programme_id", "province"]]
+    out = out.merge(now.rename(columns={"province": "province_now"}), on="programme_id")
     cols = [
-        "programme_id", "province", "kind", "title", "title_en", "period_start", "period_end",
-        "first_year", "last_year", "has_lines",
+        "programme_id", "province", "province_now", "kind", "title", "title_en", "period_start",
+        "period_end", "first_year", "last_year", "has_lines",
     ]  # fmt: skip
     return out[cols].sort_values(["province", "period_start", "programme_id"])
 
@@ -551,8 +672,12 @@ def percentage_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def period_comparable(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    pr = f["programmes"][["programme_id", "province", "period_start", "period_end"]]
-    mapping = f["comparable_targets"].merge(pr, on="programme_id")
+    pr = f["programmes"][["programme_id", "period_start", "period_end"]]
+    mapping = (
+        f["comparable_targets"]
+        .merge(pr, on="programme_id")
+        .merge(_in_view(f, p["boundary"]), on="programme_id")
+    )
     mapping = _opt(mapping, "province", p["province"])
     key = ["comparable_indicator", "programme_id"]
     r = f["target_results"].drop(columns=["comparable_indicator"])
@@ -620,7 +745,8 @@ def period_comparable(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out["indicator_order"] = _group(out, ["comparable_indicator"])["csv_line"].transform("min")
     cols = [
         "comparable_indicator", "label_vi", "label_en", "programme_id", "province",
-        "period_start", "period_end", "period_label", "measure", "value_min", "value_max",
+        "province_as_issued", "period_start", "period_end", "period_label", "measure",
+        "value_min", "value_max",
         "qualifier", "unit", "value_text", "target_basis", "target_min", "target_max",
         "target_point", "achievement_pct", "stated_pct", "budget_task_code", "budget_mvnd",
         "unit_cost_mvnd", "reason", "source_file", "source_line", "indicator_order",
@@ -632,18 +758,52 @@ def period_price_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     return f["cpi"][["year", "cpi_change_pct", "source"]].sort_values("year")
 
 
+def _in_view(f: Frames, boundary: str) -> pd.DataFrame:
+    """programme_id, province (in the boundary view) and province_as_issued."""
+    pp = f["programme_provinces"]
+    return pp[_eq(pp["boundary"], boundary)][["programme_id", "province", "province_as_issued"]]
+
+
+def _in_periods(f: Frames, programmes: pd.DataFrame) -> pd.DataFrame:
+    """programme_id, in_period_start, in_period_end: the listed period a programme's first year
+    falls in, else a period of its own years (queries/period_programmes.sql)."""
+    periods = f["periods"][["period_start", "period_end"]]
+    pairs = programmes[["programme_id", "period_start", "period_end"]].merge(
+        periods, how="cross", suffixes=("", "_r")
+    )
+    inside = pairs[
+        (pairs["period_start_r"] <= pairs["period_start"])
+        & (pairs["period_start"] <= pairs["period_end_r"])
+    ]
+    listed = _group(inside, ["programme_id"])[["period_start_r", "period_end_r"]].max()
+    out = programmes[["programme_id", "period_start", "period_end"]].merge(
+        listed.reset_index(), on="programme_id", how="left"
+    )
+    own = out[out["period_start_r"].isna()]
+    own_end = _group(own, ["period_start"])["period_end"].transform("max")
+    out["in_period_start"] = out["period_start_r"].fillna(out["period_start"]).astype("int64")
+    out["in_period_end"] = out["period_end_r"].fillna(own_end).astype("int64")
+    return out[["programme_id", "in_period_start", "in_period_end"]]
+
+
 def period_programmes(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     pr = f["programmes"]
-    periods = _opt(pr[_eq(pr["kind"], "khuyen_cong")], "province", p["province"])
+    view = _in_view(f, p["boundary"]).rename(columns={"province": "province_view"})
+    periods = pr[_eq(pr["kind"], "khuyen_cong")].merge(view, on="programme_id")
+    periods = _opt(periods, "province_view", p["province"])
+    periods = periods.merge(_in_periods(f, periods), on="programme_id")
     be = f["budget_execution"]
     planned = be[_eq(be["measure"], "planned")][["programme_id", "source_file", "source_line"]]
     out = periods.merge(planned, on="programme_id", how="left", suffixes=("", "_b"))
+    out["province"] = out["province_view"]
     out["period_label"] = _concat(out["period_start"], "-", out["period_end"])
+    out["in_period_label"] = _concat(out["in_period_start"], "-", out["in_period_end"])
     out["budget_source_file"] = _coalesce(out["source_file_b"], out["source_file"])
     out["budget_source_line"] = _coalesce(out["source_line_b"], out["source_line"])
-    out["n_periods"] = _group(out, ["province"])["programme_id"].transform("size")
+    out["n_periods"] = _group(out, ["province"])["in_period_start"].transform("nunique")
     cols = [
-        "programme_id", "province", "period_start", "period_end", "period_label", "title",
+        "programme_id", "province", "province_as_issued", "period_start", "period_end",
+        "period_label", "in_period_start", "in_period_end", "in_period_label", "title",
         "title_en", "stated_total_mvnd", "budget_source_file", "budget_source_line",
         "n_periods",
     ]  # fmt: skip
@@ -773,16 +933,33 @@ def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "programme_id", "province", "title", "title_en", "period_start", "period_end",
         "stated_total_mvnd", "source_file", "source_line", "n_tasks", "lines_total_mvnd",
         "largest_area", "largest_area_label", "largest_area_share_pct", "largest_area_mvnd",
-        "previous_id", "previous_start", "previous_end",
+        "previous_id", "previous_start", "previous_end", "across_merger", "decree_in_force",
+        "content_list_known", "decree_read",
     ]  # fmt: skip
     if chosen.empty:
         return _null_frame(cols)
     c = chosen.iloc[0]
-    prev = pr[
-        _eq(pr["province"], c["province"])
-        & _eq(pr["kind"], c["kind"])
+    pp = f["programme_provinces"]
+    issued = pp[_eq(pp["boundary"], "as_issued")].set_index("programme_id")
+    me = issued.loc[c["programme_id"]]
+    cand = pr[
+        _eq(pr["kind"], c["kind"])
         & (pr["period_end"] < c["period_start"]).fillna(False).astype(bool)
-    ].sort_values("period_end", ascending=False)
+        & (pr["programme_id"] != c["programme_id"])
+    ]
+    cand = cand.assign(
+        _before=cand["programme_id"].map(issued["before_merger"]),
+        _successor=cand["programme_id"].map(issued["successor"]),
+    )
+    prev = cand[
+        _eq(cand["province"], c["province"])
+        & ((cand["_before"] == me["before_merger"]) | (me["status"] == "unchanged"))
+    ].sort_values(["period_end", "period_start", "programme_id"], ascending=[False, True, True])
+    across = (
+        not me["before_merger"]
+        and me["status"] == "new_2025"
+        and bool((cand["_before"].astype(bool) & (cand["_successor"] == me["successor"])).any())
+    )
     bl = f["budget_lines"]
     lines = bl[_eq(bl["programme_id"], p["programme_id"])]
     bs = f["budget_shares"]
@@ -800,6 +977,12 @@ def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     row["previous_id"] = None if v is None else v["programme_id"]
     row["previous_start"] = None if v is None else v["period_start"]
     row["previous_end"] = None if v is None else v["period_end"]
+    row["across_merger"] = across
+    lists = f["programme_content_lists"].set_index("programme_id")
+    k = lists.loc[c["programme_id"]] if c["programme_id"] in lists.index else None
+    row["decree_in_force"] = None if k is None else k["decree_in_force"]
+    row["content_list_known"] = None if k is None else k["list_known"]
+    row["decree_read"] = None if k is None else k["decree_read"]
     return pd.DataFrame([row], columns=cols)
 
 
@@ -810,13 +993,37 @@ def programme_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def _chosen_kc(f: Frames, p: dict[str, Any], with_lines: bool) -> pd.DataFrame:
+    """Khuyến công programmes under their province in the boundary view (programme_provinces):
+    `province` in that view, `province_as_issued`, `before_merger`; `$provinces` on the view."""
     pr = f["programmes"]
     mask = _eq(pr["kind"], "khuyen_cong")
     if with_lines:
         mask &= pr["programme_id"].isin(f["budget_lines"]["programme_id"])
+    pp = f["programme_provinces"]
+    view = pp[_eq(pp["boundary"], p["boundary"])][
+        ["programme_id", "province", "province_as_issued", "before_merger"]
+    ]
+    out = pr[mask].drop(columns=["province"]).merge(view, on="programme_id")
     if p["provinces"] is not None:
-        mask &= pr["province"].isin(p["provinces"])
-    return pr[mask]
+        out = out[out["province"].isin(p["provinces"])]
+    return out
+
+
+def _series_sums(f: Frames, p: dict[str, Any], chosen: pd.DataFrame) -> pd.DataFrame:
+    """summed_from and missing_from of each (province, period) series of `chosen`: the
+    provinces as issued it sums, and the successor's old provinces it has no programme of."""
+    keys = ["province", "period_start", "period_end"]
+    g = _group(chosen, keys)["province_as_issued"]
+    out = pd.DataFrame(
+        {
+            "issued_names": g.agg(_vi_join),
+            "held": g.agg(set),
+            "before_merger": _group(chosen, keys)["before_merger"].max(),
+        }
+    ).reset_index()
+    out["summed_from"] = _summed_from(p["boundary"], out, out["issued_names"])
+    out["missing_from"] = _missing(f, p["boundary"], out, out["held"])
+    return out[[*keys, "summed_from", "missing_from"]]
 
 
 def _series_label(frame: pd.DataFrame) -> pd.Series:
@@ -825,8 +1032,11 @@ def _series_label(frame: pd.DataFrame) -> pd.Series:
 
 def province_budget_per_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     chosen = _chosen_kc(f, p, with_lines=True)[
-        ["programme_id", "province", "period_start", "period_end", "stated_total_mvnd"]
-    ]
+        [
+            "programme_id", "province", "province_as_issued", "before_merger", "period_start",
+            "period_end", "stated_total_mvnd",
+        ]
+    ]  # fmt: skip
     g = f["budget_lines"].groupby("programme_id")
     lines = pd.DataFrame(
         {
@@ -847,21 +1057,28 @@ def province_budget_per_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
             ),
         }
     ).reset_index()
+    out = out.merge(_series_sums(f, p, j), on=keys, how="left")
     out["series_label"] = _series_label(out)
     out["n_years"] = out["period_end"] - out["period_start"] + 1
     out["per_year_mvnd"] = out["total_mvnd"] / out["n_years"]
     cols = [
         "series_label", "province", "period_start", "period_end", "programme_ids", "n_years",
-        "total_mvnd", "stated_total_mvnd", "per_year_mvnd", "source_files",
+        "total_mvnd", "stated_total_mvnd", "per_year_mvnd", "summed_from", "missing_from",
+        "source_files",
     ]  # fmt: skip
     return out[cols].sort_values(["province", "period_start"])
 
 
 def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    chosen = _chosen_kc(f, p, with_lines=True)[
-        ["programme_id", "province", "period_start", "period_end"]
-    ].sort_values("programme_id")
     keys = ["province", "period_start", "period_end"]
+    lists = f["programme_content_lists"][["programme_id", "list_id"]]
+    chosen = (
+        _chosen_kc(f, p, with_lines=True)[
+            ["programme_id", *keys, "province_as_issued", "before_merger"]
+        ]
+        .merge(lists, on="programme_id")
+        .sort_values("programme_id")
+    )
     series = (
         _group(chosen, keys)["programme_id"]
         .agg(lambda s: _str_agg(s, ", "))
@@ -869,8 +1086,9 @@ def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         .reset_index()
     )
     series["series_label"] = _series_label(series)
+    series = series.merge(_series_sums(f, p, chosen), on=keys, how="left")
     bl = f["budget_lines"][["programme_id", "content_area", "amount_mvnd", "source_file"]]
-    j = bl.merge(chosen, on="programme_id")
+    j = bl.merge(chosen[["programme_id", *keys]], on="programme_id")
     ga = _group(j, [*keys, "content_area"])
     amounts = pd.DataFrame(
         {
@@ -881,6 +1099,8 @@ def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         }
     ).reset_index()
     amounts = amounts[amounts["content_area"].notna()]
+    # the codes of every list the series' programmes are read with; a code in two lists is
+    # named as the later list (valid_from) names it
     ca = f["content_areas"].rename(
         columns={
             "code": "content_area",
@@ -888,8 +1108,18 @@ def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
             "name_en": "area_name_en",
             "csv_line": "area_order",
         }
-    )[["content_area", "area_name_vi", "area_name_en", "area_order"]]
-    grid = series.merge(ca, how="cross")
+    )[["list_id", "content_area", "area_name_vi", "area_name_en", "area_order"]]
+    valid = f["content_area_lists"][["list_id", "valid_from"]]
+    areas = (
+        chosen[[*keys, "list_id"]]
+        .drop_duplicates()
+        .merge(ca, on="list_id")
+        .merge(valid, on="list_id")
+        .sort_values("valid_from", ascending=False, kind="stable")
+        .drop_duplicates([*keys, "content_area"])
+        .drop(columns=["list_id", "valid_from"])
+    )
+    grid = series.merge(areas, on=keys)
     out = grid.merge(amounts, on=[*keys, "content_area"], how="left")
     out["amount_mvnd"] = out["amount_mvnd"].fillna(0.0)
     total = _group(out, ["series_label"])["amount_mvnd"].transform("sum")
@@ -897,7 +1127,7 @@ def province_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     cols = [
         "series_label", "province", "period_start", "period_end", "programme_ids",
         "content_area", "area_name_vi", "area_name_en", "area_order", "amount_mvnd",
-        "share_pct", "source_files",
+        "share_pct", "summed_from", "missing_from", "source_files",
     ]  # fmt: skip
     return out[cols].sort_values(["province", "period_start", "area_order"])
 
@@ -911,9 +1141,11 @@ _PAIRS = (
 
 
 def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    chosen = _chosen_kc(f, p, with_lines=False)[
-        ["programme_id", "province", "period_start", "period_end"]
-    ]
+    full = _chosen_kc(f, p, with_lines=False)
+    chosen = full[["programme_id", "province", "period_start", "period_end"]]
+    # series are labelled from the programmes with budget lines, as the other comparisons sum
+    with_lines = full[full["programme_id"].isin(f["budget_lines"]["programme_id"])]
+    sums = _series_sums(f, p, with_lines)
     bl = f["budget_lines"].merge(chosen[["programme_id"]], on="programme_id")
     g = _group(bl, ["programme_id", "task_code"])
     tasks = pd.DataFrame(
@@ -956,7 +1188,7 @@ def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         & out["qualifier"].isin(["exact", "about"])
         & (out["quantity"] > 0).fillna(False).astype(bool)
     )
-    out = out[keep].copy()
+    out = out[keep].merge(sums, on=["province", "period_start", "period_end"])
     out["series_label"] = _series_label(out)
     out["unit_cost_mvnd"] = out["amount_mvnd"] / out["quantity"]
     out["budget_source"] = _concat(_short_file(out["source_file"]), ":", out["budget_line"])
@@ -965,7 +1197,7 @@ def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "series_label", "province", "period_start", "period_end", "programme_id", "pair_order",
         "pair", "pair_label_vi", "pair_label_en", "task_code", "task_name", "content_area",
         "amount_mvnd", "quantity", "unit", "qualifier", "quantity_text", "unit_cost_mvnd",
-        "budget_source", "quantity_source", "source_file",
+        "budget_source", "quantity_source", "summed_from", "missing_from", "source_file",
     ]  # fmt: skip
     return out[cols].sort_values(["pair_order", "province", "period_start", "task_code"])
 

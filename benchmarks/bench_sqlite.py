@@ -440,8 +440,21 @@ def bind(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sql_for(name: str) -> tuple[str, str]:
-    """The SQLite statement for a query and how it was made ('records', 'override', 'shim')."""
+# Build steps SQLite is not asked to run, and why. Only tables materialised at build (never a
+# dashboard query) may be here: tests/test_bench.py holds that.
+NOT_ON_SQLITE: dict[str, str] = {
+    "programme_provinces": "build step over the 63-row provinces table; its `members` column "
+    "is a DuckDB list, which SQLite has no type for",
+    "programme_content_lists": "build step over the content-area lists: dates parsed with "
+    "try_strptime and picked with max_by/min_by, which SQLite does not have",
+}
+
+
+def sql_for(name: str) -> tuple[str | None, str]:
+    """The SQLite statement for a query and how it was made ('records', 'override', 'shim');
+    None and the reason for a build step SQLite is not asked to run (NOT_ON_SQLITE)."""
+    if name in NOT_ON_SQLITE:
+        return None, NOT_ON_SQLITE[name]
     if name in RECORDS_SQL:
         return RECORDS_SQL[name], "records"
     sql = shim(db.load_query(name))
@@ -461,16 +474,27 @@ def run(con: sqlite3.Connection, sql: str, params: dict[str, Any]) -> pd.DataFra
 
 RECORDS_SQL: dict[str, str] = {
     "support_by_province": """
-with records as (
+with names as (
+    -- the name each written province counts under in the boundary view
     select
-        r.province,
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+records as (
+    select
+        coalesce(n.province, r.province) as province,
+        r.province as written,
         r.establishment,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
     from support_records as r
+    left join names as n on n.written = r.province
     where
-        ($provinces is null or r.province in (select value from json_each($provinces)))
+        ($provinces is null or coalesce(n.province, r.province) in (
+            select value from json_each($provinces)
+        ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
         and ($content_area is null or exists (
@@ -481,31 +505,84 @@ with records as (
                 and m.content_area = $content_area
         ))
 ),
+merger as (
+    select cast(substr(cast(max(changed_on) as text), 1, 4) as integer) as merger_year
+    from provinces
+),
 totals as (
     select
-        province,
+        r.province,
         count(*) as records,
-        count(distinct establishment) as establishments,
-        sum(amount_mvnd) as amount_mvnd,
-        sum(beneficiaries) as beneficiaries
-    from records
+        count(distinct r.written || char(31) || r.establishment) as establishments,
+        sum(r.amount_mvnd) as amount_mvnd,
+        sum(r.beneficiaries) as beneficiaries,
+        max(case when r.year < m.merger_year then 1 else 0 end) = 1 as before_merger
+    from records as r
+    cross join merger as m
+    group by r.province
+),
+old as (
+    -- the old provinces a row holds records of: another name, or its own before the merger
+    select distinct r.province, r.written
+    from records as r
+    cross join merger as m
+    where r.written != r.province or r.year < m.merger_year
+),
+old_names as (
+    select province, str_agg(written, ', ', written, 1) as old_names
+    from old
     group by province
+),
+missing as (
+    select t.province, str_agg(p.province, ', ', p.province, 1) as missing_from
+    from totals as t
+    inner join provinces as p on p.successor = t.province
+    where
+        $boundary = 'current'
+        and t.before_merger
+        and not exists (
+            select 1 from old as o where o.province = t.province and o.written = p.province
+        )
+    group by t.province
 )
-select *, 100.0 * amount_mvnd / nullif(sum(amount_mvnd) over (), 0) as share_pct
-from totals
-order by amount_mvnd desc, province
+select
+    t.province,
+    t.records,
+    t.establishments,
+    t.amount_mvnd,
+    t.beneficiaries,
+    100.0 * t.amount_mvnd / nullif(sum(t.amount_mvnd) over (), 0) as share_pct,
+    case
+        when $boundary = 'current' and o.old_names != t.province then o.old_names
+    end as summed_from,
+    x.missing_from
+from totals as t
+left join old_names as o on o.province = t.province
+left join missing as x on x.province = t.province
+order by t.amount_mvnd desc, t.province
 """,
     "support_by_year": """
-with records as (
+with names as (
+    -- the name each written province counts under in the boundary view
     select
-        r.province,
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+records as (
+    select
+        coalesce(n.province, r.province) as province,
+        r.province as written,
         r.establishment,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
     from support_records as r
+    left join names as n on n.written = r.province
     where
-        ($provinces is null or r.province in (select value from json_each($provinces)))
+        ($provinces is null or coalesce(n.province, r.province) in (
+            select value from json_each($provinces)
+        ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
         and ($content_area is null or exists (
@@ -527,9 +604,17 @@ group by year
 order by year
 """,
     "support_by_area": """
-with records as (
+with names as (
+    -- the name each written province counts under in the boundary view
     select
-        r.province,
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+records as (
+    select
+        coalesce(n.province, r.province) as province,
+        r.province as written,
         r.establishment,
         r.year,
         m.content_area,
@@ -538,8 +623,11 @@ with records as (
     from support_records as r
     left join content_area_map as m
         on m.programme_id = r.programme_id and m.task_code = r.task_code
+    left join names as n on n.written = r.province
     where
-        ($provinces is null or r.province in (select value from json_each($provinces)))
+        ($provinces is null or coalesce(n.province, r.province) in (
+            select value from json_each($provinces)
+        ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
         and ($content_area is null or m.content_area = $content_area)
@@ -558,16 +646,27 @@ from areas
 order by content_area is null, content_area
 """,
     "support_top_establishments": """
-with records as (
+with names as (
+    -- the name each written province counts under in the boundary view
     select
-        r.province,
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+records as (
+    select
+        coalesce(n.province, r.province) as province,
+        r.province as written,
         r.establishment,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
     from support_records as r
+    left join names as n on n.written = r.province
     where
-        ($provinces is null or r.province in (select value from json_each($provinces)))
+        ($provinces is null or r.province in (
+            select written from names where province in (select value from json_each($provinces))
+        ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
         and ($content_area is null or exists (
@@ -580,36 +679,50 @@ with records as (
 ),
 sums as (
     select
-        province,
+        written,
+        min(province) as province,
         establishment,
         count(*) as records,
         sum(amount_mvnd) as amount_mvnd,
         sum(beneficiaries) as beneficiaries
     from records
-    group by province, establishment
+    group by written, establishment
 ),
 ranked as (
     select
-        row_number() over (order by round(amount_mvnd, 6) desc, province, establishment) as rank,
+        row_number() over (order by round(amount_mvnd, 6) desc, written, establishment) as rank,
         *
     from sums
 )
-select rank, province, establishment, records, amount_mvnd, beneficiaries
+select
+    rank, province, establishment, records, amount_mvnd, beneficiaries,
+    written as province_written
 from ranked
 where $limit is null or rank <= $limit
 order by rank
 """,
     "support_yoy": """
-with records as (
+with names as (
+    -- the name each written province counts under in the boundary view
     select
-        r.province,
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+records as (
+    select
+        coalesce(n.province, r.province) as province,
+        r.province as written,
         r.establishment,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
     from support_records as r
+    left join names as n on n.written = r.province
     where
-        ($provinces is null or r.province in (select value from json_each($provinces)))
+        ($provinces is null or coalesce(n.province, r.province) in (
+            select value from json_each($provinces)
+        ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
         and ($content_area is null or exists (

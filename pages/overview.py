@@ -63,6 +63,18 @@ c5.metric(
 
 for sentence in overview_sentences(row, this, before, lang):
     st.markdown(f"- {sentence}")
+if row["across_merger"]:
+    # a merged province's own earlier programme covered only part of it: no change is shown
+    st.info(t("overview.across_merger", lang, province=row["province"]))
+if not row["content_list_known"]:
+    st.info(
+        t(
+            "overview.content_list_unknown",
+            lang,
+            decree=row["decree_in_force"],
+            read=row["decree_read"],
+        )
+    )
 
 shares = query("programme_shares", programme_id=f.programme, level=f.area_mode)
 if shares.empty:

@@ -1,4 +1,5 @@
-"""Period comparison: a province's programmes side by side: budget, targets, unit cost."""
+"""Period comparison: a province's programmes side by side across the 1/7/2025 merger: budget,
+content areas, targets, unit cost."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ import streamlit as st
 
 from plans.app.cache import query
 from plans.app.ui import chart_with_data, cite_many, filters, source_caption
+from plans.charts.periods import (
+    area_shares_chart,
+    area_shares_data,
+    comparable_by_issuer,
+    period_sums,
+)
 from plans.charts.targets import (
     budget_periods_chart,
     comparable_chart,
@@ -18,6 +25,7 @@ from plans.messages import t
 
 f = filters()
 lang = f.lang
+boundary = f.boundary
 label = "label_vi" if lang == "vi" else "label_en"
 HEADERS = {
     "period_label": t("periods.col_period_label", lang),
@@ -27,6 +35,13 @@ HEADERS = {
     "cpi_missing_years": t("periods.col_cpi_missing_years", lang),
     "basis": t("periods.col_basis", lang),
     "source": t("periods.col_source", lang),
+    "note": t("periods.col_note", lang),
+    "programme_ids": t("periods.col_programmes", lang),
+    "area": t("periods.col_area", lang),
+    "amount_mvnd": t("periods.col_amount_mvnd", lang),
+    "amount_real_mvnd": t("periods.col_amount_real_mvnd", lang),
+    "share_pct": t("periods.col_share_pct", lang),
+    "share_real_pct": t("periods.col_share_real_pct", lang),
     label: t("periods.col_indicator", lang),
     "measure": t("periods.col_measure", lang),
     "value_min": t("periods.col_value_min", lang),
@@ -40,10 +55,11 @@ HEADERS = {
 }
 
 st.title(t("periods.title", lang))
-periods_all = query("period_programmes", province=None)
-chosen = set(f.provinces) or set(periods_all["province"])
+# Provinces in the sidebar's view: the successors since 1/7/2025, or the names as issued.
+programmes_all = query("period_programmes", boundary=boundary, province=None)
+chosen = set(f.provinces) or set(programmes_all["province"])
 counts = (
-    periods_all[periods_all["province"].isin(chosen)]
+    programmes_all[programmes_all["province"].isin(chosen)]
     .groupby("province", sort=False)["n_periods"]  # the query's Vietnamese order
     .first()
     .sort_values(ascending=False, kind="stable")
@@ -52,53 +68,109 @@ if counts.empty:
     st.info(t("periods.no_province", lang))
     st.stop()
 
-years = query("period_price_years")["year"].tolist()
+prices = query("period_price_years")
+years = prices["year"].tolist()
 left, right = st.columns(2)
 provinces = list(counts.index)
 # Opens on the province of the programme chosen in the sidebar (else the one with most periods).
-own = periods_all.loc[periods_all["programme_id"] == f.programme, "province"]
+own = programmes_all.loc[programmes_all["programme_id"] == f.programme, "province"]
 start = provinces.index(own.iloc[0]) if len(own) and own.iloc[0] in provinces else 0
 province = left.selectbox(
     t("periods.province", lang), options=provinces, index=start, key="periods_province"
 )
+# The latest CPI year by default: the real terms of every period with a CPI figure for each year.
 price_year = right.selectbox(
     t("periods.price_year", lang), options=years, index=len(years) - 1, key="periods_price_year"
 )
-periods = query("period_programmes", province=province)
-if len(periods) < 2:
-    period = periods["period_label"].iloc[0]
-    st.info(t("periods.one_period", lang, province=province, period=period))
+totals = query("period_totals", boundary=boundary, province=province)
+programmes = query("period_programmes", boundary=boundary, province=province)
+members = totals["members"].iloc[0]
+if boundary == "current" and int(totals["n_members"].iloc[0]) > 1:
+    st.caption(t("periods.view_current", lang, province=province, members=members))
+held = totals[totals["n_programmes"] > 0]
+if boundary == "as_issued" and held["before_merger"].any() and not held["before_merger"].all():
+    # one name on both sides of 1/7/2025 (Vĩnh Long): before it, only the old province of that name
+    if int(totals["n_members"].iloc[0]) > 1:
+        st.caption(t("periods.view_as_issued", lang, province=province, members=members))
+if len(held) < 2:
+    st.info(
+        t("periods.one_period_only", lang, province=province, period=held["period_label"].iloc[0])
+    )
 
 # --- budget ------------------------------------------------------------------------------------
 st.subheader(t("periods.budget", lang))
-budgets = period_budgets(periods, query("programme_budgets", price_year=price_year), lang)
+by_programme = period_budgets(programmes, query("programme_budgets", price_year=price_year), lang)
+budgets = period_sums(totals, by_programme, lang)
 caption = t(
     "periods.budget_caption",
     lang,
-    sources=cite_many(budgets["budget_source_file"], budgets["budget_source_line"]),
-    cpi=", ".join(dict.fromkeys(query("period_price_years")["source"])),
+    sources=cite_many(by_programme["budget_source_file"], by_programme["budget_source_line"]),
+    cpi=", ".join(dict.fromkeys(prices["source"])),
     year=price_year,
 )
-spread = budgets[budgets["real_basis"] == "even_spread"]["period_label"].tolist()
-if spread:
+spread = budgets[budgets["real_basis"].fillna("").str.contains("even_spread")]["period_label"]
+if len(spread):
     caption += t("periods.even_spread", lang, periods=", ".join(spread))
 for _, row in budgets[budgets["cpi_missing_years"].notna()].iterrows():
     caption += t(
-        "periods.missing", lang, period=row["period_label"], years=row["cpi_missing_years"]
+        "periods.missing",
+        lang,
+        period=row["period_label"],
+        years=row["cpi_missing_years"].replace(",", ", "),
     )
+if budgets["summed_from"].notna().any() or budgets["missing_from"].notna().any():
+    caption += t("periods.summed_caption", lang)
 chart_with_data(
     budget_periods_chart(budgets, t("periods.budget_chart", lang, year=price_year), lang),
     budgets,
     ["period_label", "planned_mvnd", "planned_real_mvnd", "planned_real_known_mvnd",
-     "cpi_missing_years", "basis", "source"],
+     "cpi_missing_years", "basis", "note", "programme_ids", "source"],
     caption,
     key="periods_budget",
-    headers=HEADERS, files=budgets["budget_source_file"],
+    headers=HEADERS, files=by_programme["budget_source_file"],
 )  # fmt: skip
+
+# --- content areas -----------------------------------------------------------------------------
+st.subheader(t("periods.areas", lang))
+shares = query("period_area_shares", boundary=boundary, province=province, price_year=price_year)
+if shares.empty:
+    st.info(t("periods.no_areas", lang, province=province))
+else:
+    split = by_programme[by_programme["real_basis"] == "yearly_lines"]
+    area_caption = t(
+        "periods.areas_caption",
+        lang,
+        sources=cite_many(split["budget_source_file"]),
+        year=price_year,
+    )
+    if shares["summed_from"].notna().any() or shares["missing_from"].notna().any():
+        area_caption += t("periods.areas_summed_caption", lang)
+    chart_with_data(
+        area_shares_chart(shares, totals, t("periods.areas_chart", lang, year=price_year), lang),
+        area_shares_data(shares, lang),
+        ["period_label", "area", "amount_mvnd", "share_pct", "amount_real_mvnd",
+         "share_real_pct", "cpi_missing_years", "note", "programme_ids"],
+        area_caption,
+        key="periods_areas",
+        headers=HEADERS, files=split["budget_source_file"],
+    )  # fmt: skip
+    unknown = shares[~shares["list_known"].astype(bool)].drop_duplicates("period_label")
+    for _, row in unknown.iterrows():
+        st.caption(
+            t(
+                "periods.list_unknown",
+                lang,
+                period=row["period_label"],
+                decree=row["decree_in_force"],
+                read=row["decree_read"],
+            )
+        )
 
 # --- comparable targets ------------------------------------------------------------------------
 st.subheader(t("periods.comparable", lang))
-comparable = query("period_comparable", province=province)
+comparable = comparable_by_issuer(
+    query("period_comparable", boundary=boundary, province=province), lang
+)
 if comparable.empty:
     st.info(t("periods.no_comparable", lang, province=province))
     st.stop()

@@ -11,6 +11,7 @@ from plans.charts.budget import (
     many_series,
     per_year_bars,
     period_labels,
+    series_names,
     unit_cost_bars,
 )
 from plans.messages import t
@@ -39,9 +40,16 @@ suffix = "_vi" if lang == "vi" else "_en"
 
 st.title(t("provinces.title", lang))
 st.markdown(t("provinces.intro", lang))
+# which boundary view the series follow (the sidebar's "Địa giới")
+st.caption(
+    t("provinces.boundary_current", lang)
+    if f.boundary == "current"
+    else t("provinces.boundary_as_issued", lang)
+)
 
-provinces = tuple(f.provinces) or None
-shares = query("province_shares", provinces=provinces)
+# the sidebar's provinces are names of its boundary view, as the queries group them
+scope = {"boundary": f.boundary, "provinces": tuple(f.provinces) or None}
+shares = query("province_shares", **scope)
 if shares.empty:
     st.info(t("provinces.none", lang))
     st.stop()
@@ -67,8 +75,14 @@ def in_period(frame):
     return frame[period_labels(frame) == period] if period else frame
 
 
+def named(frame):
+    """The rows for a table: each series under the name its chart gives it (what it sums and
+    what it lacks across the 1/7/2025 merger)."""
+    return frame.assign(series_label=series_names(frame, lang))
+
+
 shares = in_period(shares)
-series = list(dict.fromkeys(shares["series_label"]))
+series = list(dict.fromkeys(series_names(shares, lang)))
 if len(series) < 2:
     st.info(t("provinces.one", lang, series=series[0]))
 files = {x for s in shares["source_files"].dropna() for x in s.split(", ")}
@@ -84,7 +98,7 @@ with tab:
     if view == "shares":
         chart_with_data(
             area_share_bars(shares, t("provinces.shares", lang), lang),
-            shares.assign(area_name=shares[f"area_name{suffix}"]),
+            named(shares).assign(area_name=shares[f"area_name{suffix}"]),
             ["series_label", "content_area", "area_name", "amount_mvnd", "share_pct"],
             caption + t("provinces.caption_area", lang),
             key="provinces_shares",
@@ -92,10 +106,10 @@ with tab:
             files=files,
         )
     elif view == "per_year":
-        per_year = in_period(query("province_budget_per_year", provinces=provinces))
+        per_year = in_period(query("province_budget_per_year", **scope))
         chart_with_data(
             per_year_bars(per_year, t("provinces.per_year", lang), lang),
-            per_year,
+            named(per_year),
             ["series_label", "programme_ids", "n_years", "total_mvnd", "per_year_mvnd"],
             caption + t("provinces.caption_year", lang),
             key="provinces_per_year",
@@ -104,13 +118,13 @@ with tab:
         )
     else:
         st.markdown(t("provinces.unit_intro", lang))
-        costs = in_period(query("province_unit_costs", provinces=provinces))
+        costs = in_period(query("province_unit_costs", **scope))
         if costs.empty:
             st.info(t("provinces.no_costs", lang))
         else:
             chart_with_data(
                 unit_cost_bars(costs, t("provinces.unit_costs", lang), lang),
-                costs.assign(pair_label=costs[f"pair_label{suffix}"]),
+                named(costs).assign(pair_label=costs[f"pair_label{suffix}"]),
                 [
                     "pair_label",
                     "series_label",

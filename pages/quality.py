@@ -13,7 +13,14 @@ from plans.app.source_view import (
     no_text_notice,
     numbered_block,
 )
-from plans.app.ui import chart_with_data, cite, cite_many, filters, source_caption
+from plans.app.ui import (
+    chart_with_data,
+    chosen_programmes,
+    cite,
+    cite_many,
+    filters,
+    source_caption,
+)
 from plans.charts.tables import for_display
 from plans.charts.timeline import findings_dumbbell
 from plans.data.sources import short_ref
@@ -103,10 +110,15 @@ st.caption(
 )
 
 
+# the programmes of the sidebar's provinces in its boundary view (None: every programme); under
+# the current boundaries Hưng Yên holds Thái Bình's programmes too
+in_provinces = chosen_programmes(f)
+
+
 def in_view(frame: pd.DataFrame) -> pd.DataFrame:
     """With 'all programmes', keep the programmes of the sidebar's provinces."""
-    if programme is None and f.provinces and "province" in frame:
-        return frame[frame["province"].isin(f.provinces)]
+    if programme is None and in_provinces is not None and "programme_id" in frame:
+        return frame[frame["programme_id"].isin(in_provinces)]
     return frame
 
 

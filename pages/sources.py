@@ -16,7 +16,7 @@ from plans.app.source_view import (
     numbered_block,
     search_lines,
 )
-from plans.app.ui import cite, filters, source_caption
+from plans.app.ui import chosen_programmes, cite, filters, source_caption
 from plans.charts.tables import for_display
 from plans.data.sources import document_name, short_ref
 from plans.messages import N_, t
@@ -83,8 +83,10 @@ st.dataframe(for_display(documents, columns, lang, HEADERS), hide_index=True)
 # Trace a figure ------------------------------------------------------------------------------
 st.subheader(t("sources_page.trace", lang))
 programmes = query("filter_choices")
-if f.provinces:
-    programmes = programmes[programmes["province"].isin(f.provinces)]
+# the programmes of the sidebar's provinces in its boundary view (every one when none is chosen)
+in_provinces = chosen_programmes(f)
+if in_provinces is not None:
+    programmes = programmes[programmes["programme_id"].isin(in_provinces)]
 names = dict(zip(programmes["programme_id"], programmes[title], strict=True))
 
 

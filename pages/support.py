@@ -6,6 +6,7 @@ import streamlit as st
 
 from plans.app.cache import query
 from plans.app.ui import chart_with_data, filters, source_caption, view_tabs
+from plans.charts.budget import series_names
 from plans.charts.support import area_bars, change_heatmap, province_bars, year_bars
 from plans.charts.tables import for_display
 from plans.messages import t
@@ -26,15 +27,24 @@ HEADERS = {
     "change_pct": t("support.change_pct", lang),
     "content_area": t("support.content_area", lang),
     "area_name": t("support.area_name", lang),
+    "province_written": t("support.province_written", lang),
 }
 # Support records are not documents: the caption names the table they come from.
 caption = t("support.caption", lang)
 
 st.title(t("support.title", lang))
 st.markdown(t("support.intro", lang))
+# which boundary view the provinces follow (the sidebar's "Địa giới")
+st.caption(
+    t("support.boundary_current", lang)
+    if f.boundary == "current"
+    else t("support.boundary_as_issued", lang)
+)
 
-# The same four filters for every query; a section code is not a content area of records.
+# The same filters for every query; a section code is not a content area of records. The
+# provinces are names of the sidebar's boundary view.
 params = {
+    "boundary": f.boundary,
     "provinces": tuple(f.provinces) or None,
     "y0": f.year_from,
     "y1": f.year_to,
@@ -45,7 +55,14 @@ if f.area_mode == "section" and f.area:
 
 provinces = query("support_by_province", **params)
 if provinces.empty:
-    everything = query("support_by_province", provinces=None, y0=None, y1=None, content_area=None)
+    everything = query(
+        "support_by_province",
+        boundary=f.boundary,
+        provinces=None,
+        y0=None,
+        y1=None,
+        content_area=None,
+    )
     st.info(t("support.empty", lang) if everything.empty else t("support.none", lang))
     st.stop()
 
@@ -79,7 +96,8 @@ with tab:
     if view == "provinces":
         chart_with_data(
             province_bars(provinces, t("support.by_province", lang), lang),
-            provinces,
+            # each province under the name its bar gives it (what it sums across the merger)
+            provinces.assign(province=series_names(provinces, lang, "province")),
             ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"],
             caption,
             key="support_provinces",
@@ -130,6 +148,9 @@ with tab:
         )
         top = query("support_top_establishments", **params, limit=int(limit))
         columns = ["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries"]
+        if (top["province_written"] != top["province"]).any():
+            # an establishment belongs to the province on its records: say which when it differs
+            columns.insert(2, "province_written")
         st.dataframe(
             for_display(top, columns, lang, HEADERS), hide_index=True, key="support_top_table"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, cite, filters
+from plans.app.ui import chart_with_data, chosen_programmes, cite, filters
 from plans.charts.timeline import month_span, timeline_gantt
 from plans.data.sources import short_ref
 from plans.messages import t
@@ -28,8 +28,10 @@ st.title(t("timeline.title", lang))
 st.caption(t("timeline.intro", lang))
 
 timed = query("timeline_programmes")
-if f.provinces:
-    timed = timed[timed["province"].isin(f.provinces)]
+# the programmes of the sidebar's provinces in its boundary view (every one when none is chosen)
+in_provinces = chosen_programmes(f)
+if in_provinces is not None:
+    timed = timed[timed["programme_id"].isin(in_provinces)]
 if timed.empty:
     st.info(t("timeline.none", lang))
     st.stop()

@@ -51,8 +51,27 @@ def main(argv: list[str] | None = None) -> int:
     p_report.add_argument("--lang", dest="report_lang", choices=("vi", "en"), default=None)
     p_report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     p_synth = sub.add_parser("synth", help="write a synthetic national database (scale tests)")
-    p_synth.add_argument("--provinces", type=int, default=63)
-    p_synth.add_argument("--periods", type=int, default=3, choices=(1, 2, 3))
+    p_synth.add_argument(
+        "--provinces",
+        type=int,
+        default=63,
+        help="the first N of the 63 provinces (alphabetical) before 1/7/2025; after it, their"
+        " successors among the 34 (default 63)",
+    )
+    p_synth.add_argument(
+        "--periods",
+        type=int,
+        default=3,
+        help="the last N periods of data/reference/periods.csv up to --latest (default 3 ="
+        " 2011-2025; 4 adds 2026-2030)",
+    )
+    p_synth.add_argument(
+        "--latest",
+        type=int,
+        default=None,
+        help="start year of the latest period written (default: 2021-2025, or later ones when"
+        " --periods asks for more)",
+    )
     p_synth.add_argument("--records", type=int, default=0, help="support records (up to 10M)")
     p_synth.add_argument("--seed", type=int, default=1)
     p_synth.add_argument("--db", type=Path, required=True)
@@ -94,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "synth":
         from plans.data.synth import synthesise
 
-        counts = synthesise(args.db, args.provinces, args.periods, args.records, args.seed)
+        try:
+            counts = synthesise(
+                args.db, args.provinces, args.periods, args.records, args.seed, args.latest
+            )
+        except ValueError as exc:  # more periods than the table has
+            p_synth.error(str(exc))
         print(", ".join(f"{k}={v}" for k, v in counts.items()), f"-> {args.db}")
         return 0
     if args.command == "build":

@@ -3,7 +3,7 @@
 --                       the logic.
 -- grain: one row per programme, task, year and mode ('section' or 'content_area').
 -- params: none (materialised as a table at build).
--- sources: budget_lines, content_areas.
+-- sources: budget_lines, content_areas, programme_content_lists.
 with by_section as (
     select
         'section' as mode,
@@ -24,7 +24,9 @@ by_area as (
         coalesce(a.name_en, 'No content area') as group_label_en,
         coalesce(a.csv_line, 999) as group_order
     from budget_lines as l
-    left join content_areas as a on a.code = l.content_area
+    left join programme_content_lists as pl on pl.programme_id = l.programme_id
+    -- the names of the content-area list the programme is read with
+    left join content_areas as a on a.code = l.content_area and a.list_id = pl.list_id
 ),
 
 final as (

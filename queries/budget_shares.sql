@@ -1,7 +1,8 @@
 -- budget_shares: each section's and each common content area's share of a programme's budget.
 -- grain: one row per programme, level ('section' or 'content_area') and key.
 -- params: none (materialised as a table at build).
--- sources: budget_lines (computed from the document's cells, not from its stated totals).
+-- sources: budget_lines (computed from the document's cells, not from its stated totals),
+--          content_areas and programme_content_lists (the names of the list each is read with).
 with by_section as (
     select
         programme_id,
@@ -21,7 +22,9 @@ by_area as (
         coalesce(any_value(a.name_vi), 'Chưa gán lĩnh vực') as label,
         sum(l.amount_mvnd) as amount_mvnd
     from budget_lines as l
-    left join content_areas as a on a.code = l.content_area
+    left join programme_content_lists as pl on pl.programme_id = l.programme_id
+    -- the names of the content-area list the programme is read with
+    left join content_areas as a on a.code = l.content_area and a.list_id = pl.list_id
     group by l.programme_id, coalesce(l.content_area, '?')
 ),
 

@@ -1,7 +1,7 @@
 -- filter_choices: the values the sidebar filters may take, read from the database.
--- grain: one row per programme (with its province, kind and period).
+-- grain: one row per programme (with its province as issued and since 1/7/2025, kind, period).
 -- params: none.
--- sources: programmes, budget_lines.
+-- sources: programmes, budget_lines, programme_provinces.
 with years as (
     select programme_id, min(year) as first_year, max(year) as last_year
     from budget_lines
@@ -12,6 +12,7 @@ final as (
     select
         p.programme_id,
         p.province,
+        n.province as province_now,
         p.kind,
         p.title,
         p.title_en,
@@ -22,6 +23,8 @@ final as (
         y.programme_id is not null as has_lines
     from programmes as p
     left join years as y using (programme_id)
+    inner join programme_provinces as n
+        on n.programme_id = p.programme_id and n.boundary = 'current'
 )
 
 select * from final

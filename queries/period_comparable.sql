@@ -2,15 +2,19 @@
 --                    figure (with its derived target) and the later periods' targets, plus the
 --                    cost per unit of output where a task budget funds exactly that output.
 -- grain: one row per comparable indicator and programme (data/comparable_targets.csv).
--- params: $province (text as written, e.g. 'Hà Nội', or null for every province).
--- sources: comparable_targets, programmes, target_results, targets, budget_lines.
+-- params: $boundary, $province ('current' | 'as_issued'; a name in that view, e.g. 'Hà Nội',
+--         or null for every province).
+-- sources: comparable_targets, programmes, programme_provinces, target_results, targets,
+--          budget_lines.
 -- A unit cost is computed only for an exact target with its own budget line (never a split
 -- guessed from a programme total).
 with mapping as (
-    select m.*, p.province, p.period_start, p.period_end
+    select m.*, v.province, v.province_as_issued, p.period_start, p.period_end
     from comparable_targets as m
     inner join programmes as p using (programme_id)
-    where $province is null or p.province = $province
+    inner join programme_provinces as v
+        on v.programme_id = m.programme_id and v.boundary = $boundary
+    where $province is null or v.province = $province
 ),
 
 achieved as (
@@ -79,6 +83,7 @@ final as (
         m.label_en,
         m.programme_id,
         m.province,
+        m.province_as_issued,
         m.period_start,
         m.period_end,
         m.period_start::varchar || '-' || m.period_end::varchar as period_label,

@@ -2,19 +2,51 @@
 --                     same province and kind, for the overview's KPI cards and sentences.
 -- grain: one row (the chosen programme).
 -- params: $programme_id (text).
--- sources: programmes, budget_lines, budget_shares.
-with chosen as (
-    select * from programmes where programme_id = $programme_id
+-- sources: programmes, budget_lines, budget_shares, programme_provinces (1/7/2025),
+--          programme_content_lists (the content-area list it is read with).
+-- A merged province's programme after 1/7/2025 has no single predecessor: the programme of the
+-- old province of the same name covered part of its territory only. Such a pair is not
+-- compared here (`across_merger` says a comparison belongs to the period page, which sums the
+-- members).
+with issued as (
+    select * from programme_provinces where boundary = 'as_issued'
+),
+
+chosen as (
+    select p.*, i.before_merger, i.status, i.successor
+    from programmes as p
+    inner join issued as i using (programme_id)
+    where p.programme_id = $programme_id
+),
+
+candidates as (
+    select p.programme_id, p.period_start, p.period_end, i.before_merger, i.successor
+    from programmes as p
+    inner join issued as i using (programme_id)
+    cross join chosen as c
+    where p.kind = c.kind and p.period_end < c.period_start and p.programme_id != c.programme_id
 ),
 
 previous as (
     -- the programme of the same province and kind that ended just before this one began;
     -- of two with the same end (an import beside the document), the longer, then the first id
-    select p.programme_id, p.period_start, p.period_end
-    from programmes as p, chosen as c
-    where p.province = c.province and p.kind = c.kind and p.period_end < c.period_start
-    order by p.period_end desc, p.period_start, p.programme_id
+    select d.programme_id, d.period_start, d.period_end
+    from candidates as d, chosen as c, programmes as p
+    where
+        p.programme_id = d.programme_id
+        and p.province = c.province
+        and (d.before_merger = c.before_merger or c.status = 'unchanged')
+    order by d.period_end desc, d.period_start, d.programme_id
     limit 1
+),
+
+across as (
+    -- programmes of the old provinces now in this one, issued before the merger
+    select count(*) > 0 as across_merger
+    from candidates as d, chosen as c
+    where
+        not c.before_merger and c.status = 'new_2025' and d.before_merger
+        and d.successor = c.successor
 ),
 
 lines as (
@@ -50,11 +82,17 @@ final as (
         g.amount_mvnd as largest_area_mvnd,
         v.programme_id as previous_id,
         v.period_start as previous_start,
-        v.period_end as previous_end
+        v.period_end as previous_end,
+        a.across_merger,
+        k.decree_in_force,
+        k.list_known as content_list_known,
+        k.decree_read
     from chosen as c
     cross join lines as l
+    cross join across as a
     left join largest as g on true
     left join previous as v on true
+    left join programme_content_lists as k on k.programme_id = c.programme_id
 )
 
 select * from final

@@ -1,9 +1,12 @@
 -- province_unit_costs: planned cost per unit of output (million VND per trainee, per
 --                      establishment) where a task's budget and the quantity the same task
 --                      promises can be set against each other.
--- grain: one row per pair (defined below), province-period and task that meets the pair.
--- params: $provinces (list of province names, or null for every province).
--- sources: programmes, budget_lines, targets.
+-- grain: one row per pair (defined below), province-period (in the boundary view) and task that
+--        meets the pair.
+-- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all).
+--         'current' = under the province since 1/7/2025, 'as_issued' = under the name each
+--         programme was issued by (programme_provinces).
+-- sources: programmes, programme_provinces, provinces, budget_lines, targets.
 -- Pairs are task-level on purpose: a task's own budget divided by the quantity printed for that
 -- same task (its expected-result or quantity column), never a content area's whole budget divided
 -- by one of its tasks' outputs. A task counts only when exactly one of its targets has a unit of
@@ -14,6 +17,11 @@
 --               cơ sở (establishments supported).
 -- The cost is the plan's budget over the whole period divided by the planned quantity; it says
 -- what the plan budgets per unit, not what was spent.
+-- A series (province-period) is labelled as province_budget_per_year labels it: under 'current'
+-- summed_from names the provinces as issued whose programmes it holds (null when it is the one
+-- province under its own name) and missing_from the successor's old provinces with no
+-- khuyến công programme in it (periods before 1/7/2025); both null under 'as_issued'. A cost
+-- stays a task's own: nothing is summed across provinces.
 with pairs as (
     select * from (
         values
@@ -30,11 +38,57 @@ with pairs as (
 ),
 
 chosen as (
-    select programme_id, province, period_start, period_end
-    from programmes
+    select
+        p.programme_id,
+        pp.province,
+        pp.province_as_issued,
+        pp.before_merger,
+        p.period_start,
+        p.period_end
+    from programmes as p
+    inner join programme_provinces as pp
+        on pp.programme_id = p.programme_id and pp.boundary = $boundary
     where
-        kind = 'khuyen_cong'
-        and ($provinces is null or list_contains($provinces, province))
+        p.kind = 'khuyen_cong'
+        and ($provinces is null or list_contains($provinces, pp.province))
+),
+
+series as (
+    select
+        province,
+        period_start,
+        period_end,
+        string_agg(
+            distinct province_as_issued, ', ' order by province_as_issued collate vi
+        ) as issued_names,
+        max(before_merger) as before_merger
+    from chosen
+    -- the programmes the other province comparisons sum: those with budget lines
+    where programme_id in (select programme_id from budget_lines)
+    group by province, period_start, period_end
+),
+
+missing as (
+    select
+        s.province,
+        s.period_start,
+        s.period_end,
+        string_agg(r.province, ', ' order by r.province collate vi) as missing_from
+    from series as s
+    inner join provinces as r on r.successor = s.province
+    where
+        $boundary = 'current'
+        and s.before_merger
+        and not exists (
+            select 1 from chosen as c
+            where
+                c.province = s.province
+                and c.period_start = s.period_start
+                and c.period_end = s.period_end
+                and c.province_as_issued = r.province
+                and c.programme_id in (select programme_id from budget_lines)
+        )
+    group by s.province, s.period_start, s.period_end
 ),
 
 tasks as (
@@ -97,9 +151,15 @@ final as (
         m.amount_mvnd / m.quantity as unit_cost_mvnd,
         regexp_replace(m.source_file, '^([0-9]{3})_[0-9a-f]+\.txt$', '\1') || ':' || m.budget_line as budget_source,
         regexp_replace(m.source_file, '^([0-9]{3})_[0-9a-f]+\.txt$', '\1') || ':' || m.target_line as quantity_source,
+        case
+            when $boundary = 'current' and s.issued_names != s.province then s.issued_names
+        end as summed_from,
+        x.missing_from,
         m.source_file
     from matched as m
     inner join chosen as c using (programme_id)
+    inner join series as s using (province, period_start, period_end)
+    left join missing as x using (province, period_start, period_end)
     where
         m.n_matches = 1
         and m.qualifier in ('exact', 'about')

@@ -2,16 +2,40 @@
 --                  the beneficiaries and the area's share of the amount.
 -- grain: one row per content area with support records in the filter; content_area null =
 --        records whose task has no content area in content_area_map (listed last).
--- params: $provinces (list of province names, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all).
--- sources: support_cells, the pre-aggregate of support_records joined with content_area_map;
+-- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all).
+-- sources: provinces, support_cells, the pre-aggregate of support_records joined with content_area_map;
 --          tests/test_support.py checks the results against the records.
-with cells as (
-    select * from support_cells
+-- Records carry the province written on them; under 'current' each counts under that province's
+-- successor since 1/7/2025 (provinces, 63 rows, joined at query time: the pre-aggregates stay
+-- keyed by the written province), under 'as_issued' under the written name.
+with names as (
+    -- the name each written province counts under in the boundary view
+    select
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+
+mapped as (
+    select
+        coalesce(n.province, c.province) as province,
+        c.province as written,
+        c.year,
+        c.content_area,
+        c.records,
+        c.amount_mvnd,
+        c.beneficiaries
+    from support_cells as c
+    left join names as n on n.written = c.province
     where
-        ($provinces is null or list_contains($provinces, province))
-        and ($y0 is null or year >= $y0)
-        and ($y1 is null or year <= $y1)
-        and ($content_area is null or content_area = $content_area)
+        ($y0 is null or c.year >= $y0)
+        and ($y1 is null or c.year <= $y1)
+        and ($content_area is null or c.content_area = $content_area)
+),
+
+cells as (
+    select * from mapped
+    where $provinces is null or list_contains($provinces, province)
 ),
 
 areas as (

@@ -1,9 +1,9 @@
 -- support_top_establishments: the establishments with the largest support amount, with their
 --                             rank, number of records and beneficiaries.
--- grain: one row per (province, establishment) among the $limit largest amounts in the filter;
---        rank 1.. follows the order amount desc, province, establishment.
--- params: $provinces (list of province names, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all), $limit (how many establishments; null = all).
--- sources: support_cells, support_establishments, support_establishment_cells and
+-- grain: one row per (written province, establishment) among the $limit largest amounts in the
+--        filter; rank 1.. follows the order amount desc, written province, establishment.
+-- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all), $limit (how many establishments; null = all).
+-- sources: provinces, support_cells, support_establishments, support_establishment_cells and
 --          support_establishment_bounds, pre-aggregates of support_records joined with
 --          content_area_map; tests/test_support.py checks the results against the records.
 -- Summing millions of establishments per request is too slow. When the filter holds at most
@@ -14,11 +14,30 @@
 -- cannot reach it, so only the others are summed.
 -- Amounts are compared rounded to 1 đồng (6 decimals of a million), so equal amounts keep the
 -- same order whatever order a sum was taken in; the floor leaves room for that rounding.
-with volume as (
+-- Records carry the province written on them, and an establishment is a (written province,
+-- name): under 'current' the chosen provinces are first turned into the written names they hold
+-- (provinces, 63 rows), so the pre-aggregates are read by their own key as under 'as_issued';
+-- `province` is then the successor since 1/7/2025 and `province_written` the name on the records.
+with names as (
+    -- the name each written province counts under in the boundary view
+    select
+        province as written,
+        case when $boundary = 'current' then successor else province end as province
+    from provinces
+),
+
+chosen as (
+    -- the written names of the chosen provinces (support records name reference provinces:
+    -- imports check them)
+    select written from names
+    where list_contains($provinces, province)
+),
+
+volume as (
     select coalesce(sum(records), 0) as records
     from support_cells
     where
-        ($provinces is null or list_contains($provinces, province))
+        ($provinces is null or province in (select written from chosen))
         and ($y0 is null or year >= $y0)
         and ($y1 is null or year <= $y1)
         and ($content_area is null or content_area = $content_area)
@@ -33,7 +52,7 @@ lead_sums as (
     from support_establishment_bounds as c
     where
         c.bound_rank <= greatest(300, 10 * coalesce($limit, 0))
-        and ($provinces is null or list_contains($provinces, c.province))
+        and ($provinces is null or c.province in (select written from chosen))
         and ($y0 is null or c.year >= $y0)
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
@@ -72,7 +91,7 @@ cells as (
     from support_establishment_bounds as c
     inner join cutoff as f on c.bound_mvnd >= f.amount_mvnd
     where
-        ($provinces is null or list_contains($provinces, c.province))
+        ($provinces is null or c.province in (select written from chosen))
         and ($y0 is null or c.year >= $y0)
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
@@ -85,7 +104,7 @@ cells as (
         c.beneficiaries
     from support_establishment_cells as c, few
     where
-        ($provinces is null or list_contains($provinces, c.province))
+        ($provinces is null or c.province in (select written from chosen))
         and ($y0 is null or c.year >= $y0)
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
@@ -118,13 +137,15 @@ ranked as (
 final as (
     select
         r.rank,
-        e.province,
+        coalesce(n.province, e.province) as province,
         e.establishment,
         r.records,
         r.amount_mvnd,
-        r.beneficiaries
+        r.beneficiaries,
+        e.province as province_written
     from ranked as r
     inner join support_establishments as e using (establishment_id)
+    left join names as n on n.written = e.province
 )
 
 select * from final

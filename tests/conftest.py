@@ -48,6 +48,24 @@ def con(built_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+@pytest.fixture(scope="session")
+def cpi_to_2024_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed database as it was before the 2025 CPI was announced: CPI known to 2024 only."""
+    path = tmp_path_factory.mktemp("cpi2024") / "plans.duckdb"
+    shutil.copyfile(built_db, path)
+    with db.connect(path, read_only=False) as writer:
+        writer.execute("delete from cpi where year > 2024")
+    return path
+
+
+@pytest.fixture()
+def con_cpi_to_2024(cpi_to_2024_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to that database (queries run on it; its derived tables do not)."""
+    connection = db.connect(cpi_to_2024_db, read_only=True)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of data/ that a test may break."""

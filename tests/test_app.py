@@ -52,7 +52,8 @@ def test_overview_in_english() -> None:
     at = start(lang="en")
     assert "250.9 billion VND" == at.metric[0].value
     assert "Programme overview" == at.title[0].value
-    assert ["Change, nominal", "Change, 2024 prices"] == [m.label for m in at.metric[3:5]]
+    # the price year is the latest CPI year: 2025 since data/reference/cpi_vietnam.csv has it
+    assert ["Change, nominal", "Change, 2025 prices"] == [m.label for m in at.metric[3:5]]
 
 
 def test_link_reopens_the_same_view() -> None:
@@ -63,7 +64,7 @@ def test_link_reopens_the_same_view() -> None:
     assert not at.sidebar.warning
     # the frame writes the view back into the URL
     assert {"prog": "HY-2018-2020", "areas": "content_area", "lang": "en", "y0": "2011",
-            "y1": "2025", "prov": "all", "area": "all"} == at.query_params  # fmt: skip
+            "y1": "2025", "prov": "all", "area": "all", "bounds": "current"} == at.query_params  # fmt: skip
 
 
 def test_malformed_link_falls_back_with_a_notice() -> None:

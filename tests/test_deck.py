@@ -59,8 +59,12 @@ def _texts(slide: object) -> list[str]:
                      id="000:284 section III 126.300 of 000:326 250.900 vi"),
         pytest.param(HN21, "en", "sections", "Section III takes 50.3% of the budget (126.3 billion VND)",
                      id="000:284 section III 126.300 en"),
-        pytest.param(HN21, "vi", "periods", "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa",
-                     id="000:205 250,9 tỷ vs 001:99 163.400.000.000"),
+        # real: 268.434 / 202.236 triệu in 2025 prices (CPI chain of data/reference/cpi_vietnam.csv
+        # to 2025; 2016-2020 spread evenly over its years, 2021-2025 by the appendix's years)
+        pytest.param(HN21, "vi", "periods",
+                     "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa; "
+                     "theo giá năm 2025: tăng 32,7%",
+                     id="000:205 250,9 tỷ vs 001:99 163.400.000.000, CPI 2025"),
         pytest.param(HN21, "vi", "areas", "Lĩnh vực KC4 chiếm 57,7% kinh phí (144,8 tỷ đồng)",
                      id="000 appendix KC4 144.800"),
         pytest.param(HN11, "vi", "results",
@@ -131,8 +135,9 @@ def test_cli_deck_slides(decks: dict[str, object]) -> None:
     assert "2021-2025" in texts
     # --charts order: periods first, then sections
     assert (
-        "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa" == _texts(periods)[0]
-    )
+        "Kinh phí 2021-2025 tăng 53,5% so với 2016-2020 theo giá danh nghĩa; "
+        "theo giá năm 2025: tăng 32,7%"
+    ) == _texts(periods)[0]
     assert "Mục III chiếm 50,3% kinh phí (126,3 tỷ đồng)" == _texts(sections)[0]
     for slide in (periods, sections):
         kinds = [s.shape_type for s in slide.shapes]
@@ -185,7 +190,7 @@ def test_national_provinces_slide_is_one_period_and_one_sentence(national_path) 
     # 63 provinces x 3 periods: the slide shows the latest period (as the page opens) and says
     # which content area most programmes favour, not 63 clauses
     with duckdb.connect(str(national_path), read_only=True) as con:
-        shares = db.run(con, "province_shares", provinces=None)
+        shares = db.run(con, "province_shares", boundary="as_issued", provinces=None)
         [chart] = [c for c in catalog(con, "YB-2021-2025", "vi") if c.key == "provinces"]
     latest = shares[shares["period_start"] == 2021]
     tops = latest.loc[latest.groupby("series_label")["share_pct"].idxmax(), "content_area"]

@@ -20,6 +20,8 @@ from plans.charts.budget import (
 
 HN = "HN-2021-2025"
 HY = "HY-2018-2020"
+# The seed documents as issued (boundary 'as_issued'); the current boundaries' series, which
+# carry what they sum and lack across the 1/7/2025 merger, in tests/test_boundary_views.py.
 HN_SERIES = "Hà Nội 2021-2025"
 HY_SERIES = "Hưng Yên 2018-2020"
 
@@ -113,18 +115,24 @@ def test_share_table_sets_stated_beside_computed(con) -> None:
     ],
 )
 def test_province_kc1_share(expected_pct: float, series: str, con) -> None:
-    fig = area_share_bars(db.run(con, "province_shares", provinces=None), "t", "vi")
+    fig = area_share_bars(
+        db.run(con, "province_shares", boundary="as_issued", provinces=None), "t", "vi"
+    )
     assert expected_pct == pytest.approx(bar_value(fig, series, "KC1"), abs=0.005)
 
 
 def test_province_shares_state_the_differing_periods(con) -> None:
-    fig = area_share_bars(db.run(con, "province_shares", provinces=None), "t", "en")
+    fig = area_share_bars(
+        db.run(con, "province_shares", boundary="as_issued", provinces=None), "t", "en"
+    )
     assert [HN_SERIES, HY_SERIES] == [t.name for t in fig.data]
     assert "Hà Nội 2021-2025 (5 years); Hưng Yên 2018-2020 (3 years)" in fig.layout.title.text
 
 
 def test_province_filter_keeps_one_series(con) -> None:
-    fig = area_share_bars(db.run(con, "province_shares", provinces=("Hưng Yên",)), "t", "vi")
+    fig = area_share_bars(
+        db.run(con, "province_shares", boundary="as_issued", provinces=("Hưng Yên",)), "t", "vi"
+    )
     assert [HY_SERIES] == [t.name for t in fig.data]
     assert "<sup>" not in fig.layout.title.text  # one period: nothing differs
 
@@ -137,7 +145,9 @@ def test_province_filter_keeps_one_series(con) -> None:
     ],
 )
 def test_average_per_year(expected: float, text: str, series: str, con) -> None:
-    fig = per_year_bars(db.run(con, "province_budget_per_year", provinces=None), "t", "vi")
+    fig = per_year_bars(
+        db.run(con, "province_budget_per_year", boundary="as_issued", provinces=None), "t", "vi"
+    )
     assert expected == pytest.approx(bar_value(fig, series, series))
     assert text == next(t for t in fig.data if t.name == series).text[0]
 
@@ -152,7 +162,7 @@ def test_average_per_year(expected: float, text: str, series: str, con) -> None:
     ],
 )
 def test_unit_costs(expected: float, pair: str, series: str, task: str, con) -> None:
-    costs = db.run(con, "province_unit_costs", provinces=None)
+    costs = db.run(con, "province_unit_costs", boundary="as_issued", provinces=None)
     fig = unit_cost_bars(costs, "t", "vi")
     panel = "x" if pair == "trainees" else "x2"
     trace = next(t for t in fig.data if t.name == series and t.xaxis == panel)
@@ -172,7 +182,7 @@ def many(frame: pd.DataFrame, copies: int = 4) -> pd.DataFrame:
 
 
 def test_many_series_shares_become_one_heatmap(con) -> None:
-    shares = many(db.run(con, "province_shares", provinces=None))
+    shares = many(db.run(con, "province_shares", boundary="as_issued", provinces=None))
     fig = area_share_bars(shares, "t", "vi")
     assert ["heatmap"] == [t.type for t in fig.data]  # one trace, not one per series
     heat = fig.data[0]
@@ -182,7 +192,7 @@ def test_many_series_shares_become_one_heatmap(con) -> None:
     assert "8,4%" == heat.text[row][col]
     assert "%{text}" == heat.texttemplate  # 8 rows: each cell written out
     # at national scale (63 provinces) the cells keep their text for hover only
-    lots = many(db.run(con, "province_shares", provinces=None), copies=20)
+    lots = many(db.run(con, "province_shares", boundary="as_issued", provinces=None), copies=20)
     assert area_share_bars(lots, "t", "vi").data[0].texttemplate is None
     note = "8 chương trình của 2 giai đoạn. Giai đoạn dài ngắn khác nhau: so sánh tỷ trọng."
     assert note in fig.layout.title.text
@@ -194,7 +204,7 @@ def test_many_series_shares_become_one_heatmap(con) -> None:
 
 
 def test_many_series_per_year_ranked_largest_first(con) -> None:
-    per_year = many(db.run(con, "province_budget_per_year", provinces=None))
+    per_year = many(db.run(con, "province_budget_per_year", boundary="as_issued", provinces=None))
     fig = per_year_bars(per_year, "t", "vi")
     # one trace per period, bars ranked: Hà Nội's 50.180 (000:326) above Hưng Yên's 2.791,3
     assert ["2018-2020", "2021-2025"] == [t.name for t in fig.data]
@@ -208,7 +218,7 @@ def test_many_series_per_year_ranked_largest_first(con) -> None:
 
 
 def test_many_series_unit_costs_as_boxes_per_period(con) -> None:
-    costs = many(db.run(con, "province_unit_costs", provinces=None))
+    costs = many(db.run(con, "province_unit_costs", boundary="as_issued", provinces=None))
     fig = unit_cost_bars(costs, "t", "vi")
     assert {"box"} == {t.type for t in fig.data}
     trainees_2021 = next(t for t in fig.data if t.xaxis == "x" and t.name == "2021-2025")
@@ -221,9 +231,13 @@ def test_a_picture_leaves_room_for_an_axis_drawn_on_top(con) -> None:
     # the national heatmap puts its area axis on top: the picture's title went over its title
     from plans.present.images import baked
 
-    lots = many(db.run(con, "province_shares", provinces=None), copies=20)
+    lots = many(db.run(con, "province_shares", boundary="as_issued", provinces=None), copies=20)
     heatmap = baked(area_share_bars(lots, "t", "vi"), "t", "nguồn")
     bars = baked(
-        area_share_bars(db.run(con, "province_shares", provinces=None), "t", "vi"), "t", ""
+        area_share_bars(
+            db.run(con, "province_shares", boundary="as_issued", provinces=None), "t", "vi"
+        ),
+        "t",
+        "",
     )
     assert (190, 110) == (heatmap.layout.margin.t, bars.layout.margin.t)

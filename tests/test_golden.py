@@ -7,6 +7,7 @@ Each case id cites the seed file (000 = Hanoi 2021-2025, 001 = Hanoi 2016-2020 w
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 HN = "HN-2021-2025"
@@ -213,16 +214,42 @@ def test_budget_execution_2011_2015(expected: float, column: str, con) -> None:
     assert expected == pytest.approx(value, abs=0.005)
 
 
-def test_real_terms_flag_unknown_cpi_years(con) -> None:
-    # CPI is known to 2024 only: the 2025 budget year cannot be deflated, so no real total.
-    missing, real, known = con.execute(
-        "select cpi_missing_years, planned_real_mvnd, planned_real_known_mvnd "
-        "from programme_budgets where programme_id = $p",
-        {"p": HN},
-    ).fetchone()
-    assert "2025" == missing
-    assert real is None
-    assert known > 0
+def test_real_terms_flag_unknown_cpi_years(con_cpi_to_2024) -> None:
+    # With CPI known to 2024 only, the 2025 budget year cannot be deflated: no real total.
+    from plans import db
+
+    frame = db.run(con_cpi_to_2024, "programme_budgets", price_year=2024)
+    row = frame.set_index("programme_id").loc[HN]
+    assert "2025" == row["cpi_missing_years"]
+    assert pd.isna(row["planned_real_mvnd"])
+    assert row["planned_real_known_mvnd"] > 0
+
+
+@pytest.mark.parametrize(
+    "year",
+    [pytest.param(2025, id="shared/reference/cpi_vietnam.csv 2025 +3,31% (NSO, 5/1/2026)")],
+)
+def test_cpi_2025_completes_the_2021_2025_real_total(year: int, con) -> None:
+    """The 2021-2025 yearly amounts (000 appendix) in 2025 prices, by the CPI chain to 2025."""
+    from plans import db
+
+    assert 3.31 == one(con, "select cpi_change_pct from cpi where year = $y", y=year)
+    frame = db.run(con, "programme_budgets", price_year=year).set_index("programme_id")
+    row = frame.loc[HN]
+    assert pd.isna(row["cpi_missing_years"])
+    cpi = dict(con.execute("select year, cpi_change_pct from cpi").fetchall())
+    years = dict(
+        con.execute(
+            "select year, sum(amount_mvnd) from budget_lines where programme_id = $p group by year",
+            {"p": HN},
+        ).fetchall()
+    )
+    lift = {y: 1.0 for y in years}  # each year's amount lifted to `year` prices
+    for y in years:
+        for later in range(y + 1, year + 1):
+            lift[y] *= 1 + cpi[later] / 100
+    expected = sum(amount * lift[y] for y, amount in years.items())
+    assert expected == pytest.approx(row["planned_real_mvnd"], rel=1e-9)
 
 
 def test_real_terms_in_a_chosen_price_year(con) -> None:

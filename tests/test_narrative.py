@@ -21,11 +21,12 @@ def test_hanoi_2021_2025_in_vietnamese(con) -> None:
     ) == sentences[0]
     assert sentences[1].startswith("Lĩnh vực lớn nhất là KC4")
     assert "chiếm 57,7% kinh phí" in sentences[1]
-    # 250.900 against 163.400 (001:99): +53,5%; 2025 has no CPI yet, so no real comparison
-    assert sentences[2].startswith(
-        "So với giai đoạn 2016-2020 (163,4 tỷ đồng), kinh phí tăng 53,5%"
-    )
-    assert "chưa có CPI năm 2025" in sentences[2]
+    # 250.900 against 163.400 (001:99): +53,5%; with the 2025 CPI (+3,31 %) also in real terms:
+    # 268.434 against 202.236 triệu in 2025 prices (test_deck computes the same pair)
+    assert (
+        "So với giai đoạn 2016-2020 (163,4 tỷ đồng), kinh phí tăng 53,5% theo giá danh nghĩa; "
+        "theo giá năm 2025: tăng 32,7%."
+    ) == sentences[2]
 
 
 def test_hanoi_2016_2020_in_english_has_real_terms(con) -> None:
@@ -36,4 +37,5 @@ def test_hanoi_2016_2020_in_english_has_real_terms(con) -> None:
         "Against 2011-2015 (86 billion VND), the budget is up 90.0% in nominal terms"
         in (sentences[-1])
     )
-    assert "in 2024 prices: up" in sentences[-1]
+    # the latest CPI year is the price year: 202.236 against 125.657 triệu in 2025 prices
+    assert sentences[-1].endswith("in 2025 prices: up 60.9%.")

@@ -30,18 +30,23 @@ def budget_table(at: AppTest):
 
 
 def test_price_year_changes_the_real_budget() -> None:
+    # the latest CPI year (2025, data/reference/cpi_vietnam.csv) is the default price year
     at = open_page()
-    assert 2024 == at.selectbox(key="periods_price_year").value
-    assert "Kinh phí kế hoạch: danh nghĩa và giá năm 2024" == chart_titles(at)[0]
+    assert 2025 == at.selectbox(key="periods_price_year").value
+    assert "Kinh phí kế hoạch: danh nghĩa và giá năm 2025" == chart_titles(at)[0]
     before = budget_table(at)
-    assert ["86.000", "163.400", "250.900"] == list(before["Kinh phí danh nghĩa (triệu đồng)"])
-    assert "—" == before.loc["2021-2025", "Giá thực (triệu đồng)"]  # no CPI for 2025
-    assert "2025" == before.loc["2021-2025", "Năm chưa có CPI"]
+    # 000:205 250,9 tỷ; 001:99 163.400.000.000; 001:5 86 tỷ; 2026-2030 listed, no programme yet
+    assert ["86.000", "163.400", "250.900", "—"] == list(before["Kinh phí danh nghĩa (triệu đồng)"])
+    real = "Giá thực (triệu đồng)"
+    # with 2025's CPI the 2021-2025 real total is complete: the appendix's years (000:284-326)
+    # in 2025 prices, 268.434 triệu (as the deck's headline, tests/test_deck.py)
+    assert "268.434,23" == before.loc["2021-2025", real]
+    assert before.loc["2021-2025", "Năm chưa có CPI"] is None
+    assert "chưa có chương trình" == before.loc["2026-2030", "Ghi chú"]
     at.selectbox(key="periods_price_year").set_value(2015).run()
     assert not at.exception
     assert "Kinh phí kế hoạch: danh nghĩa và giá năm 2015" == chart_titles(at)[0]
     after = budget_table(at)
-    real = "Giá thực (triệu đồng)"
     assert before.loc["2011-2015", real] != after.loc["2011-2015", real]
     assert "chia đều theo năm" == after.loc["2011-2015", "Cách tính giá thực"]
 
@@ -65,7 +70,13 @@ def test_province_with_one_period_says_so() -> None:
     at.selectbox(key="periods_province").set_value("Hưng Yên").run()
     assert not at.exception
     assert "only one period" in at.info[0].value
-    assert ["2018-2020"] == list(chart_table(at, "periods_budget")["Period"])
+    # every period from its first programme on: the 2018-2020 plan counts in 2016-2020, and
+    # under today's boundaries Hưng Yên (new) also holds Thái Bình, which has no programme here
+    table = chart_table(at, "periods_budget").set_index("Period")
+    assert ["2016-2020", "2021-2025", "2026-2030"] == list(table.index)
+    assert "HY-2018-2020" == table.loc["2016-2020", "Programmes"]
+    assert "without former Thái Bình" == table.loc["2016-2020", "Note"]
+    assert "no programme yet" == table.loc["2021-2025", "Note"]
 
 
 def test_opens_on_the_province_of_the_sidebar_programme() -> None:

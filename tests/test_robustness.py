@@ -149,7 +149,9 @@ def test_query_names_are_checked(name: str) -> None:
 
 
 def test_url_identifiers_fall_back_to_allowed_values() -> None:
-    choices = Choices(("Hà Nội",), ("HN-2021-2025",), "HN-2021-2025", (2016, 2025), ("I",))
+    choices = Choices(
+        ("Hà Nội",), ("HN-2021-2025",), "HN-2021-2025", (2016, 2025), ("I",), ("Hà Nội",)
+    )
     state = from_query_params(
         {"prog": "x'; drop table programmes; --", "area": "I' or 1=1", "lang": "fr"}, choices
     )

@@ -22,6 +22,7 @@ CHOICES = Choices(
     default_programme="HN-2021-2025",
     years=(2011, 2025),
     areas=("KC1", "KC4", "I", "II"),
+    provinces_now=("Hà Nội", "Hưng Yên"),
 )
 
 
@@ -44,7 +45,7 @@ def test_round_trip() -> None:
         year_to=2020,
     )
     params = to_query_params(view)
-    assert {"lang": "en", "prov": "Hưng Yên", "prog": "HY-2018-2020", "areas": "content_area",
+    assert {"lang": "en", "bounds": "current", "prov": "Hưng Yên", "prog": "HY-2018-2020", "areas": "content_area",
             "area": "KC4", "y0": "2018", "y1": "2020"} == params  # fmt: skip
     assert view == from_query_params(params, CHOICES)
 
@@ -124,3 +125,24 @@ def test_filter_buttons_escape_markdown_in_names() -> None:
 )
 def test_clamp_years_keeps_the_range_inside_the_database(years, expected) -> None:
     assert expected == clamp_years(years, (2011, 2025))
+
+
+def test_boundary_view_in_the_url() -> None:
+    """A link keeps the boundary view; provinces are checked against that view's names."""
+    choices = Choices(
+        provinces=("Hà Nội", "Thái Bình"),
+        programmes=("HN-2021-2025", "TB-2021-2025"),
+        default_programme="HN-2021-2025",
+        years=(2021, 2025),
+        provinces_now=("Hà Nội", "Hưng Yên"),
+    )
+    assert "current" == defaults(choices).boundary
+    assert "current" == to_query_params(defaults(choices))["bounds"]
+    issued = from_query_params({"bounds": "as_issued", "prov": "Thái Bình"}, choices)
+    assert ("as_issued", ("Thái Bình",), ()) == (issued.boundary, issued.provinces, issued.notices)
+    assert issued == from_query_params(to_query_params(issued), choices)
+    # Thái Bình is no province since 1/7/2025: in the current view the name falls back
+    now = from_query_params({"bounds": "current", "prov": "Thái Bình"}, choices)
+    assert ((), ("prov",)) == (now.provinces, now.notices)
+    bad = from_query_params({"bounds": "1=1"}, choices)
+    assert ("current", ("bounds",)) == (bad.boundary, bad.notices)

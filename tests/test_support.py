@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from apptest import open_app, open_tab
 from streamlit.testing.v1 import AppTest
+from test_vietnamese_order import vi_key
 
 from plans import db, settings
 from plans.charts.support import (
@@ -22,10 +23,17 @@ from plans.charts.support import (
     year_bars,
     year_changes,
 )
+from plans.data.provinces import reference
 from plans.data.synth import synthesise
 from plans.numbers import format_mvnd, format_number
 
 FILTERS = ("provinces", "y0", "y1", "content_area")
+BOUNDARIES = ("as_issued", "current")
+# The 63 → 34 mapping of the pinned reference (Nghị quyết 202/2025/QH15), read independently of
+# the SQL: each written province's successor since 1/7/2025, and each successor's old provinces.
+SUCCESSOR = {p.province: p.successor for p in reference()}
+MEMBERS = {s: sorted(p for p, n in SUCCESSOR.items() if n == s) for s in set(SUCCESSOR.values())}
+MERGER_YEAR = 2025
 # Above this many records in the filter support_top_establishments takes the bounded path.
 BOUNDED_FROM = 100_000
 
@@ -66,6 +74,22 @@ def run(path: Path, name: str, **params: object) -> pd.DataFrame:
         return db.run(con, name, **params)
 
 
+def in_view(records: pd.DataFrame, boundary: str) -> pd.DataFrame:
+    """The records with `province` the name they count under in the boundary view and `written`
+    the name on them: under 'current' the written province's successor."""
+    written = records["province"]
+    province = written.map(SUCCESSOR) if boundary == "current" else written
+    return records.assign(province=province, written=written)
+
+
+def view_case(case: dict[str, object], boundary: str) -> dict[str, object]:
+    """A filter of written names as the reader chooses it in the boundary view."""
+    if boundary != "current" or case.get("provinces") is None:
+        return case
+    names = list(dict.fromkeys(SUCCESSOR[p] for p in case["provinces"]))
+    return {**case, "provinces": names}
+
+
 def chosen(records: pd.DataFrame, provinces=None, y0=None, y1=None, content_area=None):
     keep = pd.Series(True, index=records.index)
     if provinces is not None:
@@ -102,25 +126,43 @@ def by_amount(frame: pd.DataFrame, ties: list[str]) -> pd.DataFrame:
     return order.drop(columns="_key").reset_index(drop=True)
 
 
-def expected_by_province(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+def _names(names) -> str:
+    return ", ".join(sorted(names, key=vi_key))
+
+
+def expected_by_province(records: pd.DataFrame, boundary: str = "as_issued", **f) -> pd.DataFrame:
     rows = chosen(records, **f)
     totals = sums(rows, ["province"])
-    counts = rows.groupby("province")["establishment"].nunique().rename("establishments")
-    frame = with_share(totals.merge(counts.reset_index(), on="province"))
-    columns = ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"]
+    # an establishment is a (written province, name): one in Thái Bình is not one in Hưng Yên
+    counts = rows.drop_duplicates(["written", "establishment"]).groupby("province").size()
+    frame = with_share(totals.merge(counts.rename("establishments").reset_index(), on="province"))
+    summed, missing = [], []
+    current = boundary == "current"
+    for province in frame["province"]:
+        own = rows[rows["province"] == province]
+        # an old province's record: another name than the row's, or the row's own name before
+        # the merger year (records made since 1/7/2025 are written under the successor)
+        early = own["year"] < MERGER_YEAR
+        old = set(own.loc[(own["written"] != province) | early, "written"])
+        summed.append(_names(old) if current and old and old != {province} else None)
+        lacking = [m for m in MEMBERS.get(province, []) if m not in old]
+        missing.append(_names(lacking) if current and early.any() and lacking else None)
+    frame = frame.assign(summed_from=summed, missing_from=missing)
+    columns = ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct",
+               "summed_from", "missing_from"]  # fmt: skip
     return by_amount(frame[columns], ["province"])
 
 
-def expected_by_year(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+def expected_by_year(records: pd.DataFrame, boundary: str = "as_issued", **f) -> pd.DataFrame:
     return sums(chosen(records, **f), ["year"]).sort_values("year").reset_index(drop=True)
 
 
-def expected_by_area(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+def expected_by_area(records: pd.DataFrame, boundary: str = "as_issued", **f) -> pd.DataFrame:
     frame = with_share(sums(chosen(records, **f), ["content_area"]))
     return frame.sort_values("content_area", na_position="last").reset_index(drop=True)
 
 
-def expected_yoy(records: pd.DataFrame, **f: object) -> pd.DataFrame:
+def expected_yoy(records: pd.DataFrame, boundary: str = "as_issued", **f) -> pd.DataFrame:
     yearly = sums(chosen(records, **f), ["province", "year"])[["province", "year", "amount_mvnd"]]
     before = yearly.assign(year=yearly["year"] + 1).rename(
         columns={"amount_mvnd": "prev_amount_mvnd"}
@@ -132,11 +174,20 @@ def expected_yoy(records: pd.DataFrame, **f: object) -> pd.DataFrame:
 
 
 def expected_top(records: pd.DataFrame, limit: int | None, **f: object) -> pd.DataFrame:
-    frame = by_amount(sums(chosen(records, **f), ["province", "establishment"]),
-                      ["province", "establishment"])  # fmt: skip
+    """The top establishments of records `in_view`; ties in the order of the written names."""
+    rows = chosen(records, **f)
+    if "written" not in rows:
+        rows = rows.assign(written=rows["province"])
+    totals = sums(rows, ["written", "establishment"])
+    view = rows.drop_duplicates("written").set_index("written")["province"]
+    frame = by_amount(totals, ["written", "establishment"])
     frame = frame.head(limit) if limit is not None else frame
     frame.insert(0, "rank", range(1, len(frame) + 1))
-    return frame
+    frame.insert(1, "province", frame["written"].map(view))
+    frame = frame.rename(columns={"written": "province_written"})
+    columns = ["rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries",
+               "province_written"]  # fmt: skip
+    return frame[columns]
 
 
 EXPECTED = {
@@ -181,20 +232,30 @@ def small_cases(records: pd.DataFrame) -> list[dict[str, object]]:
     ]
 
 
+@pytest.mark.parametrize("boundary", BOUNDARIES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_aggregates_match_the_records(name: str, small_db: Path, small_records) -> None:
-    for case in small_cases(small_records):
+def test_aggregates_match_the_records(
+    name: str, boundary: str, small_db: Path, small_records
+) -> None:
+    records = in_view(small_records, boundary)
+    for written_case in small_cases(small_records):
+        case = view_case(written_case, boundary)
         params = {k: case.get(k) for k in FILTERS}
-        expected = EXPECTED[name](small_records, **case)
-        assert_same(expected, run(small_db, name, **params))
+        expected = EXPECTED[name](records, boundary, **case)
+        assert_same(expected, run(small_db, name, boundary=boundary, **params))
 
 
+@pytest.mark.parametrize("boundary", BOUNDARIES)
 @pytest.mark.parametrize("limit", [1, 7, 20, None])
-def test_top_establishments_match_the_records(limit, small_db: Path, small_records) -> None:
-    for case in small_cases(small_records):
+def test_top_establishments_match_the_records(
+    limit, boundary: str, small_db: Path, small_records
+) -> None:
+    records = in_view(small_records, boundary)
+    for written_case in small_cases(small_records):
+        case = view_case(written_case, boundary)
         params = {k: case.get(k) for k in FILTERS}
-        got = run(small_db, "support_top_establishments", **params, limit=limit)
-        assert_same(expected_top(small_records, limit, **case), got)
+        got = run(small_db, "support_top_establishments", boundary=boundary, **params, limit=limit)
+        assert_same(expected_top(records, limit, **case), got)
 
 
 def test_top_establishments_by_their_totals(large_db: Path) -> None:
@@ -209,15 +270,22 @@ def test_top_establishments_by_their_totals(large_db: Path) -> None:
         assert BOUNDED_FROM < len(chosen(records, **case)), case  # the path under test
         for limit in (1, 20, 100):
             params = {k: case.get(k) for k in FILTERS}
-            got = run(large_db, "support_top_establishments", **params, limit=limit)
+            got = run(large_db, "support_top_establishments", boundary="as_issued", **params,
+                      limit=limit)  # fmt: skip
             assert_same(expected_top(records, limit, **case), got)
+    # under the current boundaries the chosen successor reads its written provinces' rows
+    now = in_view(records, "current")
+    successor = SUCCESSOR[provinces[0]]
+    got = run(large_db, "support_top_establishments", boundary="current", provinces=[successor],
+              y0=None, y1=None, content_area=None, limit=20)  # fmt: skip
+    assert_same(expected_top(now, 20, provinces=[successor]), got)
 
 
 def test_filters_narrow_the_results(small_db: Path, small_records) -> None:
-    everything = run(small_db, "support_by_province", provinces=None, y0=None, y1=None,
+    everything = run(small_db, "support_by_province", boundary="as_issued", provinces=None, y0=None, y1=None,
                      content_area=None)  # fmt: skip
     one = everything["province"].iloc[-1]
-    alone = run(small_db, "support_by_province", provinces=[one], y0=None, y1=None,
+    alone = run(small_db, "support_by_province", boundary="as_issued", provinces=[one], y0=None, y1=None,
                 content_area=None)  # fmt: skip
     assert [one] == list(alone["province"])
     assert 100.0 == pytest.approx(alone["share_pct"].iloc[0])
@@ -225,14 +293,22 @@ def test_filters_narrow_the_results(small_db: Path, small_records) -> None:
     assert same["records"] == alone["records"].iloc[0]
     assert same["establishments"] == alone["establishments"].iloc[0]
 
-    years = run(small_db, "support_by_year", provinces=None, y0=2018, y1=2019, content_area=None)
+    years = run(
+        small_db,
+        "support_by_year",
+        boundary="as_issued",
+        provinces=None,
+        y0=2018,
+        y1=2019,
+        content_area=None,
+    )
     assert [2018, 2019] == list(years["year"])
-    areas = run(small_db, "support_by_area", provinces=None, y0=None, y1=None,
+    areas = run(small_db, "support_by_area", boundary="as_issued", provinces=None, y0=None, y1=None,
                 content_area="KC3")  # fmt: skip
     assert ["KC3"] == list(areas["content_area"])
-    top5 = run(small_db, "support_top_establishments", provinces=None, y0=None, y1=None,
+    top5 = run(small_db, "support_top_establishments", boundary="as_issued", provinces=None, y0=None, y1=None,
                content_area=None, limit=5)  # fmt: skip
-    top20 = run(small_db, "support_top_establishments", provinces=None, y0=None, y1=None,
+    top20 = run(small_db, "support_top_establishments", boundary="as_issued", provinces=None, y0=None, y1=None,
                 content_area=None, limit=20)  # fmt: skip
     assert [1, 2, 3, 4, 5] == list(top5["rank"])
     pd.testing.assert_frame_equal(top20.head(5), top5)
@@ -240,7 +316,8 @@ def test_filters_narrow_the_results(small_db: Path, small_records) -> None:
 
 def test_year_changes_agree_with_support_yoy(small_db: Path, small_records) -> None:
     province = sorted(small_records["province"].unique())[0]
-    params = {"provinces": [province], "y0": None, "y1": None, "content_area": "KC4"}
+    params = {"boundary": "as_issued", "provinces": [province], "y0": None, "y1": None,
+              "content_area": "KC4"}  # fmt: skip
     yoy = run(small_db, "support_yoy", **params)
     mine = year_changes(run(small_db, "support_by_year", **params))
     assert_same(yoy[["year", "prev_amount_mvnd", "change_pct"]],
@@ -406,14 +483,23 @@ def test_page_shows_the_records(lang: str, title: str, small_records) -> None:
     assert format_mvnd(amount, lang) == at.metric[2].help
     top = at.dataframe[-1].value
     assert 20 == len(top)
-    first = expected_top(small_records, 1).iloc[0]
-    assert first["establishment"] == top.iloc[0, 2]
+    # the current boundaries (the default): an establishment under its province's successor,
+    # with the province written on its records beside it
+    first = expected_top(in_view(small_records, "current"), 1).iloc[0]
+    establishment, written = ("Cơ sở", "Tỉnh ghi trên hồ sơ") if lang == "vi" else (
+        "Establishment", "Province on the records")  # fmt: skip
+    assert (first["establishment"], first["province_written"]) == (
+        top.iloc[0][establishment],
+        top.iloc[0][written],
+    )
 
 
 @pytest.mark.usefixtures("synthetic_app")
 def test_page_follows_the_filters_and_the_limit(small_records) -> None:
+    # as issued: the province written on the records
     province = sorted(small_records["province"].unique())[1]
-    at = open_page(lang="en", prov=province, areas="content_area", area="KC3", y0="2018")
+    at = open_page(lang="en", bounds="as_issued", prov=province, areas="content_area",
+                   area="KC3", y0="2018")  # fmt: skip
     rows = chosen(small_records, provinces=[province], y0=2018, content_area="KC3")
     assert format_number(len(rows), 0, "en") == at.metric[0].value
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -425,8 +511,25 @@ def test_page_follows_the_filters_and_the_limit(small_records) -> None:
     assert min(10, len(rows.drop_duplicates("establishment"))) == len(top)
 
     # a programme section is not a content area of records: the filter does not apply
-    at = open_page(lang="en", prov=province, areas="section", area="I")
+    at = open_page(lang="en", bounds="as_issued", prov=province, areas="section", area="I")
     assert format_number(len(chosen(small_records, provinces=[province])), 0, "en") == (
         at.metric[0].value
     )
     assert any("does not apply" in c.value for c in at.caption)
+
+    # the current boundaries: the province's successor holds the records of all its old
+    # provinces, and its bar says which were summed and which have none
+    successor = SUCCESSOR[province]
+    at = open_page(lang="en", prov=successor, areas="content_area", area="KC3", y0="2018")
+    now = in_view(small_records, "current")
+    rows = chosen(now, provinces=[successor], y0=2018, content_area="KC3")
+    assert format_number(len(rows), 0, "en") == at.metric[0].value
+    expected = expected_by_province(now, "current", provinces=[successor], y0=2018,
+                                    content_area="KC3").iloc[0]  # fmt: skip
+    label = successor
+    if expected["summed_from"] is not None:
+        label += f" · sum of former {expected['summed_from']}"
+    if expected["missing_from"] is not None:
+        label += f" · without former {expected['missing_from']}"
+    assert province != successor and label != successor  # a merged province: something to say
+    assert [label] == json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]

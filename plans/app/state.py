@@ -6,10 +6,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from plans.messages import escape_markdown, t
+from plans.messages import N_, escape_markdown, t
 
 LANGS: tuple[str, ...] = ("vi", "en")
 AREA_MODES: tuple[str, ...] = ("section", "content_area")
+# How provinces are counted (queries/programme_provinces.sql): under the province each programme
+# belongs to since 1/7/2025 ("theo địa giới hiện nay"), or under the name it was issued by.
+BOUNDARIES: tuple[str, ...] = ("current", "as_issued")
+# The boundary view as its sidebar button names it ("Địa giới: hiện nay").
+BOUNDARY_NAMES = {
+    "current": N_("state.boundary_current"),
+    "as_issued": N_("state.boundary_as_issued"),
+}
 _YEAR = re.compile(r"^\d{4}$")
 ALL = "all"
 
@@ -18,11 +26,16 @@ ALL = "all"
 class Choices:
     """What the filters may hold, read from the database."""
 
-    provinces: tuple[str, ...]
+    provinces: tuple[str, ...]  # as the programmes were issued
     programmes: tuple[str, ...]
     default_programme: str
     years: tuple[int, int]
     areas: tuple[str, ...] = ()  # content-area codes and section codes both allowed as `area`
+    provinces_now: tuple[str, ...] = ()  # the same programmes' provinces since 1/7/2025
+
+    def province_options(self, boundary: str) -> tuple[str, ...]:
+        """The provinces a reader may choose in a boundary view."""
+        return self.provinces_now if boundary == "current" else self.provinces
 
 
 @dataclass(frozen=True)
@@ -30,12 +43,13 @@ class Filters:
     """One view of the dashboard: what a copied link must reopen."""
 
     lang: str = "vi"
-    provinces: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()  # names in the `boundary` view
     programme: str = ""
     area_mode: str = "section"
     area: str = ""  # "" = all
     year_from: int = 0
     year_to: int = 0
+    boundary: str = "current"
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -61,7 +75,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
     """Filters from URL parameters; anything unknown or malformed falls back with a notice."""
     state = defaults(choices)
     notices: list[str] = []
-    known = {"lang", "prov", "prog", "areas", "area", "y0", "y1", "page"}
+    known = {"lang", "bounds", "prov", "prog", "areas", "area", "y0", "y1", "page"}
     for key in params:
         if key not in known:
             notices.append(key)
@@ -73,10 +87,18 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
         else:
             notices.append("lang")
 
+    bounds = _one(params.get("bounds"))
+    if bounds is not None:
+        if bounds in BOUNDARIES:
+            state = replace(state, boundary=bounds)
+        else:
+            notices.append("bounds")
+
     prov = _one(params.get("prov"))
     if prov is not None:
         wanted = () if prov == ALL else tuple(p for p in prov.split(",") if p)
-        if prov == ALL or (wanted and all(p in choices.provinces for p in wanted)):
+        allowed = choices.province_options(state.boundary)
+        if prov == ALL or (wanted and all(p in allowed for p in wanted)):
             state = replace(state, provinces=wanted)
         else:
             notices.append("prov")
@@ -123,6 +145,7 @@ def to_query_params(state: Filters) -> dict[str, str]:
     """The URL parameters for a view: every filter, always (a link carries the whole view)."""
     return {
         "lang": state.lang,
+        "bounds": state.boundary,
         # Never an empty value: browsers drop "area=" and Streamlit then re-adds the key on
         # every run, which resets all widgets of a st.navigation app. "all" stands for no filter.
         "prov": ",".join(state.provinces) or ALL,
@@ -139,7 +162,11 @@ _NAMED_PROVINCES = 2  # more than this: "An Giang, Bình Dương +3"
 
 
 def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict[str, str]:
-    """Labels of the sidebar's filter buttons, one per filter: 'Tỉnh: An Giang, Bình Dương +3'."""
+    """Labels of the sidebar's filter buttons, one per filter: 'Tỉnh: An Giang, Bình Dương +3'.
+
+    The boundary view has its own button ('Địa giới: hiện nay'): the provinces' names are those
+    of that view, so the reader sees which one holds before opening the provinces.
+    """
     lang = state.lang
     every = t("state.all", lang)
     named = ", ".join(map(escape_markdown, state.provinces[:_NAMED_PROVINCES])) or every
@@ -151,7 +178,9 @@ def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict
         years += f"–{state.year_to}"
     area = f"{state.area} · {area_name}" if state.area else every
     # Labels read Markdown: names from an import must not turn into links or emphasis.
+    key = BOUNDARY_NAMES.get(state.boundary, BOUNDARY_NAMES["current"])
     return {
+        "boundary": t("state.boundary", lang, boundary=t(key, lang)),
         "provinces": t("state.provinces", lang, provinces=named),
         "programme": escape_markdown(programme_title),  # a title names itself
         "area": t("state.area", lang, area=escape_markdown(area)),

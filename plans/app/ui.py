@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from plans.app.cache import documents
+from plans.app.cache import documents, query
 from plans.app.state import Filters
 from plans.charts.tables import for_display, headers_for
 from plans.data import sources
@@ -28,6 +30,69 @@ def filters() -> Filters:
         st.session_state[DEEP_LINK] = _running_page()
         st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
     return state
+
+
+# The Vietnamese alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own; tone marks only break
+# ties (as ICU's `vi` collation the queries use: "Đà Nẵng" after "Cần Thơ", not after "Yên Bái").
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
+_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # grave, hook, tilde, acute, dot
+
+
+def vietnamese_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A sort key putting names in Vietnamese alphabetical order."""
+    primary: list[int] = []
+    secondary: list[int] = []
+    for char in str(name):
+        base, *marks = unicodedata.normalize("NFD", char.lower())
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
+        tone = "".join(m for m in marks if m not in _LETTER_MARKS)
+        primary.append(_ALPHABET.index(letter) if letter in _ALPHABET else -1 - (base == " "))
+        secondary.append(_TONES.index(tone) if tone in _TONES else len(_TONES))
+    return tuple(primary), tuple(secondary)
+
+
+def carry_provinces(
+    names: Sequence[str], boundary: str, pairs: Sequence[tuple[str, str]]
+) -> list[str]:
+    """The chosen provinces carried into another boundary view when the reader switches it.
+
+    `pairs` are (province as issued, province since 1/7/2025) of every programme, as issued in
+    the sidebar's order. Into 'current' a name becomes its successor (Thái Bình → Hưng Yên);
+    into 'as_issued' a successor becomes the names its programmes were issued by (Hưng Yên →
+    Hưng Yên, Thái Bình), so the same programmes stay chosen.
+    """
+    # in the reader's order of the chosen names
+    if boundary == "current":
+        successor = dict(pairs)
+        wanted = [successor[name] for name in names if name in successor]
+    else:
+        wanted = [issued for name in names for issued, now in pairs if now == name]
+    return list(dict.fromkeys(wanted))
+
+
+def province_column(boundary: str) -> str:
+    """The column of queries/filter_choices.sql that names a programme's province in a boundary
+    view: 'province_now' (since 1/7/2025) or 'province' (as issued)."""
+    return "province_now" if boundary == "current" else "province"
+
+
+def chosen_programmes(state: Filters | None = None) -> tuple[str, ...] | None:
+    """The programmes of the sidebar's provinces in its boundary view; None when no province is
+    chosen (every programme).
+
+    For pages that filter frames by programme: under 'current' Hưng Yên holds the programmes
+    issued by Hưng Yên and by Thái Bình (merged into it on 1/7/2025), under 'as_issued' only
+    Hưng Yên's own.
+    """
+    state = state or filters()
+    if not state.provinces:
+        return None
+    programmes = query("filter_choices")
+    column = province_column(state.boundary)
+    return tuple(programmes.loc[programmes[column].isin(state.provinces), "programme_id"])
 
 
 DEEP_LINK = "deep_link"

@@ -24,6 +24,53 @@ ROW_PX = 22  # height of one province-period row in the many-series charts
 CELL_TEXT_ROWS = 30  # a heatmap writes each cell's share up to this many rows
 
 
+def _given(value: object) -> bool:
+    """A text cell that holds something (not None, NaN or "")."""
+    return isinstance(value, str) and value != ""
+
+
+def boundary_label(label: str, summed_from: object, missing_from: object, lang: str) -> str:
+    """A series as a reader sees it across the 1/7/2025 merger: 'Vĩnh Long 2021-2025 · cộng Bến
+    Tre, Trà Vinh, Vĩnh Long (cũ)', '… · thiếu Trà Vinh (cũ)', or the label itself.
+
+    `summed_from` and `missing_from` are the queries' columns (null when there is nothing to say):
+    the old provinces summed into the series and those of its successor it lacks.
+    """
+    notes = [label]
+    if _given(summed_from):
+        notes.append(t("charts_budget.summed_from", lang, provinces=summed_from))
+    if _given(missing_from):
+        notes.append(t("charts_budget.missing_from", lang, provinces=missing_from))
+    return " · ".join(notes)
+
+
+def series_names(frame: pd.DataFrame, lang: str, column: str = "series_label") -> pd.Series:
+    """Each row's `column` with its boundary notes (boundary_label); as is without the notes'
+    columns."""
+    if "summed_from" not in frame.columns and "missing_from" not in frame.columns:
+        return frame[column].astype(str)
+    summed = frame["summed_from"] if "summed_from" in frame.columns else [None] * len(frame)
+    missing = frame["missing_from"] if "missing_from" in frame.columns else [None] * len(frame)
+    names = [
+        boundary_label(str(label), s, m, lang)
+        for label, s, m in zip(frame[column], summed, missing, strict=True)
+    ]
+    return pd.Series(names, index=frame.index, dtype="object")
+
+
+def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` with each series_label carrying its boundary notes (series_names)."""
+    return frame.assign(series_label=series_names(frame, lang))
+
+
+def _share_text(value: object, lang: str) -> str:
+    """A share as a label, or 'not available' when the series has no amount on the common areas
+    (a plan without content areas: its share is NaN)."""
+    if value is None or value != value:
+        return t("charts_budget.no_share", lang)
+    return format_pct(float(value), 1, lang)
+
+
 def _amount(value: float, lang: str) -> str:
     """Million VND as the tables print them: whole millions, one decimal when there is one."""
     decimals = 0 if float(value).is_integer() else 1
@@ -221,10 +268,11 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     heatmap (a row per series) beyond MANY_SERIES series.
 
     `shares` has one row per series and content area: series_label, period_start, period_end,
-    content_area, area_name_vi/_en (or area_name), amount_mvnd, share_pct
-    (queries/province_shares.sql).
+    content_area, area_name_vi/_en (or area_name), amount_mvnd, share_pct, and optionally
+    summed_from, missing_from, said beside the series' name (queries/province_shares.sql). A
+    series without amounts on the common areas has no share: its bars say so.
     """
-    shares = shares.assign(area_name=lambda f: _localised(f, "area_name", lang))
+    shares = _named(shares, lang).assign(area_name=lambda f: _localised(f, "area_name", lang))
     if many_series(shares):
         return _area_share_heatmap(shares, title, lang)
     style = _series_style(shares["series_label"].tolist())
@@ -236,7 +284,7 @@ def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
             y=rows["share_pct"].tolist(),
             name=str(label),
             marker={"color": colour, "pattern": {"shape": pattern}},
-            text=[format_pct(p, 1, lang) for p in rows["share_pct"]],
+            text=[_share_text(p, lang) for p in rows["share_pct"]],
             textposition="outside",
             customdata=[
                 [_short(n, 60), format_mvnd(a, lang)]
@@ -275,7 +323,7 @@ def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figur
     # the query lists every area for every series; a missing cell stays empty
     z = [[None if v != v else float(v) for v in row] for row in
          cells["share_pct"].to_numpy(dtype="float64").reshape(shape)]  # fmt: skip
-    text = [["" if v is None else format_pct(v, 1, lang) for v in row] for row in z]
+    text = [[_share_text(v, lang) for v in row] for row in z]
     names = [_short(n, 60) if isinstance(n, str) else "" for n in cells["area_name"]]
     amounts = [format_mvnd(float(a), lang) if a == a else "" for a in cells["amount_mvnd"]]
     flat = [list(pair) for pair in zip(names, amounts, strict=True)]
@@ -318,8 +366,10 @@ def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     MANY_SERIES series, horizontal bars ranked largest first, coloured by period.
 
     `per_year` has one row per series: series_label, period_start, period_end, n_years,
-    total_mvnd, per_year_mvnd.
+    total_mvnd, per_year_mvnd, and optionally summed_from, missing_from, said beside the series'
+    name (queries/province_budget_per_year.sql).
     """
+    per_year = _named(per_year, lang)
     if many_series(per_year):
         return _ranked_per_year(per_year, title, lang)
     unit = t("charts_budget.per_year_unit", lang)
@@ -404,10 +454,10 @@ def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
     MANY_SERIES series, each panel shows the spread over the provinces, a box per period.
 
     `costs` has one row per pair, series and task: pair, pair_label_vi/_en (or pair_label),
-    series_label, task_code, amount_mvnd, quantity, unit, unit_cost_mvnd
-    (queries/province_unit_costs.sql).
+    series_label, task_code, amount_mvnd, quantity, unit, unit_cost_mvnd, and optionally
+    summed_from, missing_from, said beside the series' name (queries/province_unit_costs.sql).
     """
-    costs = costs.assign(pair_label=lambda f: _localised(f, "pair_label", lang))
+    costs = _named(costs, lang).assign(pair_label=lambda f: _localised(f, "pair_label", lang))
     if many_series(costs):
         return _unit_cost_boxes(costs, title, lang)
     million = t("charts_budget.million", lang)

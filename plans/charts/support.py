@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plans.charts.base import PALETTE
+from plans.charts.budget import series_names
 from plans.messages import t
 from plans.numbers import (
     format_mvnd,
@@ -53,7 +54,8 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     """Horizontal bars of the support amount per province, largest at the top.
 
     `provinces` has one row per province: province, records, establishments, amount_mvnd,
-    beneficiaries, share_pct (queries/support_by_province.sql, already in order).
+    beneficiaries, share_pct, and optionally summed_from, missing_from, said beside the
+    province's name (queries/support_by_province.sql, already in order).
     """
     records = t("charts_support.records", lang)
     establishments = t("charts_support.establishments", lang)
@@ -61,7 +63,7 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     fig = go.Figure(
         go.Bar(
             x=provinces["amount_mvnd"].tolist(),
-            y=provinces["province"].tolist(),
+            y=series_names(provinces, lang, "province").tolist(),
             orientation="h",
             marker={"color": PALETTE[0]},
             # one decimal of its unit (40.708,4 tỷ đồng), as every chart label; the hover exact
@@ -93,7 +95,12 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     fig.update_layout(
         title=_title(title),
         xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
-        yaxis={"title": t("charts_support.province", lang), "autorange": "reversed"},
+        # a name with its boundary notes ("· cộng Thái Bình (cũ)") is longer than the margin
+        yaxis={
+            "title": t("charts_support.province", lang),
+            "autorange": "reversed",
+            "automargin": True,
+        },
         height=max(320, 24 * len(provinces) + 140),
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
         separators=plotly_separators(lang),

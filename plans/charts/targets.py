@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plans.charts.base import PALETTE
+from plans.charts.periods import period_ticks
 from plans.data.sources import short_ref
 from plans.messages import N_, t
 from plans.numbers import (
@@ -400,11 +401,14 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
     """Planned budget per period: nominal, in constant prices, and the known part where CPI ends.
 
     `budgets` is programme_budgets with a `period_label` column, one row per period. Trace 0 is
-    nominal, trace 1 real (None where a year lacks CPI), trace 2 the real value of the years
-    that have a CPI figure, only for the periods whose full real total is unknown.
+    nominal (None for a period without a programme), trace 1 real (None where a year lacks
+    CPI), trace 2 the real value of the years that have a CPI figure, only for the periods whose
+    full real total is unknown. With a `note` column (plans.charts.periods.period_sums: what a
+    period sums, what it lacks, or that it has no programme) each period's axis text carries it.
     """
     year = int(budgets["price_year"].iloc[0]) if len(budgets) else 0
     periods = budgets["period_label"].tolist()
+    nominal = [None if _missing(v) else v for v in budgets["planned_mvnd"]]
     real = [None if _missing(v) else v for v in budgets["planned_real_mvnd"]]
     partial = [
         k if r is None and not _missing(k) else None
@@ -415,9 +419,9 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
         go.Bar(
             name=t("charts_targets.nominal", lang),
             x=periods,
-            y=budgets["planned_mvnd"].tolist(),
+            y=nominal,
             marker={"color": PALETTE[8]},
-            text=[format_mvnd_label(v, lang) for v in budgets["planned_mvnd"]],
+            text=["" if v is None else format_mvnd_label(v, lang) for v in nominal],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}<br>%{text}<extra></extra>",
@@ -462,7 +466,7 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
                 offsetgroup="real",
             )
         )
-    top = max([0.0, *[v for v in budgets["planned_mvnd"] if not _missing(v)],
+    top = max([0.0, *[v for v in nominal if v is not None],
                *[v for v in real if v is not None]])  # fmt: skip
     for period, missing, value in zip(
         periods, budgets["cpi_missing_years"], budgets["planned_mvnd"], strict=True
@@ -477,9 +481,19 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
             xshift=28,
             font={"color": PALETTE[5]},
         )
+    xaxis: dict[str, object] = {"title": t("charts_targets.period", lang), "type": "category"}
+    legend: dict[str, object] = {"orientation": "h", "y": -0.2}
+    bottom = 40
+    if "note" in budgets.columns:
+        ticks = period_ticks(budgets)
+        xaxis |= {"tickmode": "array", "tickvals": periods, "ticktext": ticks}
+        # the notes' lines under the axis, then the legend in a margin grown to hold both
+        lines = max([tick.count("<br>") for tick in ticks] or [0])
+        bottom = 80 + 16 * lines + BOTTOM_LEGEND_PX
+        legend = dict(BOTTOM_LEGEND)
     fig.update_layout(
         title=title,
-        xaxis={"title": t("charts_targets.period", lang), "type": "category"},
+        xaxis=xaxis,
         yaxis={
             "title": t("charts_targets.budget_axis", lang),
             "range": [0, top * 1.35 if top else 1],
@@ -487,8 +501,8 @@ def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") ->
             "tickformat": ",~r",
         },
         barmode="group",
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 60, "b": bottom},
+        legend=legend,
         separators=plotly_separators(lang),
     )
     return fig
@@ -702,8 +716,10 @@ def unit_cost_table(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def period_budgets(periods: pd.DataFrame, budgets: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """programme_budgets rows of the given periods, in period order, with label and source."""
-    keep = periods[["programme_id", "period_label", "budget_source_file", "budget_source_line"]]
+    """programme_budgets rows of the given periods, in period order, with label and source (and
+    the period each belongs to, in_period_start, where period_programmes gives it)."""
+    columns = ["programme_id", "period_label", "budget_source_file", "budget_source_line"]
+    keep = periods[columns + [c for c in ("in_period_start",) if c in periods.columns]]
     out = keep.merge(budgets, on="programme_id", how="left")
     out["basis"] = [_word(REAL_BASIS_IDS, b, lang, "—") for b in out["real_basis"]]
     out["source"] = [

@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from plans import db, settings
+from plans.data import provinces
 from plans.data.notation import NumberFormatError, parse_amount, parse_number
 from plans.data.registry import import_dirs
 from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
@@ -49,6 +51,8 @@ SUPPORT_DERIVED: tuple[str, ...] = (
 )
 # Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
 DERIVED: tuple[str, ...] = (
+    "programme_provinces",
+    "programme_content_lists",
     "budget_lines",
     "budget_lines_grouped",
     "budget_shares",
@@ -140,6 +144,15 @@ def _convert(spec: FileSpec, col: Column, raw: str, line: int, errors: list[Data
                 errors.append(_err(spec, line, col.name, "data.not_number", value=value))
                 return None
             out = float(value)
+        elif col.type == "date":
+            # ISO dates (2025-10-15) in machine columns; a document's own date stays as text
+            try:
+                out = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else None
+            except ValueError:
+                out = None
+            if out is None:
+                errors.append(_err(spec, line, col.name, "data.not_date", value=value))
+                return None
         elif col.type == "lines":
             if not _LINES.match(value):
                 errors.append(_err(spec, line, col.name, "data.not_lines", value=value))
@@ -189,9 +202,11 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
             return []
         names = [h.strip() for h in header]
         known = [c.name for c in spec.columns]
-        for name in known:
-            if name not in names:
-                errors.append(_err(spec, 1, name, "data.missing_column", name=name))
+        for column in spec.columns:
+            # An import stored by an earlier version lacks the optional columns added since
+            # (they read as empty); a data/ file, edited by hand, must list every column.
+            if column.name not in names and (column.required or not spec.label):
+                errors.append(_err(spec, 1, column.name, "data.missing_column", name=column.name))
         for name in names:
             if name not in known:
                 errors.append(
@@ -210,7 +225,9 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
                 )
                 continue
             cell = dict(zip(names, cells, strict=True))
-            row = {c.name: _convert(spec, c, cell[c.name], line, errors) for c in spec.columns}
+            row = {
+                c.name: _convert(spec, c, cell.get(c.name, ""), line, errors) for c in spec.columns
+            }
             row["_line"] = line
             if spec.label:
                 row["_file"] = spec.label
@@ -553,6 +570,7 @@ def load_tables(
             _check_refs(spec, tables[spec.table], tables, errors)
     if not errors:
         _check_semantics(tables, errors)
+        _check_provinces(tables["programmes"], errors)
         _check_source_lines(data_dir, tables, errors)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
@@ -561,7 +579,57 @@ def load_tables(
     for row in tables["stated_percentages"]:
         row["stated_pct"], row["stated_pct_decimals"] = _pct_parts(row["printed_text"])
     tables["targets"] = target_rows(tables)
+    tables["provinces"] = provinces.rows()
     return tables
+
+
+def _check_provinces(programmes: list[dict[str, Any]], errors: list[DataError]) -> None:
+    """Each programme names a reference province, exactly, and one that existed in its period.
+
+    Imports write the reference name (plans.data.imports matches what the user wrote); a data
+    file must too, so one programme never appears under two spellings.
+    """
+    spec = SPEC_BY_TABLE["programmes"]
+    for row in programmes:
+        where, line = row.get("_file") or spec, row["_line"]
+        found = provinces.match(row["province"])
+        if found.province is None:
+            names = ", ".join(found.suggestions) or "—"
+            errors.append(
+                _err(
+                    where,
+                    line,
+                    "province",
+                    "data.province_unknown",
+                    name=row["province"],
+                    names=names,
+                )
+            )
+        elif not found.exact:
+            errors.append(
+                _err(
+                    where,
+                    line,
+                    "province",
+                    "data.province_variant",
+                    name=row["province"],
+                    reference=found.province.province,
+                )
+            )
+        elif found.province.status == "merged_2025" and provinces.starts_after_merger(
+            row["period_start"]
+        ):
+            errors.append(
+                _err(
+                    where,
+                    line,
+                    "province",
+                    "data.province_merged",
+                    name=row["province"],
+                    start=row["period_start"],
+                    successor=found.province.successor,
+                )
+            )
 
 
 _DUCK_TYPES = {
@@ -570,6 +638,7 @@ _DUCK_TYPES = {
     "year": "integer",
     "float": "double",
     "lines": "varchar",
+    "date": "date",
 }
 _PCT_TABLES = ("results", "stated_percentages")
 _EXTRA_TYPES = {"_line": "integer", "stated_pct": "double", "stated_pct_decimals": "integer"}
@@ -621,6 +690,7 @@ def data_checksum(data_dir: Path, imports_dir: Path | None = None) -> str:
     for name in DERIVED:
         digest.update(db.load_query(name).encode())
     digest.update(SUPPORT_RECORDS_DDL.encode())
+    digest.update(provinces.source().encode())  # a new package version rebuilds
     digest.update(Path(__file__).with_name("schema.py").read_bytes())
     return digest.hexdigest()
 
@@ -654,6 +724,7 @@ def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum
         sql = f"create table targets as select {select} from _incoming"  # noqa: S608  # sql: internal names
         con.execute(sql)
         con.unregister("_incoming")
+        _create(con, "provinces", None, tables["provinces"])
         con.execute(SUPPORT_RECORDS_DDL)
         params = {"programme_budgets": {"price_year": None}}
         for name in DERIVED:

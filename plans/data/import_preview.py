@@ -87,8 +87,8 @@ def problem_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
 def programme_frame(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
     """The programme row that would be stored, as field/value pairs (text)."""
     fields = [
-        "programme_id", "province", "title", "period_start", "period_end", "decision_ref",
-        "decision_date", "source_file", "note",
+        "programme_id", "province", "province_printed", "title", "period_start", "period_end",
+        "decision_ref", "decision_date", "source_file", "note",
     ]  # fmt: skip
     rows = tables.get("programmes", [])
     if not rows:
@@ -103,6 +103,7 @@ def programme_frame(tables: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
 _PROGRAMME_FIELD_MESSAGES: dict[str, str] = {
     "programme_id": N_("import_preview.field_programme_id"),
     "province": N_("import_preview.field_province"),
+    "province_printed": N_("import_preview.field_province_printed"),
     "title": N_("import_preview.field_title"),
     "period_start": N_("import_preview.field_period_start"),
     "period_end": N_("import_preview.field_period_end"),

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from plans import settings
+from plans.data import provinces
 from plans.data.build import BuildError, build, load_tables
 from plans.data.notation import NumberFormatError, parse_amount, parse_number
 from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
@@ -230,6 +232,68 @@ def _amount(cell: str, unit: str | None) -> float:
     return value
 
 
+def _read_province(
+    written: str, row: int | None, start: int | None, problems: list[Problem]
+) -> provinces.Province | None:
+    """The reference province a `tinh` cell names, or None when refused (then reported).
+
+    Exact: nothing to say. A known variant ("TP. Hồ Chí Minh", "Thừa Thiên Huế", "Ha Noi") is
+    read as its reference name, with a warning. A name the reference does not know is an error
+    naming the closest names; so is a province merged on 1/7/2025 named by a plan whose period
+    starts after that day (`start`; None = no period to check), which names its successor.
+    """
+    # NFC first: a name typed with combining marks looks exactly like the reference name
+    text = unicodedata.normalize("NFC", str(written)).strip()
+    found = provinces.match(text)
+    if found.province is None:
+        if found.suggestions:
+            problems.append(
+                _problem(
+                    "error",
+                    row,
+                    "tinh",
+                    "import.province_unknown",
+                    name=text,
+                    names=", ".join(found.suggestions),
+                )
+            )
+        else:
+            problems.append(
+                _problem("error", row, "tinh", "import.province_unknown_far", name=text)
+            )
+        return None
+    province = found.province
+    if (
+        start is not None
+        and province.status == "merged_2025"
+        and provinces.starts_after_merger(start)
+    ):
+        problems.append(
+            _problem(
+                "error",
+                row,
+                "tinh",
+                "import.province_merged",
+                name=province.province,
+                successor=province.successor,
+                start=start,
+            )
+        )
+        return None
+    if not found.exact:
+        problems.append(
+            _problem(
+                "warning",
+                row,
+                "tinh",
+                "import.province_variant",
+                written=str(written).strip(),
+                name=province.province,
+            )
+        )
+    return province
+
+
 def _province_code(province: str) -> str:
     words = [
         w for w in re.split(r"[\s\-]+", _fold(province)) if w and w not in {"tinh", "thanh", "pho"}
@@ -296,6 +360,8 @@ class _PlanReading:
     # what a repeated header row folds to (a page break of a scanned table repeats it)
     header_words: set[str] = field(init=False)
     programme_id: str = ""
+    province: str = ""  # the reference name (plans.data.provinces)
+    province_printed: str = ""  # the name as the file writes it, where that differs
     start: int = 0
     end: int = 0
     valid_areas: set[str] = field(default_factory=set)
@@ -678,7 +744,13 @@ def stage_plan(
     if meta is None or period is None:
         return {}
     plan.start, plan.end = period
-    plan.programme_id = _programme_id(meta["tinh"][0], *period, existing, problems)
+    written, row = meta["tinh"]
+    found = _read_province(written, row, plan.start, problems)
+    # refused: the rows are still read, so every problem of the file is reported at once
+    plan.province = found.province if found else written
+    if found is not None and found.province != unicodedata.normalize("NFC", written):
+        plan.province_printed = written
+    plan.programme_id = _programme_id(plan.province, *period, existing, problems)
     plan.valid_areas = {a["code"] for a in existing.get("content_areas", [])}
     for n, cells in enumerate(body, start=2):
         plan.read_row(n, cells)
@@ -692,7 +764,7 @@ def stage_plan(
 
 def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, Any]]]:
     """The tables one plan becomes: its document, its programme, and the rows read."""
-    title, province = meta["ten_chuong_trinh"][0], meta["tinh"][0]
+    title = meta["ten_chuong_trinh"][0]
     decision_ref = meta.get("so_quyet_dinh", ("", 0))[0]
     decision_date = meta.get("ngay_quyet_dinh", ("", 0))[0]
     return {
@@ -702,7 +774,7 @@ def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, An
                 "doc_type": "Tệp nhập",
                 "title": title,
                 "title_en": title,
-                "issuer": province,
+                "issuer": meta["tinh"][0],  # as written: the document's own words
                 "ref_printed": decision_ref,
                 "date_printed": decision_date,
                 "number_style": "vi",
@@ -712,7 +784,8 @@ def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, An
         "programmes": [
             {
                 "programme_id": plan.programme_id,
-                "province": province,
+                "province": plan.province,
+                "province_printed": plan.province_printed,
                 "kind": "khuyen_cong",
                 "title": title,
                 "title_en": title,
@@ -823,8 +896,12 @@ class _ResultsReading:
     problems: list[Problem]
     known: set[str]  # programme ids a result may belong to
     taken: set[tuple[str, str]]  # (programme id, result code) already stored
+    # programme id -> (its province, the year its period starts), for a `tinh` cell to match
+    programmes: dict[str, tuple[str, int]] = field(default_factory=dict)
     index: dict[str, int] = field(init=False)
     header_words: set[str] = field(init=False)
+    # (name as written, programme id) -> whether it was accepted: each is reported once
+    provinces_read: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = {h: i for i, h in enumerate(self.header) if h}
@@ -834,6 +911,39 @@ class _ResultsReading:
         """A template column's text in one row ('' when the column or the cell is absent)."""
         i = self.index.get(column)
         return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def province_ok(self, n: int, written: str, programme: str) -> bool:
+        """A `tinh` cell, where the report has one, names the programme's province.
+
+        Read as a plan's is (_read_province, with the programme's period); since 1/7/2025 the
+        successor reports on an old province's programme, so either name is accepted. Each
+        name is reported once per programme, on the first row that writes it.
+        """
+        if not written:
+            return True
+        seen = (written, programme)
+        if seen in self.provinces_read:
+            return self.provinces_read[seen]
+        own, start = self.programmes.get(programme, ("", None))
+        found = _read_province(written, n, start, self.problems)
+        ok = found is not None
+        if found is not None and own in provinces.by_name():
+            successor = provinces.by_name()[own].successor
+            if found.province not in (own, successor):
+                self.problems.append(
+                    _problem(
+                        "error",
+                        n,
+                        "tinh",
+                        "import.province_not_programme",
+                        name=found.province,
+                        programme=programme,
+                        province=own,
+                    )
+                )
+                ok = False
+        self.provinces_read[seen] = ok
+        return ok
 
     def target(self, n: int, text: str) -> float | str | None:
         """The target as a number ('' when none is printed); None if it is not one (reported)."""
@@ -862,6 +972,8 @@ class _ResultsReading:
                     known=", ".join(sorted(self.known)),
                 )
             )
+            return None
+        if not self.province_ok(n, self.cell(cells, "tinh"), programme):
             return None
         achieved_text = self.cell(cells, "dat_duoc")
         try:
@@ -920,6 +1032,10 @@ def stage_results(
         problems,
         known={p["programme_id"] for p in existing.get("programmes", [])},
         taken={(r["programme_id"], r["result_code"]) for r in existing.get("results", [])},
+        programmes={
+            p["programme_id"]: (p["province"], int(p["period_start"]))
+            for p in existing.get("programmes", [])
+        },
     )
     rows = [row for n, cells in enumerate(body, start=2) if (row := report.row(n, cells))]
     if not rows and not _has_errors(problems):

@@ -10,7 +10,7 @@ class Column:
     """One CSV column: its type, whether it may be empty, and allowed values."""
 
     name: str
-    type: str = "text"  # text | int | float | year | lines
+    type: str = "text"  # text | int | float | year | lines | date (ISO)
     required: bool = True
     choices: tuple[str, ...] = ()
     min: float | None = None
@@ -47,11 +47,45 @@ AREA = (("content_area",), "content_areas", ("code",))
 
 # Reference tables: the common content areas, the consumer price index, priority lists.
 
+# The content-area lists in force over time (Decree 45/2012, amended by Decree 235/2025): a plan
+# is read with the list in force when it was issued; a list whose items we do not hold says so.
+CONTENT_AREA_LISTS = FileSpec(
+    "reference/content_area_lists.csv",
+    "content_area_lists",
+    (
+        C("list_id"),
+        C("decree"),
+        opt("decree_date_printed"),
+        C("valid_from", "date"),
+        C("list_known", choices=("yes", "no")),
+        C("note"),
+        C("note_en"),
+    ),
+    key=("list_id",),
+)
+
 CONTENT_AREAS = FileSpec(
     "reference/content_areas.csv",
     "content_areas",
-    (C("code"), C("name_vi"), C("name_en")),
-    key=("code",),
+    (C("list_id"), C("code"), C("name_vi"), C("name_en")),
+    key=("list_id", "code"),
+    refs=((("list_id",), "content_area_lists", ("list_id",)),),
+)
+
+# The five-year periods, as data: a new period is a new row, never a code change.
+PERIODS = FileSpec(
+    "reference/periods.csv",
+    "periods",
+    (
+        C("period_start", "year"),
+        C("period_end", "year"),
+        opt("national_programme"),
+        opt("national_programme_en"),
+        opt("decision_ref"),
+        opt("decision_date"),
+        opt("source"),
+    ),
+    key=("period_start",),
 )
 
 CPI = FileSpec(
@@ -99,7 +133,8 @@ PROGRAMMES = FileSpec(
     "programmes",
     (
         C("programme_id"),
-        C("province"),
+        C("province"),  # the reference name (plans.data.provinces)
+        opt("province_printed"),  # as the document writes it, where that differs
         C("kind", choices=("khuyen_cong", "cong_nghiep_ho_tro")),
         C("title"),
         C("title_en"),
@@ -353,8 +388,10 @@ CONTENT_AREA_MAP = FileSpec(
 
 # Every file, in the order the build reads, checks and writes them (its messages follow it).
 SPECS: tuple[FileSpec, ...] = (
+    CONTENT_AREA_LISTS,
     CONTENT_AREAS,
     CPI,
+    PERIODS,
     DOCUMENTS,
     PROGRAMMES,
     SECTIONS,

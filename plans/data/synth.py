@@ -1,9 +1,21 @@
-"""A synthetic national database (63 provinces, 3 periods, support records) for scale tests.
+"""A synthetic national database (63 then 34 provinces, the reference periods, support records).
 
 The shape follows the real documents (sections I-V or I-VIII, 25-40 tasks per programme, yearly
 budgets of the same order as Hà Nội and Hưng Yên, content-area mix, targets and results); every
 row says it is synthetic. Deterministic for a seed. Never shown as real data: the programmes'
 note and the documents' titles say "dữ liệu tổng hợp / synthetic".
+
+Periods come from the `periods` reference table. A period starting before 1/7/2025
+(plans.data.provinces.MERGER_DATE) has programmes of the first N of the 63 old provinces; one
+starting after it has programmes of the 34 new provinces, exactly the successors of those N, each
+with a budget of the order of its old members' sum. A programme id is the province's code (as
+imports make it, suffixed with X while an earlier name has it), then the period: new Hưng Yên's
+HY-2026-2030 beside old Hưng Yên's HY-2021-2025.
+
+Support records carry only a year (support_records has no date column), so the day a record was
+made is drawn by hash within its year and not stored: a record of an old province's programme
+made on or after 1/7/2025 (the second half of 2025 for 2021-2025) is written under the
+successor, the province it was made in; every earlier record under the programme's province.
 """
 
 from __future__ import annotations
@@ -17,75 +29,18 @@ from typing import Any
 
 import duckdb
 
+from plans.data import provinces as province_reference
 from plans.data.build import derive_support, load_tables, target_rows, write_database
+from plans.data.reading import _fold
 from plans.data.sources import SYNTHETIC_KIND
 
-PROVINCES: tuple[str, ...] = (
-    "An Giang",
-    "Bà Rịa - Vũng Tàu",
-    "Bắc Giang",
-    "Bắc Kạn",
-    "Bạc Liêu",
-    "Bắc Ninh",
-    "Bến Tre",
-    "Bình Định",
-    "Bình Dương",
-    "Bình Phước",
-    "Bình Thuận",
-    "Cà Mau",
-    "Cần Thơ",
-    "Cao Bằng",
-    "Đà Nẵng",
-    "Đắk Lắk",
-    "Đắk Nông",
-    "Điện Biên",
-    "Đồng Nai",
-    "Đồng Tháp",
-    "Gia Lai",
-    "Hà Giang",
-    "Hà Nam",
-    "Hà Nội",
-    "Hà Tĩnh",
-    "Hải Dương",
-    "Hải Phòng",
-    "Hậu Giang",
-    "Hòa Bình",
-    "Hưng Yên",
-    "Khánh Hòa",
-    "Kiên Giang",
-    "Kon Tum",
-    "Lai Châu",
-    "Lâm Đồng",
-    "Lạng Sơn",
-    "Lào Cai",
-    "Long An",
-    "Nam Định",
-    "Nghệ An",
-    "Ninh Bình",
-    "Ninh Thuận",
-    "Phú Thọ",
-    "Phú Yên",
-    "Quảng Bình",
-    "Quảng Nam",
-    "Quảng Ngãi",
-    "Quảng Ninh",
-    "Quảng Trị",
-    "Sóc Trăng",
-    "Sơn La",
-    "Tây Ninh",
-    "Thái Bình",
-    "Thái Nguyên",
-    "Thanh Hóa",
-    "Thừa Thiên Huế",
-    "Tiền Giang",
-    "TP. Hồ Chí Minh",
-    "Trà Vinh",
-    "Tuyên Quang",
-    "Vĩnh Long",
-    "Vĩnh Phúc",
-    "Yên Bái",
-)
-PERIODS: tuple[tuple[int, int], ...] = ((2011, 2015), (2016, 2020), (2021, 2025))
+
+def _provinces() -> tuple[str, ...]:
+    """The 63 province names before 1/7/2025 (plans.data.provinces), in alphabetical order."""
+    return tuple(sorted((p.province for p in province_reference.reference()), key=_fold))
+
+
+PROVINCES: tuple[str, ...] = _provinces()
 # Content-area weights from the real appendices (Hà Nội 2021-2025 and Hưng Yên to 2020).
 AREA_WEIGHTS = {"KC1": 8, "KC2": 5, "KC3": 25, "KC4": 40, "KC5": 6, "KC6": 4, "KC7": 8, "KC9": 4}
 UNITS = {
@@ -137,41 +92,135 @@ class _Programme:
     line: int  # the one "source line" every row of the programme cites
 
 
+def choose_periods(
+    table: list[dict[str, Any]], n: int, latest: int | None = None
+) -> tuple[tuple[int, int], ...]:
+    """The last `n` periods of the `periods` table that start no later than `latest`.
+
+    Without `latest`, the latest period is the last one starting before 1/7/2025, or, for more
+    periods than there are up to it, the n-th of the table: 1-3 give 2021-2025, 2016-2025 and
+    2011-2025 (as before 2026-2030 existed), 4 adds 2026-2030, and a later row adds itself.
+    """
+    listed = sorted((int(r["period_start"]), int(r["period_end"])) for r in table)
+    if latest is None:
+        before = sum(not province_reference.starts_after_merger(start) for start, _ in listed)
+        latest = listed[min(max(n, before), len(listed)) - 1][0] if listed else 0
+    upto = [p for p in listed if p[0] <= latest]
+    if not 1 <= n <= len(upto):
+        found = ", ".join(f"{a}-{b}" for a, b in upto) or "none"
+        raise ValueError(
+            f"{n} periods asked; the periods table has {len(upto)} up to {latest}: {found}"
+        )
+    return tuple(upto[-n:])
+
+
+def successors(old: tuple[str, ...]) -> tuple[str, ...]:
+    """The provinces (of the 34) that the old provinces `old` belong to since 1/7/2025."""
+    after = {p.province: p.successor for p in province_reference.reference()}
+    return tuple(sorted({after[name] for name in old}, key=_fold))
+
+
 def generate_tables(
-    provinces: int = 63, periods: int = 3, seed: int = 1
+    provinces: int = 63, periods: int = 3, seed: int = 1, latest: int | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows for every base table (same shape as data/), deterministic for `seed`.
 
-    The steps draw from one random generator in a fixed order (province scale, task count,
-    then each task's area, quantity and amounts, then results): the order is part of the output.
+    The old provinces' programmes draw from one random generator in a fixed order (province
+    scale, task count, then each task's area, quantity and amounts, then results): the order is
+    part of the output. The new provinces' programmes draw from a second generator afterwards,
+    so adding a period after 1/7/2025 leaves the earlier periods' rows as they were.
     """
     rng = random.Random(seed)
-    tables = _empty_tables(load_tables())  # content areas and CPI are real reference tables
+    tables = _empty_tables(load_tables())  # content areas, CPI, periods, provinces: real tables
+    chosen = choose_periods(tables["periods"], periods, latest)
+    before = [p for p in chosen if not _after_merger(p)]
+    after = [p for p in chosen if _after_merger(p)]
+    first_period = min(int(r["period_start"]) for r in tables["periods"])
+    codes = _codes()
+    old = PROVINCES[:provinces]
+    scales: dict[str, float] = {}
     line = 0
-    used: set[str] = set()
-    for province in PROVINCES[:provinces]:
-        code = _unique_code(province, used)
-        scale = rng.uniform(0.05, 1.0) * (8 if province in ("Hà Nội", "TP. Hồ Chí Minh") else 1)
-        for start, end in PERIODS[-periods:]:
+    for province in old:
+        scales[province] = rng.uniform(0.05, 1.0) * (8 if province in BIG_CITIES else 1)
+        for start, end in before:
             line += 1
-            programme = _Programme(f"{code}-{start}-{end}", province, start, end, line)
-            _add_programme(tables, programme)
-            n_tasks = rng.randint(25, 40)
-            _add_sections(tables, programme)
-            for number in range(1, n_tasks + 1):
-                _add_task(tables, rng, programme, number, n_tasks, scale)
-            if start == 2011:
-                _add_results(tables, rng, programme)
+            programme = _Programme(f"{codes[province]}-{start}-{end}", province, start, end, line)
+            _add_plan(tables, rng, programme, scales[province], start == first_period)
+    if after:
+        new_rng = random.Random(f"{seed}-after-merger")
+        for province, scale in _new_scales(old, scales, new_rng).items():
+            for start, end in after:
+                line += 1
+                pid = f"{codes[province]}-{start}-{end}"
+                programme = _Programme(pid, province, start, end, line)
+                _add_plan(tables, new_rng, programme, scale, start == first_period)
     _number_rows(tables)
     tables["targets"] = target_rows(tables)
     return tables
 
 
+BIG_CITIES = ("Hà Nội", "Hồ Chí Minh")  # eight times the budget of a province
+
+
+def _after_merger(period: tuple[int, int]) -> bool:
+    return province_reference.starts_after_merger(period[0])
+
+
+def _codes() -> dict[str, str]:
+    """Every reference name's code for programme ids, made in the order of PROVINCES.
+
+    The 34 new names are names of the 63, so a new province keeps its old code, and its ids
+    differ from its old programmes' by their period only.
+    """
+    used: set[str] = set()
+    return {province: _unique_code(province, used) for province in PROVINCES}
+
+
+def _new_scales(
+    old: tuple[str, ...], scales: dict[str, float], rng: random.Random
+) -> dict[str, float]:
+    """The scale of each successor of `old`: about its members' sum (±20 %).
+
+    A member not among `old` has no scale yet: it is drawn here like an old province's.
+    """
+    scales = dict(scales)  # the old provinces' own scales stay theirs
+    members: dict[str, list[str]] = {}
+    for p in province_reference.reference():
+        members.setdefault(p.successor, []).append(p.province)
+    out = {}
+    for province in successors(old):
+        total = 0.0
+        for member in sorted(members[province], key=_fold):
+            if member not in scales:
+                scales[member] = rng.uniform(0.05, 1.0) * (8 if member in BIG_CITIES else 1)
+            total += scales[member]
+        out[province] = total * rng.uniform(0.8, 1.2)
+    return out
+
+
+def _add_plan(
+    tables: dict[str, list[dict[str, Any]]],
+    rng: random.Random,
+    programme: _Programme,
+    scale: float,
+    with_results: bool,
+) -> None:
+    """One programme: its row, sections, 25-40 tasks with budgets, and results if reported."""
+    _add_programme(tables, programme)
+    n_tasks = rng.randint(25, 40)
+    _add_sections(tables, programme)
+    for number in range(1, n_tasks + 1):
+        _add_task(tables, rng, programme, number, n_tasks, scale)
+    if with_results:
+        _add_results(tables, rng, programme)
+
+
 def _empty_tables(reference: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The reference tables, the one synthetic document every row cites, and empty base tables."""
     tables: dict[str, list[dict[str, Any]]] = {
-        "content_areas": reference["content_areas"],
-        "cpi": reference["cpi"],
+        name: reference[name]
+        for name in ("content_area_lists", "content_areas", "cpi", "periods", "provinces")
+    } | {
         "documents": [
             {
                 "source_file": SOURCE,
@@ -346,17 +395,25 @@ def _number_rows(tables: dict[str, list[dict[str, Any]]]) -> None:
 # Fills the empty support_records table of the build. Each record draws its programme and then one
 # of that programme's tasks; the task is found by its number within the programme (an equality
 # join), not by trying every task of the programme, so 10 million records take minutes, not hours.
+# Each record also draws its day within its year (not stored: the table has a year only); one
+# made on or after the merger date names the successor of its programme's province (itself for
+# the 34), and the date is compared per record against one value, so no join grows with records.
 SUPPORT_SQL = """
 insert into support_records
-with numbered_programmes as (
+with merger as (
+    select max(changed_on) as merger_date from provinces
+),
+numbered_programmes as (
     select
         row_number() over (order by p.programme_id) - 1 as k,
         p.programme_id,
         p.province,
+        r.successor,
         p.period_start,
         p.period_end,
         t.n_tasks
     from programmes as p
+    join provinces as r on r.province = p.province
     join (select programme_id, count(*) as n_tasks from tasks group by programme_id) as t
         using (programme_id)
 ),
@@ -370,29 +427,58 @@ numbered_tasks as (
 draws as (
     select i, hash(i, $seed, 0) % (select count(*) from programmes) as k
     from range($n) as r(i)
+),
+drawn as (
+    select
+        d.i,
+        p.programme_id,
+        p.province,
+        p.successor,
+        p.period_start + (hash(d.i, $seed, 2) % (p.period_end - p.period_start + 1))::integer
+            as year,
+        t.task_code
+    from draws as d
+    join numbered_programmes as p on p.k = d.k
+    join numbered_tasks as t
+        on t.programme_id = p.programme_id and t.j = hash(d.i, $seed, 6) % p.n_tasks
+),
+dated as (
+    select
+        *,
+        make_date(year, 1, 1) + (
+            hash(i, $seed, 7) % date_diff('day', make_date(year, 1, 1), make_date(year + 1, 1, 1))
+        )::integer as made_on
+    from drawn
 )
 select
-    p.programme_id,
-    p.province,
+    d.programme_id,
+    case when d.made_on >= m.merger_date then d.successor else d.province end as province,
     'Huyện ' || (1 + (hash(d.i, $seed, 1) % 12))::varchar as district,
-    p.period_start + (hash(d.i, $seed, 2) % (p.period_end - p.period_start + 1))::integer as year,
-    t.task_code,
+    d.year,
+    d.task_code,
     'Cơ sở ' || (hash(d.i, $seed, 3) % 200000)::varchar as establishment,
     round(5 + (hash(d.i, $seed, 4) % 50000) / 100.0, 1) as amount_mvnd,
     (1 + hash(d.i, $seed, 5) % 60)::integer as beneficiaries
-from draws as d
-join numbered_programmes as p on p.k = d.k
-join numbered_tasks as t
-    on t.programme_id = p.programme_id and t.j = hash(d.i, $seed, 6) % p.n_tasks
+from dated as d
+cross join merger as m
 order by d.i
 """
 
 
 def synthesise(
-    db_path: Path, provinces: int = 63, periods: int = 3, records: int = 0, seed: int = 1
+    db_path: Path,
+    provinces: int = 63,
+    periods: int = 3,
+    records: int = 0,
+    seed: int = 1,
+    latest: int | None = None,
 ) -> dict[str, int]:
-    """Write a synthetic database at `db_path` (atomically), with `records` support records."""
-    tables = generate_tables(provinces, periods, seed)
+    """Write a synthetic database at `db_path` (atomically), with `records` support records.
+
+    `periods` and `latest` choose the periods as choose_periods does (raises ValueError for more
+    periods than the table has).
+    """
+    tables = generate_tables(provinces, periods, seed, latest)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)

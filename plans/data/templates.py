@@ -220,6 +220,8 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
         guide.append([column, column_meaning(column, "vi"), column_meaning(column, "en")])
     guide.append([])
     guide.append(["", t("templates.rows_note", "vi"), t("templates.rows_note", "en")])
+    # how to write a province: the import reads it against the 63/34 reference (provinces.match)
+    guide.append(["tinh", t("templates.province_note", "vi"), t("templates.province_note", "en")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

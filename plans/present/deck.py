@@ -24,6 +24,7 @@ from plans.charts.targets import (
     with_targets,
 )
 from plans.charts.timeline import month_span, timeline_gantt
+from plans.data.provinces import starts_after_merger
 from plans.data.sources import Documents, cite_many, document_name
 from plans.db import run
 from plans.messages import t
@@ -236,7 +237,13 @@ def _periods(
     price_year: int | None,
     documents: Documents,
 ) -> Chart | None:
-    periods = run(con, "period_programmes", province=province)
+    # The deck compares a programme with its own province's periods, as issued; a new province's
+    # programme after 1/7/2025 is not set against the old province of the same name (only part
+    # of it): the period page sums the old provinces instead.
+    periods = run(con, "period_programmes", boundary="as_issued", province=province)
+    after = periods["period_start"].map(starts_after_merger)
+    if bool(after[periods["programme_id"] == pid].any()) and _across_merger(con, pid):
+        periods = periods[after]
     if len(periods) < 2 or pid not in set(periods["programme_id"]):
         return None
     budgets = period_budgets(periods, run(con, "programme_budgets", price_year=price_year), lang)
@@ -287,8 +294,14 @@ def _periods(
     )
 
 
+def _across_merger(con: duckdb.DuckDBPyConnection, pid: str) -> bool:
+    """The programme is a merged province's after 1/7/2025 with old members' programmes before."""
+    return bool(run(con, "programme_overview", programme_id=pid)["across_merger"].iloc[0])
+
+
 def _provinces(con: duckdb.DuckDBPyConnection, lang: str, documents: Documents) -> Chart | None:
-    shares = run(con, "province_shares", provinces=None)
+    # as issued: one series per programme's own province (the page offers both views)
+    shares = run(con, "province_shares", boundary="as_issued", provinces=None)
     if shares["series_label"].nunique() < 2:
         return None
     title = t("deck.provinces", lang)
