@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,6 +29,7 @@ import pandas as pd
 
 from benchmarks.bench_sqlite import duckdb_tables
 from plans.data.build import SUPPORT_DERIVED
+from plans.data.provinces import vietnamese_key
 from plans.data.sources import SEED_FILE_SQL
 
 Frames = dict[str, pd.DataFrame]
@@ -134,26 +134,8 @@ def _null_frame(columns: list[str]) -> pd.DataFrame:
 
 # --- boundary views (provinces as issued or as since 1/7/2025) -------------------------------
 
-# The Vietnamese alphabet, as ICU's `vi` collation the queries' `collate vi` uses: ă, â, đ, ê,
-# ô, ơ, ư are letters of their own; tone marks only break ties (plans/app/ui.py vietnamese_key).
-_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
-_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # grave, hook, tilde, acute, dot
-
-
-def _vi_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """`collate vi`: a sort key putting names in Vietnamese alphabetical order."""
-    primary: list[int] = []
-    secondary: list[int] = []
-    for char in str(name):
-        base, *marks = unicodedata.normalize("NFD", char.lower())
-        letter = unicodedata.normalize(
-            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
-        )
-        tone = "".join(m for m in marks if m not in _LETTER_MARKS)
-        primary.append(_ALPHABET.index(letter) if letter in _ALPHABET else -1 - (base == " "))
-        secondary.append(_TONES.index(tone) if tone in _TONES else len(_TONES))
-    return tuple(primary), tuple(secondary)
+# `collate vi`: the product's own Vietnamese sort key (as ICU's `vi` collation orders names)
+_vi_key = vietnamese_key
 
 
 def _vi_join(values: Iterable[Any]) -> Any:

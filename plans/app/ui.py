@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import streamlit as st
 from plans.app.cache import documents, query
 from plans.app.state import Filters
 from plans.charts.tables import for_display, headers_for
-from plans.data import sources
+from plans.data import provinces, sources
 from plans.messages import t
 from plans.present.exports import to_csv_bytes, to_xlsx_bytes
 
@@ -32,26 +31,8 @@ def filters() -> Filters:
     return state
 
 
-# The Vietnamese alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own; tone marks only break
-# ties (as ICU's `vi` collation the queries use: "Đà Nẵng" after "Cần Thơ", not after "Yên Bái").
-_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
-_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # grave, hook, tilde, acute, dot
-
-
-def vietnamese_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """A sort key putting names in Vietnamese alphabetical order."""
-    primary: list[int] = []
-    secondary: list[int] = []
-    for char in str(name):
-        base, *marks = unicodedata.normalize("NFD", char.lower())
-        letter = unicodedata.normalize(
-            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
-        )
-        tone = "".join(m for m in marks if m not in _LETTER_MARKS)
-        primary.append(_ALPHABET.index(letter) if letter in _ALPHABET else -1 - (base == " "))
-        secondary.append(_TONES.index(tone) if tone in _TONES else len(_TONES))
-    return tuple(primary), tuple(secondary)
+# Vietnamese alphabetical order of names (plans.data.provinces.vietnamese_key).
+vietnamese_key = provinces.vietnamese_key
 
 
 def carry_provinces(

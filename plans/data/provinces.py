@@ -68,6 +68,28 @@ def _key(text: str) -> str:
 _PREFIX = re.compile(r"^(?:tinh|thanhpho|tp)")
 
 
+# The Vietnamese alphabet: ă, â, đ, ê, ô, ơ, ư are letters of their own; tone marks only break
+# ties (as ICU's `vi` collation the queries use: "Đà Nẵng" after "Cần Thơ", not after "Yên Bái").
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
+_TONES = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")  # grave, hook, tilde, acute, dot
+
+
+def vietnamese_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A sort key putting names in Vietnamese alphabetical order."""
+    primary: list[int] = []
+    secondary: list[int] = []
+    for char in str(name):
+        base, *marks = unicodedata.normalize("NFD", char.lower())
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
+        tone = "".join(m for m in marks if m not in _LETTER_MARKS)
+        primary.append(_ALPHABET.index(letter) if letter in _ALPHABET else -1 - (base == " "))
+        secondary.append(_TONES.index(tone) if tone in _TONES else len(_TONES))
+    return tuple(primary), tuple(secondary)
+
+
 @lru_cache(maxsize=1)
 def reference() -> tuple[Province, ...]:
     """The 63 province names, in the order of their code before 1/7/2025."""
