@@ -98,6 +98,8 @@ META = (
 )
 TOTAL_WORDS = {"tong", "tong cong", "cong"}
 ABSURD_MVND = 10_000_000  # 10 nghìn tỷ đồng for one cell: surely a unit mistake
+# A decision itself (Word, PDF with a text layer, its text): plans.data.documents reads it.
+DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
 _YEAR_COL = re.compile(r"^(kinh_phi|so_luong)_(\d{4})(?:\s*\((.*)\))?$")
 
 
@@ -414,6 +416,12 @@ class _PlanReading:
         if folded and folded <= self.header_words:
             self.problems.append(_problem("warning", n, None, "import.header_repeated"))
             return
+        if not any(
+            c.strip()
+            for i, c in enumerate(cells)
+            if i >= len(self.header) or self.header[i] not in META
+        ):
+            return  # only the programme's information (a document's heading): read by _read_meta
         section = self.cell(cells, "muc")
         task_code = self.cell(cells, "ma_nhiem_vu")
         if _fold(section) in TOTAL_WORDS:
@@ -527,7 +535,10 @@ class _PlanReading:
                 "programme_id": self.programme_id,
                 "section_code": section,
                 "task_code": code,
-                "task_no_printed": task_code,
+                # a document reader numbers sub-rows itself ('I.2.1') and keeps the printed '2'
+                "task_no_printed": self.cell(cells, "tt_in")
+                if "tt_in" in self.index
+                else task_code,
                 "task_name": self.cell(cells, "nhiem_vu") or code,
                 "expected_result": self.cell(cells, "ket_qua"),
                 "unit": self.cell(cells, "dvt"),
@@ -1072,8 +1083,13 @@ def validate(
     data_dir: Path | None = None,
     imports_dir: Path | None = None,
     progress: Callable[[float, str], None] | None = None,
+    given: dict[str, str] | None = None,
 ) -> Staged:
-    """Read and check an upload; nothing is written. `kind` None = guess from the columns."""
+    """Read and check an upload; nothing is written. `kind` None = guess from the columns.
+
+    `given` holds what the user typed for a decision document whose heading does not print it
+    (template column names: tinh, ten_chuong_trinh, nam_bat_dau, nam_ket_thuc, so_quyet_dinh).
+    """
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     say = progress or (lambda _fraction, _step: None)
     checksum = hashlib.sha256(data).hexdigest()
@@ -1117,7 +1133,12 @@ def validate(
             )
         )
         return staged
-    header, body = read_table(filename, data, staged.problems)
+    if Path(filename).suffix.lower() in DOCUMENT_SUFFIXES:
+        from plans.data import documents  # python-docx and pdfplumber load only for documents
+
+        header, body = documents.read_document(filename, data, staged.problems, given or {})
+    else:
+        header, body = read_table(filename, data, staged.problems)
     if staged.errors:
         return staged
     _blank_repeated_headers(header, body, staged.problems)
