@@ -1,9 +1,13 @@
-"""`python -m benchmarks queries|load|export`: the benchmarks, which print figures (no assertions).
+"""`python -m benchmarks queries|load|export|imports`: the benchmarks, which print figures.
+
+They assert nothing.
 
 - `queries`: every query in queries/ at three database sizes, DuckDB against pandas and SQLite
   computing the same result in the same run, then the pages in headless Chromium (bench.py).
 - `load`: N browser sessions clicking pages and filters on one server for T seconds (load.py).
 - `export`: the presenter kit's images, slides and PDF (export.py).
+- `imports`: N plans imported one after another, incremental write against full rebuild
+  (bench_imports.py).
 
 The benchmarks use the product (`plans`); the product never imports them.
 """
@@ -18,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch to one benchmark; its own options follow its name."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=("queries", "load", "export"))
+    parser.add_argument("benchmark", choices=("queries", "load", "export", "imports"))
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
     if args.benchmark == "queries":
@@ -31,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import load
 
         load.main(rest)
+        return 0
+    if args.benchmark == "imports":
+        from benchmarks import bench_imports
+
+        bench_imports.main(rest)
         return 0
     from benchmarks import export
 

@@ -468,6 +468,7 @@ def budget_alloc_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         f["programmes"][["programme_id", "period_start", "period_end"]], on="programme_id"
     )
     keep = _eq(st["scope"], "section") & st["year"].isna() & _eq(st["measure"], "amount_mvnd")
+    keep &= st["funding_source"].isna()
     if (p["area_mode"] or "section") != "section":
         keep &= False
     if p["year_from"] is not None:
@@ -559,10 +560,12 @@ def budget_lines(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out = out.rename(columns={"basis": "amount_basis", "unit": "quantity_unit"})
     cols = [
         "programme_id", "section_code", "section_name", "task_code", "task_name",
-        "content_area", "year", "amount_mvnd", "amount_printed", "amount_basis", "quantity",
-        "quantity_unit", "source_file", "source_line", "section_order", "task_order",
+        "content_area", "year", "amount_mvnd", "amount_printed", "amount_basis",
+        "funding_source", "quantity", "quantity_unit", "source_file", "source_line",
+        "section_order", "task_order",
     ]  # fmt: skip
-    return out[cols].sort_values(["programme_id", "section_order", "task_order", "year"])
+    keys = ["programme_id", "section_order", "task_order", "year", "funding_source"]
+    return out[cols].sort_values(keys)
 
 
 def budget_lines_grouped(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -650,7 +653,23 @@ def percentage_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "stated_pct", "computed_pct", "difference", "tolerance", "status", "context", "note",
         "source_file", "source_line",
     ]  # fmt: skip
-    return out[cols].sort_values(["programme_id", "location"])
+    # results printing both a target and a percentage: achieved / target
+    r = f["results"]
+    r = r[r["stated_pct"].notna() & r["target_printed"].notna()].copy()
+    ach, tgt = r["achieved"].astype(float), r["target_printed"].astype(float)
+    rstated = r["stated_pct"].astype(float)
+    r["location"] = "Kết quả: " + r["indicator"]
+    r["location_en"] = "Result: " + r["indicator_en"]
+    r["numerator"], r["denominator"] = "achieved", "target"
+    r["printed_text"] = r["stated_pct_text"]
+    r["computed_pct"] = 100.0 * ach / _nullif0(tgt)
+    r["difference"] = rstated - r["computed_pct"]
+    r["tolerance"] = 0.5 * np.power(10.0, -r["stated_pct_decimals"].astype(float))
+    rok = (rstated - 100.0 * ach / _nullif0(tgt)).abs() <= r["tolerance"] + 1e-9
+    r["status"] = np.where(tgt == 0, "not_checkable", np.where(rok.fillna(False), "ok", "differs"))
+    r["context"] = r["achieved_text"] + " / " + r["target_text"].fillna("")
+    both = pd.concat([out[cols], r[cols]], ignore_index=True) if len(r) else out[cols]
+    return both.sort_values(["programme_id", "location"])
 
 
 def period_comparable(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -915,7 +934,8 @@ def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "programme_id", "province", "title", "title_en", "period_start", "period_end",
         "stated_total_mvnd", "source_file", "source_line", "n_tasks", "lines_total_mvnd",
         "largest_area", "largest_area_label", "largest_area_share_pct", "largest_area_mvnd",
-        "previous_id", "previous_start", "previous_end", "across_merger", "decree_in_force",
+        "unassigned_share_pct", "previous_id", "previous_start", "previous_end", "across_merger",
+        "decree_in_force",
         "content_list_known", "decree_read",
     ]  # fmt: skip
     if chosen.empty:
@@ -945,7 +965,8 @@ def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     bl = f["budget_lines"]
     lines = bl[_eq(bl["programme_id"], p["programme_id"])]
     bs = f["budget_shares"]
-    largest = bs[_eq(bs["programme_id"], p["programme_id"]) & _eq(bs["level"], "content_area")]
+    areas = bs[_eq(bs["programme_id"], p["programme_id"]) & _eq(bs["level"], "content_area")]
+    largest = areas[areas["key"] != "?"]  # '?' = tasks without a content area, never the largest
     largest = largest.assign(_neg=-largest["amount_mvnd"]).sort_values(["_neg", "key"])
     row = {k: c[k] for k in cols[:9]}
     row["n_tasks"] = lines["task_code"].nunique()
@@ -955,6 +976,7 @@ def programme_overview(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     row["largest_area_label"] = None if g is None else g["label"]
     row["largest_area_share_pct"] = None if g is None else g["share_pct"]
     row["largest_area_mvnd"] = None if g is None else g["amount_mvnd"]
+    row["unassigned_share_pct"] = float(areas.loc[areas["key"] == "?", "share_pct"].sum())
     v = prev.iloc[0] if len(prev) else None
     row["previous_id"] = None if v is None else v["programme_id"]
     row["previous_start"] = None if v is None else v["period_start"]
@@ -1122,6 +1144,67 @@ _PAIRS = (
 )  # fmt: skip
 
 
+# funding_shares / province_funding_shares: the order of a funding source (null = not stated).
+_SOURCE_ORDER = {"trung_uong": 1, "dia_phuong": 2, "doi_ung": 3, "khac": 4}
+
+
+def _by_source(lines: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """amount_mvnd, n_lines, share_pct and n_stated_lines of each group and funding source."""
+    g = lines.groupby([*keys, "funding_source"], dropna=False)
+    out = pd.DataFrame(
+        {"amount_mvnd": g["amount_mvnd"].sum(min_count=1), "n_lines": g.size()}
+    ).reset_index()
+    out["source_order"] = out["funding_source"].map(_SOURCE_ORDER).fillna(5).astype("int64")
+    total = _group(out, keys)["amount_mvnd"].transform("sum")
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / _nullif0(total)
+    stated = out["n_lines"].where(out["funding_source"].notna(), 0)
+    out["n_stated_lines"] = _group(out.assign(_s=stated), keys)["_s"].transform("sum")
+    return out
+
+
+def funding_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    bl = f["budget_lines"]
+    mine = _eq(bl["programme_id"], p["programme_id"])
+    lines = bl[mine & _in_years(bl["year"], p["year_from"], p["year_to"])]
+    out = _by_source(lines, ["programme_id"])
+    cols = [
+        "programme_id", "funding_source", "source_order", "amount_mvnd", "share_pct", "n_lines",
+        "n_stated_lines",
+    ]  # fmt: skip
+    return out[cols].sort_values("source_order")
+
+
+def province_funding_shares(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    keys = ["province", "period_start", "period_end"]
+    chosen = _chosen_kc(f, p, with_lines=True)[
+        ["programme_id", *keys, "province_as_issued", "before_merger"]
+    ].sort_values("programme_id")
+    series = (
+        _group(chosen, keys)["programme_id"]
+        .agg(lambda s: _str_agg(s, ", "))
+        .rename("programme_ids")
+        .reset_index()
+    )
+    series["series_label"] = _series_label(series)
+    series = series.merge(_series_sums(f, p, chosen), on=keys, how="left")
+    bl = f["budget_lines"][["programme_id", "funding_source", "amount_mvnd", "source_file"]]
+    j = bl.merge(chosen[["programme_id", *keys]], on="programme_id")
+    out = _by_source(j, keys)
+    files = (
+        j.groupby([*keys, "funding_source"], dropna=False)["source_file"]
+        .agg(lambda s: _str_agg(sorted(s.dropna().unique()), ", "))
+        .rename("source_files")
+        .reset_index()
+    )
+    out = series.merge(out, on=keys).merge(files, on=[*keys, "funding_source"], how="left")
+    cols = [
+        "series_label", "province", "period_start", "period_end", "programme_ids",
+        "funding_source", "source_order", "amount_mvnd", "share_pct", "n_lines",
+        "n_stated_lines", "summed_from", "missing_from", "source_files",
+    ]  # fmt: skip
+    return out[cols].sort_values(["province", "period_start", "source_order"])
+
+
 def province_unit_costs(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     full = _chosen_kc(f, p, with_lines=False)
     chosen = full[["programme_id", "province", "period_start", "period_end"]]
@@ -1248,13 +1331,20 @@ def quality_uncertain_targets(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def quality_unmapped_tasks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    keep = ["programme_id", "task_code", "content_area", "assigned_by", "reason"]
+    m = f["content_area_map"][keep]
     t = f["tasks"].merge(m, on=["programme_id", "task_code"], how="left")
-    t = _opt(t[t["content_area"].isna()], "programme_id", p["programme_id"])
+    suggested = (t["assigned_by"] == "suggested").fillna(False).astype(bool)
+    t = _opt(t[t["content_area"].isna() | suggested], "programme_id", p["programme_id"])
+    suggested = (t["assigned_by"] == "suggested").fillna(False).astype(bool)
+    t = t.assign(
+        suggested_area=t["content_area"].where(suggested, None),
+        suggested_reason=t["reason"].where(suggested, None),
+    )
     j = t.merge(f["programmes"][["programme_id", "province"]], on="programme_id")
     cols = [
-        "programme_id", "province", "section_code", "task_code", "task_name", "source_file",
-        "source_lines",
+        "programme_id", "province", "section_code", "task_code", "task_name", "suggested_area",
+        "suggested_reason", "source_file", "source_lines",
     ]  # fmt: skip
     return j[cols].sort_values(["programme_id", "task_code"])
 
@@ -1536,6 +1626,7 @@ def timeline_tasks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 _ST_COLS = [
     "programme_id", "scope", "section_code", "task_code", "year", "measure", "printed_text",
     "stated_value", "precision", "note", "source_file", "source_line", "csv_line",
+    "funding_source", "qualifier", "stated_max",
 ]  # fmt: skip
 
 
@@ -1557,37 +1648,72 @@ def _lines_kind(st: pd.DataFrame) -> np.ndarray:
     )  # fmt: skip
 
 
+# The words total_checks.sql adds to a location for a total of one funding source.
+_SOURCE_VI = {
+    "trung_uong": ", nguồn khuyến công quốc gia",
+    "dia_phuong": ", nguồn khuyến công địa phương",
+    "doi_ung": ", nguồn đối ứng của cơ sở",
+    "khac": ", nguồn khác",
+}
+_SOURCE_EN = {
+    "trung_uong": ", national khuyến công funds",
+    "dia_phuong": ", provincial khuyến công funds",
+    "doi_ung": ", establishments' own contribution",
+    "khac": ", other sources",
+}
+
+
 def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     st = f["stated_totals"][_ST_COLS].reset_index(drop=True)
     st["_st"] = np.arange(len(st))
     bl = f["budget_lines"][
-        ["programme_id", "task_code", "section_code", "year", "amount_mvnd", "quantity"]
-    ]
+        ["programme_id", "task_code", "section_code", "year", "amount_mvnd", "quantity",
+         "funding_source"]
+    ]  # fmt: skip
     # vs_lines: each stated total against the task-year cells it covers
     j = st.merge(bl, on="programme_id", suffixes=("", "_l"))
     hit = (
         (~_eq(j["scope"], "task") | _eq(j["task_code_l"], j["task_code"]))
         & (~_eq(j["scope"], "section") | _eq(j["section_code_l"], j["section_code"]))
         & (j["year"].isna() | _eq(j["year_l"], j["year"]))
+        & (j["funding_source"].isna() | _eq(j["funding_source_l"], j["funding_source"]))
     )
     j = j[hit.to_numpy()]
     j = j.assign(_value=np.where(_eq(j["measure"], "quantity"), j["quantity"], j["amount_mvnd"]))
     g = j.groupby("_st")
-    lines = st.copy()
+    lines = st[~_eq(st["measure"], "task_count").to_numpy()].copy()
     lines["computed_value"] = g["_value"].sum(min_count=1).reindex(lines["_st"]).to_numpy()
     lines["n_parts"] = g["year_l"].count().reindex(lines["_st"]).fillna(0).to_numpy()
     lines["parts_basis"] = "lines"
     lines["tolerance"] = lines["precision"] / 2
     lines["kind"] = _lines_kind(lines)
     lines["computed_value"] = lines["computed_value"].where(lines["n_parts"] != 0)
+    lines["computed_min"] = lines["computed_max"] = lines["computed_value"]
+    # vs_tasks: a stated number of tasks against the tasks counted
+    counts = st[_eq(st["measure"], "task_count").to_numpy()].copy()
+    tk = f["tasks"][["programme_id", "section_code"]]
+    counts["computed_value"] = [
+        float(((tk["programme_id"] == prog) & (sc != "section" or tk["section_code"] == sec)).sum())
+        for prog, sc, sec in zip(
+            counts["programme_id"], counts["scope"], counts["section_code"], strict=True
+        )
+    ]
+    counts["n_parts"] = counts["computed_value"]
+    counts["computed_min"] = counts["computed_max"] = counts["computed_value"]
+    counts["parts_basis"] = "tasks"
+    counts["tolerance"] = counts["precision"] / 2
+    counts["kind"] = np.where(_eq(counts["scope"], "section"), "section_task_count", "task_count")
     # vs_parts: each stated total against the stated totals one level down
     pr = st.merge(
         st[["programme_id", "measure", "scope", "section_code", "year", "precision",
-            "stated_value"]],
+            "stated_value", "funding_source", "qualifier", "stated_max"]],
         on=["programme_id", "measure"],
         suffixes=("", "_c"),
     )  # fmt: skip
     pr = pr[_eq(pr["measure"], "amount_mvnd")]
+    # child.funding_source is not distinct from parent.funding_source
+    fs, fc = pr["funding_source"], pr["funding_source_c"]
+    pr = pr[(_eq(fs, fc) | (fs.isna() & fc.isna())).to_numpy()]
     ps, cs = pr["scope"], pr["scope_c"]
     py, cy = pr["year"], pr["year_c"]
     same_section = _eq(pr["section_code_c"], pr["section_code"])
@@ -1615,11 +1741,21 @@ def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         default="text_total_vs_text_years",
     )  # fmt: skip
     pr["_half_child"] = pr["precision_c"] / 2
+    # the interval a qualified part stands for ("gần 700": 600-700; "hơn 342": 342 or more)
+    cq = pr["qualifier_c"].fillna("exact")
+    pr["_min_c"] = np.select(
+        [_eq(cq, "nearly"), _eq(cq, "at_most")],
+        [pr["stated_value_c"] - pr["precision_c"] / 2, 0.0],
+        default=pr["stated_value_c"],
+    )
+    pr["_max_c"] = pr["stated_max_c"].fillna(pr["stated_value_c"]).where(~_eq(cq, "at_least"))
     g = _group(pr, ["_st", "kind"])
     parts = pd.DataFrame(
         {
             "_half_child": g["_half_child"].sum(min_count=1),
             "computed_value": g["stated_value_c"].sum(min_count=1),
+            "computed_min": g["_min_c"].sum(min_count=1),
+            "computed_max": g["_max_c"].sum(min_count=1).where(g["_max_c"].count() == g.size()),
             "n_parts": g.size(),
         }
     ).reset_index()
@@ -1658,7 +1794,7 @@ def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         )
     )  # fmt: skip
     parts = parts[complete.fillna(False).astype(bool).to_numpy()]
-    checks = pd.concat([lines, parts], ignore_index=True)
+    checks = pd.concat([lines, parts, counts], ignore_index=True)
     scope, year = checks["scope"], checks["year"]
     section, task = checks["section_code"], checks["task_code"]
 
@@ -1674,6 +1810,14 @@ def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         ],
         default=_concat("Phần lời", with_year(", kinh phí năm ", ", tổng kinh phí")),
     )
+    counted = _eq(checks["measure"], "task_count")
+    checks["location"] = np.where(
+        counted,
+        np.where(_eq(scope, "section"), _concat("Mục ", section, ", số nhiệm vụ"),
+                 "Dòng Tổng cộng, số nhiệm vụ"),
+        checks["location"],
+    )  # fmt: skip
+    checks["location"] = checks["location"] + checks["funding_source"].map(_SOURCE_VI).fillna("")
     checks["location_en"] = np.select(
         [_eq(scope, "task"), _eq(scope, "section"), _eq(scope, "grand")],
         [
@@ -1683,18 +1827,37 @@ def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         ],
         default=_concat("Text", with_year(", budget for ", ", total budget")),
     )
+    checks["location_en"] = np.where(
+        counted,
+        np.where(_eq(scope, "section"), _concat("Section ", section, ", number of tasks"),
+                 "Total row, number of tasks"),
+        checks["location_en"],
+    )  # fmt: skip
+    en = checks["funding_source"].map(_SOURCE_EN).fillna("")
+    checks["location_en"] = checks["location_en"] + en
     stated = checks["stated_value"].astype(float)
     computed = checks["computed_value"].astype(float)
     checks["difference"] = stated - computed
-    ok = ((stated - computed).abs() <= checks["tolerance"].astype(float) + 1e-9).fillna(False)
+    # the sum's interval meets the interval the qualified stated figure accepts
+    q = checks["qualifier"].fillna("exact")
+    tol, prec = checks["tolerance"].astype(float), checks["precision"].astype(float)
+    accept_min = (stated - tol).where(~_eq(q, "at_most"))
+    accept_max = checks["stated_max"].astype(float).fillna(stated) + tol
+    accept_max = accept_max.where(~_eq(q, "nearly"), stated + tol - prec / 2)
+    accept_max = accept_max.where(~_eq(q, "at_least"))
+    cmin, cmax = checks["computed_min"].astype(float), checks["computed_max"].astype(float)
+    ok = (accept_min.isna() | cmax.isna() | (cmax >= accept_min - 1e-9)) & (
+        accept_max.isna() | (cmin <= accept_max + 1e-9)
+    )
+    checks["qualifier"] = q
     checks["status"] = np.where(
         computed.isna(), "not_checkable", np.where(ok.astype(bool), "ok", "differs")
     )
     cols = [
         "programme_id", "location", "location_en", "kind", "scope", "section_code", "task_code",
-        "year", "measure", "parts_basis", "printed_text", "stated_value", "computed_value",
-        "difference", "tolerance", "n_parts", "status", "note", "source_file", "source_line",
-        "csv_line",
+        "year", "measure", "funding_source", "parts_basis", "printed_text", "qualifier",
+        "stated_value", "stated_max", "computed_value", "difference", "tolerance", "n_parts",
+        "status", "note", "source_file", "source_line", "csv_line",
     ]  # fmt: skip
     return checks[cols].sort_values(["programme_id", "csv_line", "parts_basis", "kind"])
 
@@ -1711,6 +1874,7 @@ PORTS: dict[str, Port] = {
         budget_lines_grouped,
         budget_shares,
         filter_choices,
+        funding_shares,
         percentage_checks,
         period_comparable,
         period_price_years,
@@ -1722,6 +1886,7 @@ PORTS: dict[str, Port] = {
         programme_shares,
         province_budget_per_year,
         province_shares,
+        province_funding_shares,
         province_unit_costs,
         quality_check_counts,
         quality_discrepancies,

@@ -13,7 +13,13 @@ from plans.app.ui import (
     source_caption,
     view_tabs,
 )
-from plans.charts.budget import allocation_tree, year_stack
+from plans.charts.budget import (
+    allocation_tree,
+    funding_labels,
+    funding_share_bars,
+    states_sources,
+    year_stack,
+)
 from plans.charts.tables import for_display, headers_for
 from plans.messages import t
 from plans.numbers import format_mvnd
@@ -113,6 +119,7 @@ views = {
     "tree": t("budget.tree_tab", lang),
     "years": t("budget.years_tab", lang),
     "shares": t("budget.shares", lang),
+    "funding": t("funding.tab", lang),
 }
 view, tab = view_tabs(views, key="budget_view")
 with tab:
@@ -157,6 +164,29 @@ with tab:
             headers=HEADERS,
             files=[info["source_file"]],
         )
+    elif view == "funding":
+        # by who pays, over the chosen years (the content filter does not apply: a source
+        # is the programme's, not an area's)
+        funding = query(
+            "funding_shares", programme_id=f.programme, year_from=f.year_from, year_to=f.year_to
+        )
+        if states_sources(funding):
+            chart_with_data(
+                funding_share_bars(
+                    funding, t("funding.budget_chart", lang, prog=f.programme, y0=y0, y1=y1), lang
+                ),
+                funding.assign(funding_label=funding_labels(funding, lang)),
+                ["funding_label", "amount_mvnd", "share_pct", "n_lines"],
+                t("budget.caption", lang, source=cite(info["source_file"])),
+                key="budget_funding",
+                headers={
+                    "funding_label": t("funding.source", lang),
+                    "n_lines": t("funding.n_lines", lang),
+                },
+                files=[info["source_file"]],
+            )
+        else:
+            st.info(t("funding.not_split", lang))
     else:
         shares = shares.assign(label=shares[label])
         columns = ["key", "label", "amount_mvnd", "share_pct"]

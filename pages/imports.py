@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 
+import pandas as pd
 import streamlit as st
 
 from plans import settings
@@ -18,6 +19,7 @@ from plans.app.auth_ui import require_editor
 from plans.app.ui import chart_with_data, cite, filters
 from plans.charts.base import share_bar
 from plans.charts.tables import for_display
+from plans.data import templates
 from plans.data.import_preview import (
     IGNORE,
     PROGRAMME_FIELDS,
@@ -32,8 +34,18 @@ from plans.data.import_preview import (
     section_shares,
     tasks_frame,
     template_files,
+    template_periods,
 )
-from plans.data.imports import Staged, commit, list_imports, read_table, validate
+from plans.data.imports import (
+    DOCUMENT_SUFFIXES,
+    Staged,
+    choose_areas,
+    commit,
+    list_imports,
+    read_table,
+    validate,
+)
+from plans.data.suggest import area_names, preview_rows
 from plans.messages import N_, escape_markdown, t
 from plans.numbers import format_mvnd, format_number
 
@@ -65,6 +77,15 @@ TASK_HEADERS = {
     "coordinating_units": t("imports.task_coordinating_units", lang),
     "source_lines": t("imports.task_source_lines", lang),
 }
+AREA_HEADERS = {
+    "task_code": t("imports.task_code", lang),
+    "task_name": t("imports.task_name", lang),
+    "content_area": t("imports.area_stored", lang),
+    "assigned_by": t("imports.area_assigned_by", lang),
+    "suggested": t("imports.area_suggested_h", lang),
+    "confidence": t("imports.area_confidence", lang),
+    "reason": t("imports.area_reason", lang),
+}
 PIVOT_HEADERS = {"year": t("imports.h_year", lang), "total_mvnd": t("imports.h_total_mvnd", lang)}
 RESULTS_HEADERS = {
     "programme_id": t("imports.result_programme_id", lang),
@@ -81,8 +102,13 @@ RESULTS_HEADERS = {
 
 
 @st.cache_data(show_spinner=False)
-def _templates() -> dict[str, bytes]:
-    return template_files()
+def _template(kind: str, start: int, end: int, tpl_lang: str, fmt: str) -> bytes:
+    """The template file for the choices (plans.data.templates.template_file), or the 2021-2025
+    example where that function is missing (an older plans.data.templates)."""
+    make = getattr(templates, "template_file", None)
+    if make is not None:
+        return make(kind, start, end, tpl_lang, fmt)
+    return template_files()[f"{kind}_{fmt}"]
 
 
 st.title(t("imports.title", lang))
@@ -90,33 +116,69 @@ st.markdown(t("imports.intro", lang))
 
 # --- templates ------------------------------------------------------------------------------
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ONE_YEAR = "one_year"
 with st.expander(t("imports.templates", lang), expanded=False):
-    files = _templates()
-    cols = st.columns(4)
-    for col, (name, label, stem) in zip(
-        cols,
-        [
-            ("plan_csv", t("imports.tpl_plan", lang) + " (CSV)", "mau_ke_hoach"),
-            ("plan_xlsx", t("imports.tpl_plan", lang) + " (Excel)", "mau_ke_hoach"),
-            ("results_csv", t("imports.tpl_results", lang) + " (CSV)", "mau_bao_cao_ket_qua"),
-            ("results_xlsx", t("imports.tpl_results", lang) + " (Excel)", "mau_bao_cao_ket_qua"),
-        ],
-        strict=True,
-    ):
-        suffix = name.split("_")[1]
+    periods = [f"{a}-{b}" for a, b in template_periods()]
+    c1, c2, c3, c4 = st.columns(4)
+    tpl_kind = c1.selectbox(
+        t("imports.tpl_kind", lang),
+        ["plan", "results"],
+        format_func=lambda k: (
+            t("imports.tpl_plan", lang) if k == "plan" else t("imports.tpl_results", lang)
+        ),
+        key="imports_tpl_kind",
+    )
+    tpl_period = c2.selectbox(
+        t("imports.tpl_period", lang),
+        [*periods, ONE_YEAR],
+        index=periods.index("2021-2025") if "2021-2025" in periods else 0,
+        format_func=lambda p: t("imports.tpl_one_year", lang) if p == ONE_YEAR else p,
+        key="imports_tpl_period",
+    )
+    if tpl_period == ONE_YEAR:
+        year = int(
+            c3.number_input(
+                t("imports.tpl_year", lang),
+                min_value=1990,
+                max_value=2100,
+                value=2026,
+                step=1,
+                key="imports_tpl_year",
+            )
+        )
+        start_year = end_year = year
+    else:
+        start_year, end_year = (int(y) for y in tpl_period.split("-"))
+    tpl_lang = c4.selectbox(
+        t("imports.tpl_lang", lang),
+        ["vi", "en"],
+        index=0 if lang == "vi" else 1,
+        format_func=lambda code: t("frame.lang_name", code),  # each in its own words
+        key="imports_tpl_lang",
+    )
+    stem = "mau_ke_hoach" if tpl_kind == "plan" else "mau_bao_cao_ket_qua"
+    name = f"{stem}_{start_year}-{end_year}" if start_year != end_year else f"{stem}_{start_year}"
+    d1, d2 = st.columns(2)
+    for col, fmt in ((d1, "csv"), (d2, "xlsx")):
+        try:
+            content = _template(tpl_kind, start_year, end_year, tpl_lang, fmt)
+        except Exception as exc:  # a period the template cannot carry: say why, no button
+            col.warning(escape_markdown(t("imports.tpl_failed", lang, error=exc)))
+            continue
         col.download_button(
-            label,
-            files[name],
-            f"{stem}.{suffix}",
-            "text/csv" if suffix == "csv" else XLSX,
-            key=f"imports_tpl_{name}",
+            t("imports.tpl_download", lang, fmt=fmt.upper()),
+            content,
+            f"{name}.{fmt}",
+            "text/csv" if fmt == "csv" else XLSX,
+            key=f"imports_tpl_{fmt}",
         )
 
 # --- upload ---------------------------------------------------------------------------------
 limit_mb = settings.MAX_UPLOAD_BYTES / 2**20
 uploaded = st.file_uploader(
     t("imports.upload", lang),
-    type=["csv", "xlsx"],
+    # a plan table, or the decision itself (plans.data.documents reads it)
+    type=["csv", "xlsx", *(suffix.lstrip(".") for suffix in DOCUMENT_SUFFIXES)],
     key="imports_file",
     help=t(
         "imports.upload_help", lang, limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang)
@@ -127,13 +189,42 @@ uploaded = st.file_uploader(
 done = st.session_state.get("imports_done")
 
 
+def is_document(name: str) -> bool:
+    """A decision document (Word, PDF, text) rather than a table in the template."""
+    return any(name.lower().endswith(suffix) for suffix in DOCUMENT_SUFFIXES)
+
+
+# What a document's heading may not print, asked for on the page (template column names).
+GIVEN_FIELDS = {
+    "tinh": N_("imports.given_tinh"),
+    "ten_chuong_trinh": N_("imports.given_ten_chuong_trinh"),
+    "nam_bat_dau": N_("imports.given_nam_bat_dau"),
+    "nam_ket_thuc": N_("imports.given_nam_ket_thuc"),
+    "so_quyet_dinh": N_("imports.given_so_quyet_dinh"),
+}
+
+
+def given_fields() -> dict[str, str]:
+    """The fields for what a document's heading does not print; only those filled are given."""
+    with st.expander(t("imports.given", lang), expanded=True):
+        st.caption(t("imports.given_help", lang))
+        grid = st.columns(len(GIVEN_FIELDS))
+        values = {
+            column: grid[i].text_input(t(key, lang), key=f"imports_given_{column}").strip()
+            for i, (column, key) in enumerate(GIVEN_FIELDS.items())
+        }
+    return {column: value for column, value in values.items() if value}
+
+
 def run(name: str, data: bytes) -> None:
     """The flow for one uploaded file: mapping, check, report, preview, confirm."""
     staged_before = st.session_state.get("imports_staged")
     checksum = hashlib.sha256(data).hexdigest()
     if st.session_state.get("imports_seen") != checksum:
-        # another file: its columns get fresh choices
-        for key in [k for k in st.session_state if str(k).startswith("imports_map_")]:
+        # another file: its columns and its tasks' areas get fresh choices
+        for key in [
+            k for k in st.session_state if str(k).startswith(("imports_map_", "imports_area_"))
+        ]:
             del st.session_state[key]
         st.session_state["imports_seen"] = checksum
     if done and done["checksum"] == checksum:
@@ -142,7 +233,10 @@ def run(name: str, data: bytes) -> None:
         return
     st.session_state.pop("imports_done", None)
 
-    header, _ = read_table(name, data, [])
+    document = is_document(name)
+    given = given_fields() if document else {}
+    # a document's columns are found by its reader: no mapping to choose
+    header, _ = ([], []) if document else read_table(name, data, [])
     mapping: dict[str, str] = {}
     if header:
         _kind, suggested = default_mapping(header)
@@ -170,7 +264,12 @@ def run(name: str, data: bytes) -> None:
             if twice:
                 st.warning(t("imports.duplicates", lang, names=", ".join(twice)))
 
-    key = (checksum, tuple(mapping.items()), tuple(r["id"] for r in list_imports()))
+    key = (
+        checksum,
+        tuple(mapping.items()),
+        tuple(given.items()),
+        tuple(r["id"] for r in list_imports()),
+    )
     if staged_before is not None and staged_before[0] == key:
         staged = staged_before[1]
         st.status(
@@ -185,6 +284,7 @@ def run(name: str, data: bytes) -> None:
                 data,
                 mapping=mapping or None,
                 progress=lambda fraction, step: bar.progress(fraction, text=step_text(step)),
+                given=given or None,
             )
             bar.progress(1.0, text=t("imports.step_done", lang))
             status.update(
@@ -196,10 +296,78 @@ def run(name: str, data: bytes) -> None:
             )
         st.session_state["imports_staged"] = (key, staged)
 
+    if staged.tables and staged.kind == "plan":
+        # the importer's areas, applied before the report counts what is still unanswered
+        choose_areas(staged, area_choices(staged))
     report(staged)
     if staged.tables:
         preview(staged)
     confirm(staged, data)
+
+
+def area_key(task_code: str) -> str:
+    return f"imports_area_{task_code}"
+
+
+def area_choices(staged: Staged) -> dict[str, str]:
+    """The areas chosen in the preview's boxes so far (drawn on an earlier run)."""
+    return {
+        task["task_code"]: st.session_state[area_key(task["task_code"])]
+        for task in staged.tables.get("tasks", [])
+        if area_key(task["task_code"]) in st.session_state
+    }
+
+
+ASSIGNED_BY = {
+    "importer": N_("imports.assigned_importer"),
+    "suggested": N_("imports.assigned_suggested"),
+    "": N_("imports.assigned_none"),
+}
+
+
+def chosen_by(assigned_by: str) -> str:
+    """Who chose a task's area, in the reader's words."""
+    key = ASSIGNED_BY.get(assigned_by, ASSIGNED_BY[""])
+    return t(key, lang)
+
+
+def areas_editor(staged: Staged) -> None:
+    """Each task's suggested content area, its reason and confidence, and a box to change it."""
+    st.markdown("**" + t("imports.areas", lang) + "**")
+    st.caption(t("imports.areas_help", lang))
+    rows = pd.DataFrame(preview_rows(staged.tables, lang))
+    names = area_names()
+    unassigned = t("areas.unassigned", lang)
+    shown = rows.assign(
+        content_area=[a or unassigned for a in rows["content_area"]],
+        assigned_by=[chosen_by(b) for b in rows["assigned_by"]],
+        suggested=[a or "—" for a in rows["suggested"]],
+    )
+    st.dataframe(
+        for_display(
+            shown,
+            [
+                *("task_code", "task_name", "content_area", "assigned_by"),
+                *("suggested", "confidence", "reason"),
+            ],
+            lang,
+            AREA_HEADERS,
+        ),
+        hide_index=True,
+        key="imports_areas_table",
+    )
+    options = ["", *names]
+    with st.expander(t("imports.areas_change", lang), expanded=False):
+        grid = st.columns(3)
+        for i, row in enumerate(rows.itertuples()):
+            current = row.content_area if row.content_area in names else ""
+            grid[i % 3].selectbox(
+                f"{row.task_code} · {escape_markdown(str(row.task_name))[:60]}",
+                options,
+                index=options.index(current),
+                format_func=lambda code: f"{code} · {names[code]}" if code else unassigned,
+                key=area_key(row.task_code),
+            )
 
 
 def step_text(step: str) -> str:
@@ -268,11 +436,13 @@ def preview(staged: Staged) -> None:
         key="imports_programme",
     )
     st.markdown("**" + t("imports.tasks", lang) + "**")
+    tasks["content_area"] = tasks["content_area"].replace({"": t("areas.unassigned", lang)})
     st.dataframe(
         for_display(tasks, list(tasks.columns), lang, TASK_HEADERS),
         hide_index=True,
         key="imports_tasks",
     )
+    areas_editor(staged)
     if pivot.empty:
         st.info(t("imports.no_amounts", lang))
         return

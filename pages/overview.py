@@ -7,6 +7,7 @@ import streamlit as st
 from plans.app.cache import query
 from plans.app.ui import chart_with_data, cite, filters
 from plans.charts.base import share_bar
+from plans.charts.budget import funding_labels, funding_share_bars, states_sources
 from plans.charts.narrative import overview_sentences
 from plans.charts.tables import for_display
 from plans.data.sources import short_ref
@@ -42,6 +43,17 @@ if row["largest_area"] is not None and row["largest_area"] == row["largest_area"
         t("overview.largest", lang),
         f"{row['largest_area']} · {format_pct(row['largest_area_share_pct'], 1, lang)}",
         help=row["largest_area_label"],
+    )
+elif (row.get("unassigned_share_pct") or 0) > 0:
+    # no task has a content area (an import without linh_vuc): say so, never "?"
+    c3.metric(
+        t("overview.largest", lang),
+        t("areas.unassigned", lang),
+        help=t(
+            "overview.unassigned_help",
+            lang,
+            share=format_pct(row["unassigned_share_pct"], 1, lang),
+        ),
     )
 else:
     c3.metric(t("overview.largest", lang), unknown)
@@ -89,6 +101,27 @@ else:
         key="overview_shares",
         files=[row["source_file"]],
     )
+
+# who pays: only where the document says it line by line (otherwise one line says so)
+funding = query("funding_shares", programme_id=f.programme, year_from=None, year_to=None)
+funding_title = t("funding.chart", lang) + f" — {title}"
+if not funding.empty:
+    st.subheader(t("funding.heading", lang))
+    if states_sources(funding):
+        chart_with_data(
+            funding_share_bars(funding, funding_title, lang),
+            funding.assign(funding_label=funding_labels(funding, lang)),
+            ["funding_label", "amount_mvnd", "share_pct", "n_lines"],
+            t("funding.caption", lang, source=cite(row["source_file"])),
+            key="overview_funding",
+            headers={
+                "funding_label": t("funding.source", lang),
+                "n_lines": t("funding.n_lines", lang),
+            },
+            files=[row["source_file"]],
+        )
+    else:
+        st.caption(t("funding.not_split", lang))
 
 st.subheader(t("overview.recon", lang))
 findings = query("programme_findings", programme_id=f.programme)

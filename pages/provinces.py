@@ -8,10 +8,14 @@ from plans.app.cache import query
 from plans.app.ui import chart_with_data, cite_many, filters, view_tabs
 from plans.charts.budget import (
     area_share_bars,
+    funding_labels,
     many_series,
     per_year_bars,
     period_labels,
+    province_funding_bars,
     series_names,
+    series_without_areas,
+    states_sources,
     unit_cost_bars,
 )
 from plans.messages import t
@@ -85,6 +89,10 @@ shares = in_period(shares)
 series = list(dict.fromkeys(series_names(shares, lang)))
 if len(series) < 2:
     st.info(t("provinces.one", lang, series=series[0]))
+unassigned = series_without_areas(shares, lang)
+if unassigned:
+    # a plan imported without content areas: say why its shares are missing
+    st.info(t("provinces.no_areas", lang, series=", ".join(unassigned)))
 files = {x for s in shares["source_files"].dropna() for x in s.split(", ")}
 caption = t("provinces.caption", lang, sources=cite_many(sorted(files)))
 
@@ -92,6 +100,7 @@ views = {
     "shares": t("provinces.shares_tab", lang),
     "per_year": t("provinces.per_year_tab", lang),
     "unit_costs": t("provinces.unit_costs_tab", lang),
+    "funding": t("funding.tab", lang),
 }
 view, tab = view_tabs(views, key="provinces_view")
 with tab:
@@ -116,6 +125,24 @@ with tab:
             headers=HEADERS,
             files=files,
         )
+    elif view == "funding":
+        funding = in_period(query("province_funding_shares", **scope))
+        if states_sources(funding):
+            chart_with_data(
+                province_funding_bars(funding, t("funding.provinces_chart", lang), lang),
+                named(funding).assign(funding_label=funding_labels(funding, lang)),
+                ["series_label", "funding_label", "amount_mvnd", "share_pct", "n_lines"],
+                caption + t("funding.provinces_caption", lang),
+                key="provinces_funding",
+                headers=HEADERS
+                | {
+                    "funding_label": t("funding.source", lang),
+                    "n_lines": t("funding.n_lines", lang),
+                },
+                files=files,
+            )
+        else:
+            st.info(t("funding.not_split_any", lang))
     else:
         st.markdown(t("provinces.unit_intro", lang))
         costs = in_period(query("province_unit_costs", **scope))

@@ -283,9 +283,26 @@ else:
         short_ref(a, b)
         for a, b in zip(unmapped["source_file"], unmapped["source_lines"], strict=True)
     ]
+    # a suggested area is listed as such: no person chose it yet
+    unassigned = t("areas.unassigned", lang)
+    unmapped["area_state"] = [
+        t("quality.area_suggested", lang, area=a) if isinstance(a, str) and a else unassigned
+        for a in unmapped["suggested_area"]
+    ]
+    unmapped["suggested_reason"] = unmapped["suggested_reason"].fillna("")
     st.dataframe(
         for_display(
-            unmapped, ["programme_id", "section_code", "task_code", "task_name", "source"], lang, H
+            unmapped,
+            [
+                *("programme_id", "section_code", "task_code", "task_name", "area_state"),
+                *("suggested_reason", "source"),
+            ],
+            lang,
+            H
+            | {
+                "area_state": t("quality.h_area_state", lang),
+                "suggested_reason": t("quality.h_suggested_reason", lang),
+            },
         ),
         hide_index=True,
     )

@@ -28,13 +28,28 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument(
         "--data", type=Path, default=settings.DATA_DIR, help="data directory (env PLANS_DATA_DIR)"
     )
-    p_import = sub.add_parser("import", help="import a plan table or results report (CSV/XLSX)")
+    p_import = sub.add_parser(
+        "import",
+        help="import a plan table or results report (CSV/XLSX), or a decision document"
+        " (DOCX, PDF with a text layer, TXT/MD)",
+    )
     p_import.add_argument("file", type=Path)
+    # what a decision document's heading may not print (the document's own words win)
+    p_import.add_argument("--province", default="", help="province, e.g. 'Hà Nội'")
+    p_import.add_argument("--period", default="", help="period, e.g. 2021-2025 (or 2021)")
+    p_import.add_argument("--title", default="", help="the programme's title")
+    p_import.add_argument("--decision", default="", help="decision number, e.g. 4153/QĐ-UBND")
     p_import.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     p_import.add_argument("--editor", default=os.environ.get("USER", "cli"), help="who imports")
     sub.add_parser("imports", help="list the stored imports")
     p_remove = sub.add_parser("remove", help="remove one import and rebuild without it")
     p_remove.add_argument("import_id")
+    p_template = sub.add_parser("template", help="write an import template (CSV or XLSX)")
+    p_template.add_argument("--kind", choices=("plan", "results", "support"), default="plan")
+    p_template.add_argument("--period", required=True, help="2026-2030, or 2026 for one year")
+    # Own dest, as for report: a sub-parser default would overwrite the top-level --lang.
+    p_template.add_argument("--lang", dest="template_lang", choices=("vi", "en"), default=None)
+    p_template.add_argument("--out", type=Path, required=True, help="the .csv or .xlsx to write")
     p_hash = sub.add_parser("hash-password", help="print the stored form of an editor's password")
     p_hash.add_argument(
         "--iterations", type=int, default=None, help="PBKDF2 rounds (default 600000)"
@@ -77,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     p_synth.add_argument("--db", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "import":
-        return _import(args.file, args.dry_run, args.editor, args.lang)
+        given = _given(args.province, args.period, args.title, args.decision)
+        return _import(args.file, args.dry_run, args.editor, args.lang, given)
+    if args.command == "template":
+        return _template(args.kind, args.period, args.template_lang or args.lang, args.out)
     if args.command == "imports":
         for record in imports.list_imports():
             print(
@@ -131,21 +149,68 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _import(path: Path, dry_run: bool, editor: str, lang: str) -> int:
+def _given(province: str, period: str, title: str, decision: str) -> dict[str, str]:
+    """The --province --period --title --decision options as template columns (blank: left out)."""
+    start, _, end = period.strip().partition("-")
+    given = {
+        "tinh": province.strip(),
+        "ten_chuong_trinh": title.strip(),
+        "nam_bat_dau": start.strip(),
+        "nam_ket_thuc": (end or start).strip(),
+        "so_quyet_dinh": decision.strip(),
+    }
+    return {column: value for column, value in given.items() if value}
+
+
+def _import(
+    path: Path, dry_run: bool, editor: str, lang: str, given: dict[str, str] | None = None
+) -> int:
     """Validate a file, print the report, store it unless --dry-run or errors."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return 1
-    staged = imports.validate(path.name, data)
+    staged = imports.validate(path.name, data, given=given or None)
     print(staged.report(lang))
     if staged.errors:
         return 1
     if dry_run:
+        print(staged.summary(lang))  # what would be stored, as the preview shows it
         return 0
     import_id = imports.commit(staged, data, editor)
     print(t("data.imported", lang, id=import_id, programme=staged.programme_id))
+    return 0
+
+
+def _template(kind: str, period: str, lang: str, out: Path) -> int:
+    """Write the template of a kind and period; say what it holds (a blank one says why)."""
+    from plans.data import templates
+
+    try:
+        start, end = templates.parse_period(period)
+        fmt = templates.format_of(out)
+        rows, example = templates.template_rows_for(kind, start, end)
+        data = (
+            templates.to_csv(rows)
+            if fmt == "csv"
+            else templates.to_xlsx(rows, lang=lang, example=example, kind=kind)
+        )
+        out.write_bytes(data)
+    except templates.TemplateError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    label = f"{start}-{end}" if start != end else str(start)
+    print(t("templates.written", lang, path=out, kind=kind, period=label, rows=len(rows) - 1))
+    if example is not None:
+        sheet = t("templates.example_sheet", lang)
+        if fmt == "xlsx":
+            print(t("templates.written_blank_xlsx", lang, period=label, sheet=sheet))
+        else:
+            print(t("templates.written_blank_csv", lang, period=label, sheet=sheet))
     return 0
 
 

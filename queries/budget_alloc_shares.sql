@@ -69,6 +69,7 @@ stated as (
         s.scope = 'section'
         and s.year is null
         and s.measure = 'amount_mvnd'
+        and s.funding_source is null  -- a section's total of one source is not its total
         and coalesce($area_mode, 'section') = 'section'
         and ($year_from is null or $year_from <= p.period_start)
         and ($year_to is null or $year_to >= p.period_end)

@@ -1,5 +1,6 @@
 -- budget_lines: the budget of every task for every year, with its section and content area.
--- grain: one row per programme, task and year.
+-- grain: one row per programme, task, year and funding source (funding_source null = the
+--        document does not say who pays the line).
 -- params: none (materialised as a table at build).
 -- sources: budget_amounts (printed or derived cells), tasks, sections, content_area_map.
 with amounts as (
@@ -22,6 +23,7 @@ final as (
         a.amount_mvnd,
         a.amount_printed,
         a.basis as amount_basis,
+        a.funding_source,
         a.quantity,
         t.unit as quantity_unit,
         a.source_file,
@@ -35,4 +37,4 @@ final as (
 )
 
 select * from final
-order by programme_id, section_order, task_order, year
+order by programme_id, section_order, task_order, year, funding_source

@@ -21,7 +21,7 @@ by_area as (
         l.*,
         coalesce(l.content_area, '?') as group_key,
         coalesce(a.name_vi, 'Chưa gán lĩnh vực') as group_label_vi,
-        coalesce(a.name_en, 'No content area') as group_label_en,
+        coalesce(a.name_en, 'No content area assigned') as group_label_en,
         coalesce(a.csv_line, 999) as group_order
     from budget_lines as l
     left join programme_content_lists as pl on pl.programme_id = l.programme_id

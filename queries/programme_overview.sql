@@ -2,7 +2,8 @@
 --                     same province and kind, for the overview's KPI cards and sentences.
 -- grain: one row (the chosen programme).
 -- params: $programme_id (text).
--- sources: programmes, budget_lines, budget_shares, programme_provinces (1/7/2025),
+-- sources: programmes, budget_lines, budget_shares (key '?' = tasks without a content area,
+--          counted in unassigned_share_pct, never the largest area), programme_provinces,
 --          programme_content_lists (the content-area list it is read with).
 -- A merged province's programme after 1/7/2025 has no single predecessor: the programme of the
 -- old province of the same name covered part of its territory only. Such a pair is not
@@ -56,11 +57,18 @@ lines as (
 ),
 
 largest as (
+    -- the largest content area assigned; tasks without one (key '?') are not an area
     select key, label, share_pct, amount_mvnd
     from budget_shares
-    where programme_id = $programme_id and level = 'content_area'
+    where programme_id = $programme_id and level = 'content_area' and key != '?'
     order by amount_mvnd desc, key
     limit 1
+),
+
+unassigned as (
+    select coalesce(sum(share_pct), 0) as unassigned_share_pct
+    from budget_shares
+    where programme_id = $programme_id and level = 'content_area' and key = '?'
 ),
 
 final as (
@@ -80,6 +88,7 @@ final as (
         g.label as largest_area_label,
         g.share_pct as largest_area_share_pct,
         g.amount_mvnd as largest_area_mvnd,
+        u.unassigned_share_pct,
         v.programme_id as previous_id,
         v.period_start as previous_start,
         v.period_end as previous_end,
@@ -90,6 +99,7 @@ final as (
     from chosen as c
     cross join lines as l
     cross join across as a
+    cross join unassigned as u
     left join largest as g on true
     left join previous as v on true
     left join programme_content_lists as k on k.programme_id = c.programme_id

@@ -2,9 +2,16 @@
 -- grain: one row per stated total and basis of comparison ('lines' = the task-year cells,
 --        'stated_parts' = the stated totals one level down, when all of them are printed).
 -- params: none (materialised as a table at build).
--- sources: stated_totals, budget_lines, programmes.
+-- sources: stated_totals, budget_lines, programmes, tasks.
 -- status: 'ok' when |stated - computed| <= tolerance (half a unit of the printed precision,
 --         plus half a unit per stated part), 'differs' otherwise, 'not_checkable' without parts.
+--         A qualified figure is read as it says (qualifier): 'about' and 'exact' within the
+--         tolerance, 'range' from stated_value to stated_max, 'at_least' (hơn, trên, tối
+--         thiểu) at least, 'at_most' (tối đa, không quá) at most, 'nearly' (gần X) at most X
+--         and not below what rounds to X (precision after "gần" ignores trailing zeros: "gần
+--         1.000" is 500 to 1.000); a qualified part widens the sum
+--         (computed_min .. computed_max). measure 'task_count' ("25 nhiệm vụ") is compared
+--         with the tasks counted (parts_basis 'tasks').
 with st as (
     select * from stated_totals
 ),
@@ -50,7 +57,39 @@ vs_lines as (
             and (st.scope <> 'task' or l.task_code = st.task_code)
             and (st.scope <> 'section' or l.section_code = st.section_code)
             and (st.year is null or l.year = st.year)
+            -- a total of one funding source adds up that source's lines only
+            and (st.funding_source is null or l.funding_source = st.funding_source)
+    where st.measure <> 'task_count'
     group by all
+),
+
+-- A stated number of tasks against the tasks of the programme or the section.
+task_counts as (
+    select programme_id, section_code, count(*) as n_tasks
+    from tasks
+    group by programme_id, section_code
+),
+
+vs_tasks as (
+    select
+        st.*,
+        'tasks' as parts_basis,
+        st.precision / 2 as tolerance,
+        coalesce(c.n_tasks, 0) as computed_value,
+        coalesce(c.n_tasks, 0) as n_parts,
+        case when st.scope = 'section' then 'section_task_count' else 'task_count' end as kind
+    from st
+    left join (
+        select programme_id, null as section_code, cast(sum(n_tasks) as bigint) as n_tasks
+        from task_counts
+        group by programme_id
+        union all
+        select programme_id, section_code, n_tasks from task_counts
+    ) as c
+        on
+            c.programme_id = st.programme_id
+            and c.section_code is not distinct from (case when st.scope = 'section' then st.section_code end)
+    where st.measure = 'task_count'
 ),
 
 -- Each rule: which stated totals are the parts of which stated total.
@@ -60,6 +99,16 @@ part_rules as (
         'stated_parts' as parts_basis,
         child.precision as child_precision,
         child.stated_value as child_value,
+        -- the interval a qualified part stands for ("gần 700": 600-700; "hơn 342": 342 or more)
+        case coalesce(child.qualifier, 'exact')
+            when 'nearly' then child.stated_value - child.precision / 2
+            when 'at_most' then 0
+            else child.stated_value
+        end as child_min,
+        case coalesce(child.qualifier, 'exact')
+            when 'at_least' then null
+            else coalesce(child.stated_max, child.stated_value)
+        end as child_max,
         case
             when parent.scope = 'section' and child.scope = 'task' then 'section_total_vs_row_totals'
             when parent.scope = 'section' then 'section_total_vs_year_totals'
@@ -74,6 +123,7 @@ part_rules as (
         on
             child.programme_id = parent.programme_id
             and child.measure = parent.measure
+            and child.funding_source is not distinct from parent.funding_source
             and child.measure = 'amount_mvnd'
             and (
                 -- section total <- its tasks' row totals
@@ -125,9 +175,14 @@ vs_parts as (
         r.source_file,
         r.source_line,
         r.csv_line,
+        r.funding_source,
+        r.qualifier,
+        r.stated_max,
         r.parts_basis,
         any_value(r.precision) / 2 + sum(r.child_precision / 2) as tolerance,
         sum(r.child_value) as computed_value,
+        sum(r.child_min) as computed_min,
+        case when count(r.child_max) = count(*) then sum(r.child_max) end as computed_max,
         count(*) as n_parts,
         r.kind,
         any_value(y.n_years) as n_years,
@@ -153,31 +208,78 @@ complete_parts as (
 checks as (
     select
         programme_id, scope, section_code, task_code, year, measure, printed_text, stated_value,
-        precision, note, source_file, source_line, csv_line, parts_basis, tolerance,
-        case when n_parts = 0 then null else computed_value end as computed_value, n_parts, kind
+        precision, note, source_file, source_line, csv_line, funding_source, parts_basis,
+        tolerance,
+        case when n_parts = 0 then null else computed_value end as computed_value,
+        case when n_parts = 0 then null else computed_value end as computed_min,
+        case when n_parts = 0 then null else computed_value end as computed_max,
+        n_parts, kind, qualifier, stated_max
     from vs_lines
     union all
     select
         programme_id, scope, section_code, task_code, year, measure, printed_text, stated_value,
-        precision, note, source_file, source_line, csv_line, parts_basis, tolerance,
-        computed_value, n_parts, kind
+        precision, note, source_file, source_line, csv_line, funding_source, parts_basis,
+        tolerance, computed_value, computed_min, computed_max, n_parts, kind, qualifier,
+        stated_max
     from complete_parts
+    union all
+    select
+        programme_id, scope, section_code, task_code, year, measure, printed_text, stated_value,
+        precision, note, source_file, source_line, csv_line, funding_source, parts_basis,
+        tolerance, computed_value, computed_value as computed_min,
+        computed_value as computed_max, n_parts, kind, qualifier, stated_max
+    from vs_tasks
+),
+
+-- The interval a stated figure accepts, read with its qualifier (null = unbounded).
+bounds as (
+    select
+        *,
+        case coalesce(qualifier, 'exact')
+            when 'at_most' then null
+            else stated_value - tolerance
+        end as accept_min,
+        case coalesce(qualifier, 'exact')
+            when 'at_least' then null
+            -- "gần X" is at most X: only the parts' own rounding may pass it
+            when 'nearly' then stated_value + tolerance - precision / 2
+            else coalesce(stated_max, stated_value) + tolerance
+        end as accept_max
+    from checks
 ),
 
 final as (
     select
         programme_id,
-        case scope
+        case
+            when measure = 'task_count' and scope = 'section' then 'Mục ' || section_code || ', số nhiệm vụ'
+            when measure = 'task_count' then 'Dòng Tổng cộng, số nhiệm vụ'
+        else case scope
             when 'task' then 'Mục ' || section_code || ', nhiệm vụ ' || task_code || ', cột Tổng cộng'
             when 'section' then 'Mục ' || section_code || coalesce(', năm ' || year, ', cột Tổng cộng')
             when 'grand' then 'Dòng Tổng cộng' || coalesce(', năm ' || year, ', cột Tổng cộng')
             else 'Phần lời' || coalesce(', kinh phí năm ' || year, ', tổng kinh phí')
+        end end || case funding_source
+            when 'trung_uong' then ', nguồn khuyến công quốc gia'
+            when 'dia_phuong' then ', nguồn khuyến công địa phương'
+            when 'doi_ung' then ', nguồn đối ứng của cơ sở'
+            when 'khac' then ', nguồn khác'
+            else ''
         end as location,
-        case scope
+        case
+            when measure = 'task_count' and scope = 'section' then 'Section ' || section_code || ', number of tasks'
+            when measure = 'task_count' then 'Total row, number of tasks'
+        else case scope
             when 'task' then 'Section ' || section_code || ', task ' || task_code || ', total column'
             when 'section' then 'Section ' || section_code || coalesce(', year ' || year, ', total column')
             when 'grand' then 'Total row' || coalesce(', year ' || year, ', total column')
             else 'Text' || coalesce(', budget for ' || year, ', total budget')
+        end end || case funding_source
+            when 'trung_uong' then ', national khuyến công funds'
+            when 'dia_phuong' then ', provincial khuyến công funds'
+            when 'doi_ung' then ', establishments'' own contribution'
+            when 'khac' then ', other sources'
+            else ''
         end as location_en,
         kind,
         scope,
@@ -185,23 +287,30 @@ final as (
         task_code,
         year,
         measure,
+        funding_source,
         parts_basis,
         printed_text,
+        coalesce(qualifier, 'exact') as qualifier,
         stated_value,
+        stated_max,
         computed_value,
         stated_value - computed_value as difference,
         tolerance,
         n_parts,
         case
             when computed_value is null then 'not_checkable'
-            when abs(stated_value - computed_value) <= tolerance + 1e-9 then 'ok'
+            -- the sum's interval meets the stated one (exact parts: the sum itself)
+            when
+                (accept_min is null or computed_max is null or computed_max >= accept_min - 1e-9)
+                and (accept_max is null or computed_min <= accept_max + 1e-9)
+                then 'ok'
             else 'differs'
         end as status,
         note,
         source_file,
         source_line,
         csv_line
-    from checks
+    from bounds
 )
 
 select * from final

@@ -179,7 +179,7 @@ BAD = [
     pytest.param("x.csv", _replace_cell("ket_qua", "<script>alert(1)</script>", 2), "Ô chứa mã script/HTML", id="script in a cell"),
     pytest.param("x.xlsx", b"PK not really a zip", "Tệp .xlsx này không mở được", id="xlsx that is not a zip"),
     pytest.param("x.csv", b"tinh,muc\x00\n", "Tệp chứa ký tự NUL", id="csv with NUL bytes"),
-    pytest.param("x.doc", b"\xd0\xcf\x11\xe0", "Chỉ nhận tệp .csv hoặc .xlsx", id="other format"),
+    pytest.param("x.doc", b"\xd0\xcf\x11\xe0", "Chỉ nhận tệp .csv, .xlsx, .docx, .pdf", id="other format"),
 ]  # fmt: skip
 
 

@@ -71,7 +71,9 @@ def test_years_outside_the_programme_say_so() -> None:
 
 def test_each_view_draws_its_own_chart() -> None:
     at = open_page()
-    assert ["Cơ cấu", "Theo năm", "Bảng tỷ trọng"] == [t.label for t in at.tabs]
+    assert ["Cơ cấu", "Theo năm", "Bảng tỷ trọng", "Theo nguồn kinh phí"] == [
+        t.label for t in at.tabs
+    ]
     assert 1 == len(at.get("plotly_chart"))  # the structure only: one chart at a time
     open_tab(at, "budget_view", 1)
     charts = at.get("plotly_chart")

@@ -21,6 +21,7 @@ from plans.data.import_preview import (
     year_column,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/imports.py"
 HN = "HN-2021-2025"
 NEW_ID = "HN-2021-2025-2"  # the example is Hanoi 2021-2025 again: imports get the next free id
@@ -229,3 +230,83 @@ def test_mapping_renamed_column_back() -> None:
     at.selectbox(key=f"imports_map_{i}").set_value("nhiem_vu").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "27" == {m.label: m.value for m in at.metric}["Tasks"]
+
+
+# --- issue 15: documents, the template choice, the suggested areas -------------------------
+
+
+def test_a_document_upload_asks_for_what_its_heading_may_not_print() -> None:
+    pytest.importorskip("plans.data.documents", reason="plans.data.documents not written yet")
+    text = (ROOT / "data" / "sources").glob("000_*.txt")
+    data = next(text).read_bytes()
+    at = open_app(PAGE, lang="en")
+    at.file_uploader(key="imports_file").set_value(("quyet_dinh.txt", data, "text/plain")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = {w.label for w in at.text_input}
+    assert {"Province", "Programme title", "From year", "To year", "Decision number"} <= labels
+    assert not [s for s in at.selectbox if str(s.key).startswith("imports_map_")], (
+        "a document's columns are found by its reader, not mapped by hand"
+    )
+
+
+def test_template_choice_offers_periods_one_year_and_language() -> None:
+    at = open_app(PAGE, lang="en")
+    period = at.selectbox(key="imports_tpl_period")
+    # the periods of data/reference/periods.csv, then a one-year plan
+    assert ["2011-2015", "2016-2020", "2021-2025", "2026-2030", "One-year plan"] == period.options
+    assert "2021-2025" == period.value
+    period.set_value("one_year").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert 2026 == at.number_input(key="imports_tpl_year").value
+    at.selectbox(key="imports_tpl_kind").set_value("results").run()
+    at.selectbox(key="imports_tpl_lang").set_value("vi").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _plan_without_areas() -> bytes:
+    rows = templates.plan_rows()
+    i = rows[0].index("linh_vuc")
+    return templates.to_csv([[c for j, c in enumerate(r) if j != i] for r in rows])
+
+
+def test_preview_shows_suggested_areas_and_the_importer_changes_one() -> None:
+    at = upload(open_app(PAGE, lang="en"), "khong_linh_vuc.csv", _plan_without_areas())
+    areas = table(at, "Suggestion")
+    assert 27 == len(areas)
+    first = areas.iloc[0]
+    # 000:267 "Tổ chức truyền nghề, nhân cấy nghề" is KC1 in data/content_area_map.csv line 2
+    assert ("I.1", "KC1", "KC1", "automatic suggestion") == (
+        areas.iloc[0, 0],
+        first["Suggestion"],
+        first["Area to be stored"],
+        first["Chosen by"],
+    )
+    assert first["Why suggested"].startswith("like ")
+    box = at.selectbox(key="imports_area_I.1")
+    assert "KC1" == box.value
+    box.set_value("KC2").run()
+    assert not at.exception, [e.value for e in at.exception]
+    areas = table(at, "Suggestion")
+    assert ("KC2", "the importer") == (
+        areas.iloc[0]["Area to be stored"],
+        areas.iloc[0]["Chosen by"],
+    )
+    at.selectbox(key="imports_area_I.2.1").set_value("").run()
+    assert "No content area assigned" == table(at, "Suggestion").iloc[1]["Area to be stored"]
+
+    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
+    at.button(key="imports_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    [record] = imports.list_imports()
+    from plans.app.cache import query
+
+    # the data-quality list: tasks no person gave an area (none, or a suggested one)
+    listed = query("quality_unmapped_tasks", programme_id=record["programme_id"])
+    areas = dict(zip(listed["task_code"], listed["suggested_area"], strict=True))
+    assert "I.1" not in areas, "the importer's choice is not listed"
+    assert areas["I.2.1"] is None or areas["I.2.1"] != areas["I.2.1"]  # none: left unassigned
+    assert "KC2" == areas["I.2.2"]
+    assert 26 == len(listed)

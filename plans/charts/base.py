@@ -8,6 +8,10 @@ import plotly.graph_objects as go
 from plans.messages import t
 from plans.numbers import format_mvnd_label, format_pct, plotly_separators
 
+# The key the queries give tasks without a content area (budget_shares, budget_lines_grouped);
+# a reader sees t("areas.unassigned") in its place, never the key.
+UNASSIGNED = "?"
+
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE: tuple[str, ...] = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
@@ -24,7 +28,8 @@ def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=shares["share_pct"],
-            y=shares["key"],
+            # the key of tasks without a content area ('?') in the reader's words
+            y=shares["key"].replace({UNASSIGNED: t("areas.unassigned", lang)}),
             orientation="h",
             text=text,
             textposition="auto",

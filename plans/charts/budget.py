@@ -7,8 +7,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plans.charts.base import PALETTE
-from plans.messages import t
-from plans.numbers import format_mvnd, format_number, format_pct, plotly_separators
+from plans.messages import N_, t
+from plans.numbers import (
+    format_mvnd,
+    format_mvnd_label,
+    format_number,
+    format_pct,
+    plotly_separators,
+)
 
 # Bar fill patterns beside the colours, so series stay apart without colour vision.
 PATTERNS: tuple[str, ...] = ("", "/", ".", "x", "\\", "+", "-", "|")
@@ -69,6 +75,16 @@ def _share_text(value: object, lang: str) -> str:
     if value is None or value != value:
         return t("charts_budget.no_share", lang)
     return format_pct(float(value), 1, lang)
+
+
+def series_without_areas(shares: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """The series (as their charts name them) with no amount on any content area: their tasks
+    have no area assigned, so no share can be computed (queries/province_shares.sql gives NaN)."""
+    named = _named(shares, lang)
+    known = named.groupby("series_label", sort=False)["share_pct"].apply(
+        lambda shares_pct: shares_pct.notna().any()
+    )
+    return [str(label) for label, has in known.items() if not has]
 
 
 def _amount(value: float, lang: str) -> str:
@@ -553,5 +569,126 @@ def _unit_cost_boxes(costs: pd.DataFrame, title: str, lang: str) -> go.Figure:
         legend={"title": {"text": t("charts_budget.period", lang)}, "orientation": "h", "y": -0.15},
         margin={"l": 60, "r": 20, "t": 100, "b": 40},
         separators=plotly_separators(lang),
+    )
+    return fig
+
+
+# --- funding sources -------------------------------------------------------------------------
+
+# A fixed Okabe-Ito colour per funding source (the same on every page), 'not stated' in grey.
+FUNDING_COLOURS: dict[str | None, str] = {
+    "trung_uong": PALETTE[0],
+    "dia_phuong": PALETTE[1],
+    "doi_ung": PALETTE[2],
+    "khac": PALETTE[3],
+    None: PALETTE[8],
+}
+FUNDING_LABELS: dict[str | None, str] = {
+    "trung_uong": N_("funding.trung_uong"),
+    "dia_phuong": N_("funding.dia_phuong"),
+    "doi_ung": N_("funding.doi_ung"),
+    "khac": N_("funding.khac"),
+    None: N_("funding.not_stated"),
+}
+
+
+def _source(code: object) -> str | None:
+    """A funding_source cell as a code (None for not stated: NULL, NaN or '')."""
+    return code if isinstance(code, str) and code in FUNDING_LABELS else None
+
+
+def funding_label(code: object, lang: str = "vi") -> str:
+    """'Khuyến công quốc gia' for 'trung_uong'; 'Không ghi nguồn' for a line that does not say."""
+    key = FUNDING_LABELS[_source(code)]
+    return t(key, lang)
+
+
+def funding_labels(frame: pd.DataFrame, lang: str = "vi") -> pd.Series:
+    """Each row's funding source in words (funding_label)."""
+    return pd.Series(
+        [funding_label(code, lang) for code in frame["funding_source"]],
+        index=frame.index,
+        dtype="object",
+    )
+
+
+def states_sources(frame: pd.DataFrame) -> bool:
+    """Whether any line behind `frame` states its funding source (a split worth drawing)."""
+    return bool(len(frame)) and any(_source(code) for code in frame["funding_source"])
+
+
+def funding_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """One programme's budget by funding source: a bar per source, 'not stated' included.
+
+    `shares` is queries/funding_shares.sql (funding_source, amount_mvnd, share_pct), in its
+    order; each bar says its share and amount in the reader's notation.
+    """
+    codes = [_source(code) for code in shares["funding_source"]]
+    labels = [funding_label(code, lang) for code in codes]
+    fig = go.Figure(
+        go.Bar(
+            x=shares["share_pct"].tolist(),
+            y=labels,
+            orientation="h",
+            text=[
+                f"{_share_text(p, lang)} · {format_mvnd_label(a, lang)}"
+                for p, a in zip(shares["share_pct"], shares["amount_mvnd"], strict=True)
+            ],
+            textposition="auto",
+            marker={"color": [FUNDING_COLOURS[code] for code in codes]},
+            hovertemplate="%{y}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={
+            "title": t("charts_budget.share", lang),
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+        },
+        yaxis={"title": t("funding.source", lang), "autorange": "reversed"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        separators=plotly_separators(lang),
+    )
+    return fig
+
+
+def province_funding_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """Each province-period's budget by funding source: a stacked bar of 100 % per series.
+
+    `shares` is queries/province_funding_shares.sql (series_label, funding_source, amount_mvnd,
+    share_pct, summed_from, missing_from); a series is named with its boundary notes. One trace
+    per source in the queries' order, so the colours and the legend are the same everywhere.
+    """
+    shares = _named(shares, lang)
+    series = list(dict.fromkeys(shares["series_label"]))
+    codes = shares["funding_source"].map(_source)
+    fig = go.Figure()
+    for code in FUNDING_LABELS:
+        rows = shares[(codes == code) if code is not None else codes.isna()]
+        if rows.empty:
+            continue
+        label = funding_label(code, lang)
+        fig.add_bar(
+            x=rows["share_pct"].tolist(),
+            y=rows["series_label"].tolist(),
+            name=label,
+            orientation="h",
+            marker={"color": FUNDING_COLOURS[code]},
+            text=[_share_text(p, lang) for p in rows["share_pct"]],
+            textposition="inside",
+            customdata=[format_mvnd(a, lang) for a in rows["amount_mvnd"]],
+            hovertemplate=f"<b>%{{y}}</b><br>{label}: %{{text}} · %{{customdata}}<extra></extra>",
+        )
+    fig.update_layout(
+        title=_title(title),
+        barmode="stack",
+        height=_rows_height(len(series)) if len(series) > MANY_SERIES else None,
+        xaxis={"title": t("charts_budget.share", lang), "tickformat": ",.0f", "range": [0, 100]},
+        yaxis={"title": t("charts_budget.series", lang), "autorange": "reversed"},
+        legend={"title": {"text": t("funding.source", lang)}, "orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        separators=plotly_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
     )
     return fig

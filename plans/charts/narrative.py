@@ -53,6 +53,11 @@ def overview_sentences(
                 share=format_pct(row["largest_area_share_pct"], 1, lang),
             )
         )
+    unassigned = row.get("unassigned_share_pct")
+    if _known(unassigned) and unassigned > 0:
+        out.append(
+            t("charts_narrative.unassigned", lang, share=format_pct(float(unassigned), 1, lang))
+        )
     if before is not None and _known(before.get("planned_mvnd")) and _known(this["planned_mvnd"]):
         then, now = before["planned_mvnd"], this["planned_mvnd"]
         period = f"{row['previous_start']}-{row['previous_end']}"

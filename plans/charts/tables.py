@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from plans.charts.base import UNASSIGNED
 from plans.messages import LANGS, t
 from plans.numbers import format_number, format_pct
+
+AREA_KEY_COLUMNS = ("key", "group_key", "content_area")
 
 
 def _missing(value: object) -> bool:
@@ -70,6 +73,9 @@ def for_display(
     """The chosen columns, numbers formatted as text for `lang`, headers translated."""
     shown = frame[columns].copy()
     for column in columns:
+        if column in AREA_KEY_COLUMNS and shown[column].dtype == object:
+            # the queries' key of tasks without a content area is '?': a reader sees words
+            shown[column] = shown[column].replace({UNASSIGNED: t("areas.unassigned", lang)})
         if pd.api.types.is_numeric_dtype(shown[column]):
             decimals = _decimals(list(shown[column]))
             values = [_format_value(column, v, lang, decimals) for v in shown[column]]

@@ -7,7 +7,9 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,7 +20,7 @@ import pandas as pd
 
 from plans import db, settings
 from plans.data import provinces
-from plans.data.notation import NumberFormatError, parse_amount, parse_number
+from plans.data.notation import NumberFormatError, parse_amount, parse_number, read_figure
 from plans.data.registry import import_dirs
 from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
 from plans.data.sources import document_lines, parse_line_refs
@@ -238,11 +240,30 @@ def read_file(data_dir: Path, spec: FileSpec, errors: list[DataError]) -> list[d
     return rows
 
 
-def _check_keys(spec: FileSpec, rows: list[dict[str, Any]], errors: list[DataError]) -> None:
+def _check_keys(
+    spec: FileSpec,
+    rows: list[dict[str, Any]],
+    errors: list[DataError],
+    taken: set[tuple[Any, ...]] = frozenset(),  # type: ignore[assignment]
+) -> None:
+    """Keys unique among `rows`, and not among `taken` (the keys already in the database)."""
     seen: dict[tuple[Any, ...], int] = {}
     for row in rows:
         key = tuple(row[k] for k in spec.key)
-        if key in seen:
+        if key in taken:
+            shown = ", ".join(
+                f"{k}={v}" for k, v in zip(spec.key, key, strict=True) if v is not None
+            )
+            errors.append(
+                _err(
+                    row.get("_file") or spec,
+                    row["_line"],
+                    spec.key[-1],
+                    "data.duplicate_built",
+                    key=shown,
+                )
+            )
+        elif key in seen:
             shown = ", ".join(
                 f"{k}={v}" for k, v in zip(spec.key, key, strict=True) if v is not None
             )
@@ -265,9 +286,13 @@ def _check_refs(
     rows: list[dict[str, Any]],
     tables: dict[str, list[dict[str, Any]]],
     errors: list[DataError],
+    built: BuiltTables | None = None,
 ) -> None:
     for here, target, there in spec.refs:
         known = {tuple(r[c] for c in there) for r in tables.get(target, [])}
+        if built is not None and rows:  # an import's rows may refer to rows already built
+            wanted = {tuple(row[c] for c in here) for row in rows}
+            known |= built.key_set(target, there, {v for v in wanted if None not in v})
         for row in rows:
             value = tuple(row[c] for c in here)
             if any(v is None for v in value):
@@ -317,12 +342,21 @@ def _check_source_lines(
                 )
 
 
-def _check_semantics(tables: dict[str, list[dict[str, Any]]], errors: list[DataError]) -> None:
-    """Checks that span files: years inside periods, printed figures matching their numbers."""
+def _check_semantics(
+    tables: dict[str, list[dict[str, Any]]],
+    errors: list[DataError],
+    context: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> None:
+    """Checks that span files: years inside periods, printed figures matching their numbers.
+
+    The rows of `tables` are checked; programmes and documents are looked up in `context`
+    (default `tables`; an import's check passes the rows already built together with its own).
+    """
+    context = tables if context is None else context
     periods = {
-        p["programme_id"]: (p["period_start"], p["period_end"]) for p in tables["programmes"]
+        p["programme_id"]: (p["period_start"], p["period_end"]) for p in context["programmes"]
     }
-    styles = {d["source_file"]: d["number_style"] for d in tables["documents"]}
+    styles = {d["source_file"]: d["number_style"] for d in context["documents"]}
     for name in ("budget_amounts", "stated_totals"):
         spec = SPEC_BY_TABLE[name]
         for row in tables[name]:
@@ -393,7 +427,14 @@ def _match_printed(
     try:
         # money cells may carry their unit ("2,52 tỷ đồng", "262,5 triệu đồng")
         has_unit = style == "amount" or re.search(r"[^\W\d_]", printed) is not None
-        parsed = parse_amount(printed) if has_unit else parse_number(printed, style=style)
+        try:
+            parsed = parse_amount(printed) if has_unit else parse_number(printed, style=style)
+        except NumberFormatError:
+            # a cell as officials write it: a qualifier, a range (its low end is the value),
+            # a quantity's unit ("gần 162,5 triệu đồng", "300-350", "13 đề án", "25 nhiệm vụ")
+            money = value_col != "quantity" and row.get("measure", "amount_mvnd") == "amount_mvnd"
+            read_style = "vi" if style == "amount" else style
+            parsed = read_figure(printed, money=money, style=read_style).value
     except NumberFormatError:
         errors.append(
             _err(
@@ -512,33 +553,84 @@ def target_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
                     "source_line": lines,
                 }
             )
-    # Plan tables with a unit and quantity column (Hưng Yên) state their targets as numbers.
+    # Plan tables with a unit and quantity column (Hưng Yên) state their targets as numbers:
+    # the whole period's quantity (so_luong_tong), else each year's (so_luong_YYYY).
+    totals = {}
     for row in tables["stated_totals"]:
-        if row["scope"] != "task" or row["measure"] != "quantity":
-            continue
+        if row["scope"] == "task" and row["measure"] == "quantity":
+            totals.setdefault((row["programme_id"], row["task_code"]), row)
+    for row in totals.values():
         task = tasks[(row["programme_id"], row["task_code"])]
-        unit = (task["unit"] or "").lower()
         out.append(
-            {
-                "programme_id": row["programme_id"],
-                "source_kind": "quantity",
-                "task_code": row["task_code"],
-                "goal_code": None,
-                "target_no": 1,
-                "indicator": task["task_name"],
-                "unit": unit,
-                "target_min": row["stated_value"],
-                "target_max": row["stated_value"],
-                "qualifier": "exact",
-                "per_unit": None,
-                "parse_certain": True,
-                "quantity_text": f"{row['printed_text']} {task['unit']}".strip(),
-                "source_text": task["task_name"],
-                "source_file": row["source_file"],
-                "source_line": row["source_line"],
-            }
-        )
+            _quantity_target(
+                task, row["printed_text"], row.get("qualifier"), row["stated_value"],
+                row.get("stated_max"), 1, task["task_name"], row["source_file"], row["source_line"],
+            )
+        )  # fmt: skip
+    numbered: dict[tuple[str, str], int] = {}
+    for row in tables["budget_amounts"]:
+        key = (row["programme_id"], row["task_code"])
+        if not row["quantity_printed"] or key in totals or row["quantity"] is None:
+            continue
+        try:
+            figure = read_figure(row["quantity_printed"], money=False)
+        except NumberFormatError:  # a seed's plain figure always reads; kept as printed
+            figure = None
+        numbered[key] = numbered.get(key, 0) + 1
+        task = tasks[key]
+        out.append(
+            _quantity_target(
+                task, row["quantity_printed"], figure.qualifier if figure else None,
+                row["quantity"], figure.high if figure else None, numbered[key],
+                f"{task['task_name']} ({row['year']})", row["source_file"], row["source_line"],
+            )
+        )  # fmt: skip
     return out
+
+
+def _quantity_target(
+    task: dict[str, Any],
+    printed: str,
+    qualifier: str | None,
+    value: float,
+    high: float | None,
+    number: int,
+    indicator: str,
+    source_file: str,
+    source_line: str,
+) -> dict[str, Any]:
+    """A target from a quantity cell ("13 đề án", "khoảng 5-6 lớp"): unit from ĐVT or the cell."""
+    written = ""
+    try:
+        written = read_figure(printed, money=False).unit
+    except NumberFormatError:
+        pass
+    unit = (task["unit"] or written).lower()
+    qualifier = qualifier or "exact"
+    low, top = {
+        "at_least": (value, None),
+        "at_most": (None, value),
+        "nearly": (None, value),
+    }.get(qualifier, (value, high if high is not None else value))
+    return {
+        "programme_id": task["programme_id"],
+        "source_kind": "quantity",
+        "task_code": task["task_code"],
+        "goal_code": None,
+        "target_no": number,
+        "indicator": indicator,
+        "unit": unit,
+        "target_min": low,
+        "target_max": top,
+        "qualifier": qualifier,
+        "per_unit": None,
+        "parse_certain": True,
+        # the cell as printed, with the unit the ĐVT column gives it when it writes none
+        "quantity_text": printed if written else f"{printed} {task['unit'] or ''}".strip(),
+        "source_text": task["task_name"],
+        "source_file": source_file,
+        "source_line": source_line,
+    }
 
 
 def load_tables(
@@ -563,24 +655,51 @@ def load_tables(
                 continue
             labelled = replace(spec, label=f"imports/{folder.name}/tables/{spec.path}")
             tables[spec.table] += read_file(folder / "tables", labelled, errors)
-    for spec in SPECS:
-        _check_keys(spec, tables[spec.table], errors)
-        # A file that could not be read at all would make every reference to it look wrong.
-        if not unreadable & {target for _, target, _ in spec.refs}:
-            _check_refs(spec, tables[spec.table], tables, errors)
-    if not errors:
-        _check_semantics(tables, errors)
-        _check_provinces(tables["programmes"], errors)
-        _check_source_lines(data_dir, tables, errors)
+    _check_tables(tables, errors, data_dir, unreadable)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
+    _add_computed(tables)
+    tables["targets"] = target_rows(tables)
+    tables["provinces"] = provinces.rows()
+    return tables
+
+
+def _check_tables(
+    tables: dict[str, list[dict[str, Any]]],
+    errors: list[DataError],
+    data_dir: Path,
+    unreadable: set[str] | frozenset[str] = frozenset(),
+    built: BuiltTables | None = None,
+) -> None:
+    """Every check of the rows of `tables`: keys, references, semantics, provinces, lines.
+
+    A full build passes every row (`built` None); an import passes only its own rows and the
+    tables already built, so its check costs the same however many imports came before.
+    Checks added here run on both paths.
+    """
+    for spec in SPECS:
+        rows = tables[spec.table]
+        taken: set[tuple[Any, ...]] | frozenset[tuple[Any, ...]] = frozenset()
+        if built is not None and rows:
+            own = {tuple(r[k] for k in spec.key) for r in rows}
+            taken = built.key_set(spec.table, spec.key, own)
+        _check_keys(spec, rows, errors, taken)
+        # A file that could not be read at all would make every reference to it look wrong.
+        if not unreadable & {target for _, target, _ in spec.refs}:
+            _check_refs(spec, tables[spec.table], tables, errors, built)
+    if not errors:
+        context = tables if built is None else built.with_rows(tables)
+        _check_semantics(tables, errors, context)
+        _check_provinces(tables["programmes"], errors)
+        _check_source_lines(data_dir, tables, errors)
+
+
+def _add_computed(tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Columns the build computes from the cells (stored beside what is printed)."""
     for row in tables["results"]:
         row["stated_pct"], row["stated_pct_decimals"] = _pct_parts(row["stated_pct_text"])
     for row in tables["stated_percentages"]:
         row["stated_pct"], row["stated_pct_decimals"] = _pct_parts(row["printed_text"])
-    tables["targets"] = target_rows(tables)
-    tables["provinces"] = provinces.rows()
-    return tables
 
 
 def _check_provinces(programmes: list[dict[str, Any]], errors: list[DataError]) -> None:
@@ -645,18 +764,29 @@ _EXTRA_TYPES = {"_line": "integer", "stated_pct": "double", "stated_pct_decimals
 
 
 def _frame(spec: FileSpec | None, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
+    # the file a row was read from is for messages only: a table's columns never depend on
+    # whether imports exist, so an import added to the built file gives a full build's tables
+    frame = pd.DataFrame(rows).drop(columns=["_file"], errors="ignore")
     if spec is not None and frame.empty:
         # an empty file still gives a table with every column the queries read
         computed = ["stated_pct", "stated_pct_decimals"] if spec.table in _PCT_TABLES else []
         frame = pd.DataFrame(columns=[*(c.name for c in spec.columns), "_line", *computed])
+    elif spec is not None:
+        # rows written by code that predates an optional column (synth) read it as empty
+        for column in spec.columns:
+            if column.name not in frame.columns:
+                frame[column.name] = None
     return frame
 
 
 def _create(
-    con: duckdb.DuckDBPyConnection, table: str, spec: FileSpec | None, rows: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    spec: FileSpec | None,
+    rows: list[dict[str, Any]],
+    insert: bool = False,
 ) -> None:
-    """Create one base table with explicit column types (not pandas' guesses)."""
+    """Create one base table with explicit column types (not pandas' guesses), or add rows."""
     frame = _frame(spec, rows)
     if spec is not None:
         types = {c.name: _DUCK_TYPES[c.type] for c in spec.columns} | _EXTRA_TYPES
@@ -669,7 +799,9 @@ def _create(
         select = "*"
     con.register("_incoming", frame)
     # table and column names come from our own SPECS, never from an upload's text
-    sql = f"create table {table} as select {select} from _incoming"  # noqa: S608  # sql: internal names
+    create = f"create table {table} as"  # sql: internal names
+    head = f"insert into {table} by name" if insert else create  # sql: internal names
+    sql = f"{head} select {select} from _incoming"  # noqa: S608  # sql: internal names
     con.execute(sql)
     con.unregister("_incoming")
 
@@ -704,37 +836,167 @@ def built_from(db_path: Path) -> str | None:
         return None
 
 
+# Every table load_tables returns, as a built file holds it.
+_BASE_TABLES: tuple[str, ...] = (*(s.table for s in SPECS), "targets", "provinces")
+_WITH_PROGRAMME = {s.table for s in SPECS if "programme_id" in {c.name for c in s.columns}} | {
+    "targets"
+}
+
+
+class BuiltTables(Mapping[str, list[dict[str, Any]]]):
+    """The base tables already built, as load_tables gives them, read from a file on demand.
+
+    An import is checked against these instead of re-reading data/ and every earlier import.
+    `programmes` limits the tables that have a programme_id to those programmes. Without a
+    connection it serves rows held in memory (load_tables' result, when no current file exists).
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection | None = None,
+        rows: Mapping[str, list[dict[str, Any]]] | None = None,
+        programmes: tuple[str, ...] | None = None,
+    ) -> None:
+        self._con = con
+        self._rows: dict[str, list[dict[str, Any]]] = dict(rows or {})
+        self._programmes = programmes
+        self._keys: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
+
+    def __getitem__(self, table: str) -> list[dict[str, Any]]:
+        if table not in self._rows:
+            if self._con is None or table not in _BASE_TABLES:
+                raise KeyError(table)
+            where, params = self._where(table)
+            sql = f'select * from "{table}" {where}'  # noqa: S608  # sql: internal names
+            cursor = self._con.execute(sql, params or None)
+            names = ["_line" if d[0] == "csv_line" else d[0] for d in cursor.description]
+            self._rows[table] = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        return self._rows[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_BASE_TABLES if self._con is not None else self._rows)
+
+    def __len__(self) -> int:
+        return len(_BASE_TABLES if self._con is not None else self._rows)
+
+    def _where(
+        self, table: str, column: str = "", among: list[Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        conditions, params = [], {}
+        if self._programmes is not None and table in _WITH_PROGRAMME:
+            conditions.append("programme_id in (select unnest($ids))")
+            params["ids"] = list(self._programmes)
+        if among is not None:
+            conditions.append(f'"{column}" in (select unnest($among))')
+            params["among"] = among
+        return ("where " + " and ".join(conditions) if conditions else ""), params
+
+    def close(self) -> None:
+        """Close the file's connection (rows already read stay readable)."""
+        if self._con is not None:
+            self._con.close()
+
+    def key_set(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        among: set[tuple[Any, ...]] | None = None,
+    ) -> set[tuple[Any, ...]]:
+        """The distinct values of `columns` in `table`.
+
+        With `among` (an import's own values), only those sharing a first value with one of
+        them are read: a read that does not grow with the table.
+        """
+        if not columns:
+            return set()
+        firsts = None if among is None else sorted({k[0] for k in among}, key=repr)
+        if firsts is not None and None in firsts:
+            firsts = None  # an empty first value matches by tuple only: read them all
+        cached = (table, columns, None if firsts is None else tuple(firsts))
+        if cached not in self._keys:
+            if firsts == []:
+                found: set[tuple[Any, ...]] = set()
+            elif self._con is None or table in self._rows:
+                found = {tuple(r[c] for c in columns) for r in self.get(table, [])}
+            else:
+                names = ", ".join(f'"{c}"' for c in columns)
+                where, params = self._where(table, columns[0], firsts)
+                sql = f'select distinct {names} from "{table}" {where}'  # noqa: S608  # sql: internal names
+                found = set(self._con.execute(sql, params or None).fetchall())
+            self._keys[cached] = found
+        return self._keys[cached]
+
+    def with_rows(
+        self, tables: Mapping[str, list[dict[str, Any]]]
+    ) -> Mapping[str, list[dict[str, Any]]]:
+        """These tables with `tables`' rows added (an import's, before they are stored)."""
+        return _Joined(self, tables)
+
+
+class _Joined(Mapping[str, list[dict[str, Any]]]):
+    """Built rows followed by new ones, table by table, joined when first asked for."""
+
+    def __init__(self, built: BuiltTables, tables: Mapping[str, list[dict[str, Any]]]) -> None:
+        self._built, self._tables = built, tables
+        self._joined: dict[str, list[dict[str, Any]]] = {}
+
+    def __getitem__(self, table: str) -> list[dict[str, Any]]:
+        if table not in self._joined:
+            if table not in self._built and table not in self._tables:
+                raise KeyError(table)
+            self._joined[table] = [*self._built.get(table, []), *self._tables.get(table, [])]
+        return self._joined[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._built, *self._tables]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._built, *self._tables]))
+
+
+_TARGET_TYPES = {
+    "target_no": "integer",
+    "target_min": "double",
+    "target_max": "double",
+    "parse_certain": "boolean",
+}
+
+
+def _write_targets(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], into: str) -> None:
+    """Targets typed as the build stores them; `into` is 'create table targets as' or an insert."""
+    frame = pd.DataFrame(rows)
+    select = ", ".join(
+        f'cast("{c}" as {_TARGET_TYPES.get(c, "varchar")}) as "{c}"' for c in frame.columns
+    )
+    con.register("_incoming", frame)
+    sql = f"{into} select {select} from _incoming"  # noqa: S608  # sql: internal names
+    con.execute(sql)
+    con.unregister("_incoming")
+
+
+def _derive(con: duckdb.DuckDBPyConnection, create: str, names: tuple[str, ...] = DERIVED) -> None:
+    """The derived tables from queries/<name>.sql, in DERIVED's order (later read earlier)."""
+    params = {"programme_budgets": {"price_year": None}}
+    for name in names:
+        sql = db.load_query(name).strip().rstrip(";")
+        try:
+            # a reviewed query file under our own name; its $params stay bound
+            statement = f"{create} {name} as {sql}"  # sql: internal names
+            con.execute(statement, params.get(name) or None)
+        except duckdb.Error as exc:
+            raise RuntimeError(f"query {name}: {exc}") from exc
+
+
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
     """Write all tables into a fresh file at `path` (which must not exist yet)."""
     con = duckdb.connect(str(path))
     try:
         for spec in SPECS:
             _create(con, spec.table, spec, tables[spec.table])
-        target_cols = {
-            "target_no": "integer",
-            "target_min": "double",
-            "target_max": "double",
-            "parse_certain": "boolean",
-        }
-        frame = pd.DataFrame(tables["targets"])
-        select = ", ".join(
-            f'cast("{c}" as {target_cols.get(c, "varchar")}) as "{c}"' for c in frame.columns
-        )
-        con.register("_incoming", frame)
-        sql = f"create table targets as select {select} from _incoming"  # noqa: S608  # sql: internal names
-        con.execute(sql)
-        con.unregister("_incoming")
+        _write_targets(con, tables["targets"], "create table targets as")
         _create(con, "provinces", None, tables["provinces"])
         con.execute(SUPPORT_RECORDS_DDL)
-        params = {"programme_budgets": {"price_year": None}}
-        for name in DERIVED:
-            sql = db.load_query(name).strip().rstrip(";")
-            try:
-                # a reviewed query file under our own name; its $params stay bound
-                create = f"create table {name} as {sql}"  # sql: internal names
-                con.execute(create, params.get(name) or None)
-            except duckdb.Error as exc:
-                raise RuntimeError(f"query {name}: {exc}") from exc
+        _derive(con, "create table")
         con.execute(
             "create table build_info as select $checksum as data_sha256", {"checksum": checksum}
         )
@@ -800,3 +1062,243 @@ def ensure_database(
     if stamp is not None and stamp != data_checksum(data_dir, imports_dir):
         build(db_path, data_dir, imports_dir)
     return db_path
+
+
+# ---------------------------------------------------------------------------------------------
+# The write path of imports: one import added to or removed from the built file, not a rebuild.
+# The current file is the cache of everything already validated: an import's rows are read and
+# checked alone against it, then written into a copy of it that is swapped in whole, so the cost
+# of an import does not grow with the imports before it. When the file is not the build of the
+# inputs as they were (missing, stale, foreign, written by another tool) the callers build().
+
+
+# An import never touches support_records: their pre-aggregates stay as built.
+_IMPORT_DERIVED = tuple(name for name in DERIVED if name not in SUPPORT_DERIVED)
+
+
+def _open_built(
+    db_path: Path, checksum: str, read_only: bool = True
+) -> duckdb.DuckDBPyConnection | None:
+    """A connection to `db_path` when it is the build of the inputs summed by `checksum`."""
+    if not db_path.is_file() or Path(f"{db_path}.wal").exists():
+        return None  # a file with unwritten changes beside it is not what build_info says
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.Error:
+        return None
+    try:
+        stamps = con.execute("select data_sha256 from build_info").fetchall()
+    except duckdb.Error:
+        stamps = []
+    if [(checksum,)] != stamps:
+        con.close()
+        return None
+    return con
+
+
+def current_tables(
+    db_path: Path | None = None, data_dir: Path | None = None, imports_dir: Path | None = None
+) -> BuiltTables:
+    """What is built so far, to check an upload against (the caller closes it).
+
+    The database file when it is the build of data/ and the imports as they are now; otherwise
+    load_tables (no rows when that fails: the upload's check then reports it).
+    """
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    con = _open_built(Path(db_path or settings.DB_PATH), data_checksum(data_dir, imports_dir))
+    if con is not None:
+        return BuiltTables(con)
+    try:
+        return BuiltTables(rows=load_tables(data_dir, imports_dir))
+    except BuildError:
+        return BuiltTables(rows={})
+
+
+def read_import(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[DataError]]:
+    """The rows of one import folder (typed as load_tables reads them) and the problems found."""
+    errors: list[DataError] = []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for spec in SPECS:
+        if not (folder / "tables" / spec.path).is_file():
+            tables[spec.table] = []  # absent files mean no rows of that kind
+            continue
+        labelled = replace(spec, label=f"imports/{folder.name}/tables/{spec.path}")
+        tables[spec.table] = read_file(folder / "tables", labelled, errors)
+    return tables, errors
+
+
+def check_import(
+    tables: dict[str, list[dict[str, Any]]], built: BuiltTables, data_dir: Path | None = None
+) -> list[DataError]:
+    """The problems of an import's rows together with what is built: a full build's checks."""
+    errors: list[DataError] = []
+    _check_tables(tables, errors, Path(data_dir or settings.DATA_DIR), built=built)
+    return errors[:MAX_ERRORS]
+
+
+def _programme_ids(tables: Mapping[str, list[dict[str, Any]]]) -> tuple[str, ...]:
+    found = {r["programme_id"] for n in _WITH_PROGRAMME for r in tables.get(n, [])}
+    return tuple(sorted(found - {None}))
+
+
+def _retarget(con: duckdb.DuckDBPyConnection, programmes: tuple[str, ...]) -> None:
+    """The targets of these programmes again from their rows, as target_rows gives them."""
+    if not programmes:
+        return
+    ids = {"ids": list(programmes)}
+    con.execute("delete from targets where programme_id in (select unnest($ids))", ids)
+    rows = target_rows(BuiltTables(con, programmes=programmes))  # type: ignore[arg-type]
+    if rows:
+        _write_targets(con, rows, "insert into targets by name")
+
+
+def _delete_rows(
+    con: duckdb.DuckDBPyConnection, spec: FileSpec, rows: list[dict[str, Any]]
+) -> None:
+    """Delete the rows with these rows' keys (keys are unique over every file, as checked)."""
+    types = {c.name: _DUCK_TYPES[c.type] for c in spec.columns}
+    keys = [{k: r[k] for k in spec.key} for r in rows]
+    select = ", ".join(f'cast("{k}" as {types[k]}) as "{k}"' for k in spec.key)
+    con.register("_incoming", pd.DataFrame(keys, columns=list(spec.key)))
+    staged = f"create or replace temp table _gone as select {select} from _incoming"  # noqa: S608  # sql: internal names
+    con.execute(staged)
+    con.unregister("_incoming")
+    match = " and ".join(f'g."{k}" is not distinct from "{spec.table}"."{k}"' for k in spec.key)
+    delete = f'delete from "{spec.table}" where exists (select 1 from _gone g where {match})'  # noqa: S608  # sql: internal names
+    con.execute(delete)
+    con.execute("drop table _gone")
+
+
+def _dangling(con: duckdb.DuckDBPyConnection, emptied: set[str]) -> list[DataError]:
+    """Rows left referring to rows just deleted (a results report on a removed plan)."""
+    errors: list[DataError] = []
+    for spec in SPECS:
+        has_source = "source_file" in {c.name for c in spec.columns}
+        for here, target, there in spec.refs:
+            if target not in emptied:
+                continue
+            cols = ", ".join(f't."{c}"' for c in here)
+            source = ", t.source_file" if has_source else ", null"
+            found = " and ".join(f'x."{b}" = t."{a}"' for a, b in zip(here, there, strict=True))
+            given = " and ".join(f't."{c}" is not null' for c in here)
+            sql = (
+                f'select {cols}, t.csv_line{source} from "{spec.table}" t where {given} '  # noqa: S608  # sql: internal names
+                f'and not exists (select 1 from "{target}" x where {found}) limit {MAX_ERRORS}'
+            )
+            for row in con.execute(sql).fetchall():
+                *value, line, source_file = row
+                errors.append(
+                    _err(
+                        source_file or spec,
+                        line,
+                        here[-1],
+                        "data.unknown_ref",
+                        value="/".join(str(v) for v in value),
+                        target=f"{target}.{'/'.join(there)}",
+                    )
+                )
+    return errors[:MAX_ERRORS]
+
+
+def _rewrite(
+    db_path: Path,
+    before: str,
+    after: str,
+    change: Callable[[duckdb.DuckDBPyConnection], None],
+) -> bool:
+    """Apply `change` to a copy of the file built from `before`, stamp it `after`, swap it in.
+
+    False (nothing written) when the file is not the build of `before`. The copy sits beside
+    the file, so os.replace swaps it in whole: readers see the old file or the new, a failure
+    leaves the old one byte for byte, and no temporary file stays behind.
+    """
+    if not db_path.is_file():
+        return False
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(db_path, tmp)
+        # checked on the copy itself: what it says is what is changed and swapped in
+        copy = _open_built(tmp, before, read_only=False)
+        if copy is None:
+            return False
+        try:
+            change(copy)
+            copy.execute("update build_info set data_sha256 = $after", {"after": after})
+            copy.execute("checkpoint")
+        finally:
+            copy.close()
+        os.replace(tmp, db_path)  # atomic on one filesystem
+        return True
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def add_import(
+    folder: Path,
+    before: str,
+    db_path: Path | None = None,
+    data_dir: Path | None = None,
+    imports_dir: Path | None = None,
+) -> bool:
+    """Add one stored import (`folder`, already in `imports_dir`) to the built file.
+
+    `before` is data_checksum of the inputs without it. Its rows are checked against the file
+    (again: another import may have come in since its upload was validated), inserted typed
+    as build() writes them; its programmes' targets and every derived table are recomputed.
+    Raises BuildError (nothing written) for rows that do not fit; False when the file is not
+    the build of `before` (the caller builds in full).
+    """
+    db_path = Path(db_path or settings.DB_PATH)
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    tables, errors = read_import(folder)
+    if errors:
+        raise BuildError(errors[:MAX_ERRORS])
+
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        found = check_import(tables, BuiltTables(con), data_dir)
+        if found:
+            raise BuildError(found)
+        _add_computed(tables)
+        for spec in SPECS:
+            if tables[spec.table]:
+                _create(con, spec.table, spec, tables[spec.table], insert=True)
+        _retarget(con, _programme_ids(tables))
+        _derive(con, "create or replace table", _IMPORT_DERIVED)
+
+    return _rewrite(db_path, before, data_checksum(data_dir, imports_dir), change)
+
+
+def remove_import(
+    folder: Path,
+    before: str,
+    db_path: Path | None = None,
+    data_dir: Path | None = None,
+    imports_dir: Path | None = None,
+) -> bool:
+    """Remove one import's rows (read from `folder`, already out of `imports_dir`) from the file.
+
+    `before` is data_checksum of the inputs with it. Rows are found by their keys; rows of
+    other imports left referring to them refuse the removal (BuildError, nothing written), as
+    a full build would. False when the file is not the build of `before` or the folder cannot
+    be read (the caller builds in full).
+    """
+    db_path = Path(db_path or settings.DB_PATH)
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    tables, errors = read_import(folder)
+    if errors:
+        return False
+
+    def change(con: duckdb.DuckDBPyConnection) -> None:
+        for spec in SPECS:
+            if tables[spec.table]:
+                _delete_rows(con, spec, tables[spec.table])
+        found = _dangling(con, {name for name, rows in tables.items() if rows})
+        if found:
+            raise BuildError(found)
+        _retarget(con, _programme_ids(tables))
+        _derive(con, "create or replace table", _IMPORT_DERIVED)
+
+    return _rewrite(db_path, before, data_checksum(data_dir, imports_dir), change)

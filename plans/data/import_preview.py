@@ -273,3 +273,14 @@ def template_files() -> dict[str, bytes]:
         "results_csv": templates.to_csv(results),
         "results_xlsx": templates.to_xlsx(results),
     }
+
+
+def template_periods(data_dir: Path | None = None) -> list[tuple[int, int]]:
+    """The periods a template can be asked for: those of data/reference/periods.csv."""
+    import csv
+
+    from plans import settings
+
+    path = Path(data_dir or settings.DATA_DIR) / "reference" / "periods.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [(int(r["period_start"]), int(r["period_end"])) for r in csv.DictReader(handle)]

@@ -11,20 +11,28 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from plans import settings
-from plans.data import provinces
-from plans.data.build import BuildError, build, load_tables
-from plans.data.notation import NumberFormatError, parse_amount, parse_number
+from plans.data import provinces, suggest
+from plans.data.build import (
+    add_import,
+    build,
+    check_import,
+    current_tables,
+    data_checksum,
+    read_import,
+    remove_import,
+)
+from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure
 from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
 from plans.messages import N_, t
-from plans.numbers import format_number
+from plans.numbers import format_number, format_pct, format_trimmed
 
 # Re-exported: callers import the whole import flow from this module.
 __all__ = [
@@ -58,6 +66,7 @@ COLUMN_MESSAGES: dict[str, str] = {
     "linh_vuc": N_("columns.linh_vuc"),
     "chu_tri": N_("columns.chu_tri"),
     "phoi_hop": N_("columns.phoi_hop"),
+    "nguon_von": N_("columns.nguon_von"),
     "so_luong_NNNN": N_("columns.so_luong_nnnn"),
     "kinh_phi_NNNN": N_("columns.kinh_phi_nnnn"),
     "so_luong_tong": N_("columns.so_luong_tong"),
@@ -139,6 +148,174 @@ class Staged:
             lines.append(f"  {t(tags[p.severity], lang)}: {p.message(lang)}")
         return "\n".join(lines)
 
+    # Warnings the build turns into reconciliation findings once the rows are stored.
+    FINDING_KEYS = ("import.total_differs", "import.count_differs", "import.pct_differs")
+    SHOWN = 3  # targets and results listed one by one in the summary; the rest are counted
+
+    def summary(self, lang: str = "vi") -> str:
+        """What would be stored, as text (--dry-run prints it): the programme, the total and
+        its shares by section and content area, the targets, and the findings to come."""
+        if not self.tables:
+            return ""
+        lines = [t("import.summary_head", lang)]
+        for programme in self.tables.get("programmes", []):
+            lines.append("  " + self._programme_line(programme, lang))
+        if self.kind == "results":
+            lines += self._results_lines(lang)
+        else:
+            lines += self._plan_lines(lang)
+        findings = [p for p in self.warnings if p.key in self.FINDING_KEYS]
+        lines.append("  " + t("import.summary_findings", lang, count=len(findings)))
+        lines += [f"    {p.message(lang)}" for p in findings]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _programme_line(programme: dict[str, Any], lang: str) -> str:
+        start, end = programme["period_start"], programme["period_end"]
+        date = programme.get("decision_date") or ""
+        decision = " ".join(
+            x for x in (programme.get("decision_ref") or "", f"({date})" if date else "") if x
+        )
+        return t(
+            "import.summary_programme",
+            lang,
+            id=programme["programme_id"],
+            province=programme["province"],
+            title=programme["title"],
+            period=f"{start}-{end}" if start != end else str(start),
+            decision=decision or t("import.summary_not_given", lang),
+        )
+
+    @staticmethod
+    def _area_names(lang: str) -> dict[str, str]:
+        """KC1 … KC9 -> name in `lang` (Decree 45/2012's list; {} when the file is not there)."""
+        try:
+            with (settings.DATA_DIR / "reference" / "content_areas.csv").open(
+                encoding="utf-8"
+            ) as handle:
+                rows = list(csv.DictReader(handle))
+        except OSError:
+            return {}
+        column = "name_en" if lang == "en" else "name_vi"
+        return {r["code"]: r[column] for r in rows if r["list_id"] == "ND45-2012"}
+
+    def _shares(
+        self, lang: str, amounts: dict[str, float], labels: dict[str, str], total: float
+    ) -> list[str]:
+        out = []
+        for key, amount in amounts.items():
+            share = format_pct(100 * amount / total, 1, lang) if total else "—"
+            out.append(
+                "    "
+                + t(
+                    "import.summary_share",
+                    lang,
+                    key=key or "—",
+                    label=labels.get(key, key),
+                    amount=format_trimmed(amount, 3, lang),
+                    share=share,
+                )
+            )
+        return out
+
+    def _plan_lines(self, lang: str) -> list[str]:
+        from collections import defaultdict
+
+        from plans.data.build import target_rows
+
+        tables = self.tables
+        amounts = tables.get("budget_amounts", [])
+        section_of = {r["task_code"]: r["section_code"] for r in tables.get("tasks", [])}
+        total = float(sum(a["amount_mvnd"] or 0 for a in amounts))
+        stated = next(
+            (
+                r
+                for r in tables.get("stated_totals", [])
+                if r["scope"] == "grand"
+                and r["year"] in ("", None)
+                and r["measure"] == "amount_mvnd"
+            ),
+            None,
+        )
+        computed = format_trimmed(total, 3, lang)
+        lines = [
+            "  "
+            + (
+                t("import.summary_total", lang, computed=computed, stated=stated["printed_text"])
+                if stated
+                else t("import.summary_total_unstated", lang, computed=computed)
+            )
+        ]
+        by_section: dict[str, float] = {r["section_code"]: 0.0 for r in tables["sections"]}
+        area_of = {r["task_code"]: r["content_area"] for r in tables.get("content_area_map", [])}
+        by_area: dict[str, float] = defaultdict(float)
+        for a in amounts:
+            section = section_of.get(a["task_code"], "")
+            by_section[section] = by_section.get(section, 0.0) + (a["amount_mvnd"] or 0)
+            by_area[area_of.get(a["task_code"], "")] += a["amount_mvnd"] or 0
+        names = {r["section_code"]: r["section_name"] for r in tables["sections"]}
+        lines.append("  " + t("import.summary_by_section", lang))
+        lines += self._shares(lang, by_section, names, total)
+        areas = self._area_names(lang) | {"": t("import.summary_unassigned", lang)}
+        ordered = dict(sorted(by_area.items(), key=lambda kv: (kv[0] == "", kv[0])))
+        lines.append("  " + t("import.summary_by_area", lang))
+        lines += self._shares(lang, ordered, areas, total)
+        targets = target_rows(defaultdict(list, tables))
+        lines.append("  " + t("import.summary_targets", lang, count=len(targets)))
+        for target in targets[: self.SHOWN]:
+            where = target["task_code"] or target["goal_code"] or ""
+            text = target["quantity_text"]
+            lines.append("    " + t("import.summary_target", lang, task=where, text=text))
+        if len(targets) > self.SHOWN:
+            more = len(targets) - self.SHOWN
+            lines.append("    " + t("import.summary_more", lang, count=more))
+        return lines
+
+    def _results_lines(self, lang: str) -> list[str]:
+        rows = self.tables.get("results", [])
+        created = {p["programme_id"] for p in self.tables.get("programmes", [])}
+        reported = sorted({r["programme_id"] for r in rows} - created)
+        lines = []
+        if reported:
+            ids = ", ".join(reported)
+            lines.append("  " + t("import.summary_results_of", lang, ids=ids))
+        lines.append("  " + t("import.summary_results", lang, count=len(rows)))
+        for r in rows[: self.SHOWN]:
+            pct = re.search(r"(\d+(?:,\d+)?)\s*%", r["stated_pct_text"] or "")
+            if r["target_printed"] not in ("", None):
+                target = t(
+                    "import.summary_target_printed",
+                    lang,
+                    target=format_trimmed(r["target_printed"], 3, lang),
+                )
+            elif pct and float(parse_number(pct.group(1))) > 0:
+                value = float(parse_number(pct.group(1)))
+                half = 0.5 * 10 ** -len(pct.group(1).partition(",")[2])
+                low, high = (100 * r["achieved"] / (value + d) for d in (half, -half))
+                target = t(
+                    "import.summary_target_derived",
+                    lang,
+                    pct=pct.group(0),
+                    low=format_trimmed(low, 0 if low >= 100 else 2, lang),
+                    high=format_trimmed(high, 0 if high >= 100 else 2, lang),
+                )
+            else:
+                target = t("import.summary_target_none", lang)
+            lines.append(
+                "    "
+                + t(
+                    "import.summary_result",
+                    lang,
+                    indicator=r["indicator"],
+                    achieved=r["achieved_text"],
+                    target=target,
+                )
+            )
+        if len(rows) > self.SHOWN:
+            more = len(rows) - self.SHOWN
+            lines.append("    " + t("import.summary_more", lang, count=more))
+        return lines
+
 
 # ---------------------------------------------------------------------------------------------
 # Column mapping: a user's own headers -> the template's.
@@ -158,6 +335,7 @@ ALIASES: dict[str, str] = {
     "ket qua du kien dat duoc": "ket_qua", "dvt": "dvt", "don vi tinh": "dvt",
     "linh vuc": "linh_vuc", "don vi chu tri": "chu_tri", "chu tri": "chu_tri",
     "don vi phoi hop": "phoi_hop", "phoi hop": "phoi_hop",
+    "nguon von": "nguon_von", "nguon kinh phi": "nguon_von",
     "tong cong": "tong_kinh_phi", "tong kinh phi": "tong_kinh_phi",
     "ma chuong trinh": "ma_chuong_trinh", "chi tieu": "chi_tieu", "dat duoc": "dat_duoc",
     "ket qua": "dat_duoc", "ty le": "ty_le_ghi", "ty le dat": "ty_le_ghi",
@@ -223,15 +401,38 @@ def _blank_repeated_headers(
 # Plan tables.
 
 
+def _money_unit(header_unit: str | None) -> str | None:
+    """The money unit a column header writes ('tỷ đồng', 'Tỷ', 'trđ'); None = million VND."""
+    folded = _fold(header_unit or "")
+    if folded.startswith(("ty", "ti")):
+        return "tỷ đồng"
+    if folded.startswith(("nghin", "ngan")):
+        return "nghìn đồng"
+    if folded in ("dong", "vnd", "d"):
+        return "đồng"
+    return None  # 'triệu đồng', 'trđ' or words we do not read: the table's own unit
+
+
+_MONEY_WORD = re.compile(r"(?:tỷ|tỉ|triệu|nghìn|ngàn|đồng|vnđ|vnd|đ)\s*$", re.IGNORECASE)
+
+
+def _with_unit(text: str, header_unit: str | None) -> str:
+    """A cell's text with its column's unit when it writes none ('2,52' -> '2,52 tỷ đồng').
+
+    Stored so, the printed text says what the stored number is (the build checks the two agree).
+    """
+    unit = _money_unit(header_unit)
+    text = text.strip()
+    return f"{text} {unit}" if text and unit and not _MONEY_WORD.search(text) else text
+
+
 def _amount(cell: str, unit: str | None) -> float:
     """Million VND from a cell as officials write it; a unit in the column header applies."""
-    text = cell.strip()
-    if re.search(r"[a-zA-ZÀ-ỹ]", text):
-        return parse_amount(text)
-    value = float(parse_number(text))
-    if unit and _fold(unit).startswith(("ty", "ti")):
-        return value * 1000
-    return value
+    return read_figure(cell, _money_unit(unit)).value
+
+
+# "25 nhiệm vụ", "(25 nhiệm vụ, đề án)": a stated number of tasks on a TỔNG or a section row
+_TASK_COUNT = re.compile(r"(?<![\d.,])(\d+)\s*nhiệm\s+vụ", re.IGNORECASE)
 
 
 def _read_province(
@@ -346,6 +547,45 @@ def _year_columns(header: list[str]) -> _YearColumns:
     return year_cols
 
 
+# What officials write in a nguon_von cell (folded, punctuation as spaces, the leading "nguồn",
+# "vốn", "kinh phí", "từ" dropped) -> the funding source (schema.FUNDING_SOURCES).
+FUNDING_WORDS: dict[str, str] = {
+    "trung uong": "trung_uong", "ngan sach trung uong": "trung_uong",
+    "ns trung uong": "trung_uong", "nstw": "trung_uong", "quoc gia": "trung_uong",
+    "khuyen cong quoc gia": "trung_uong", "kcqg": "trung_uong",
+    "ngan sach quoc gia": "trung_uong", "ngan sach nha nuoc trung uong": "trung_uong",
+    "dia phuong": "dia_phuong", "khuyen cong dia phuong": "dia_phuong", "kcdp": "dia_phuong",
+    "ngan sach dia phuong": "dia_phuong", "nsdp": "dia_phuong", "ngan sach tinh": "dia_phuong",
+    "ns tinh": "dia_phuong", "ngan sach thanh pho": "dia_phuong", "ns thanh pho": "dia_phuong",
+    "ngan sach tinh thanh pho": "dia_phuong", "ngan sach huyen": "dia_phuong",
+    "tinh": "dia_phuong", "thanh pho": "dia_phuong",
+    "doi ung": "doi_ung", "doi ung cua co so": "doi_ung", "doi ung cua doanh nghiep": "doi_ung",
+    "doi ung cua cac co so": "doi_ung", "doi ung cua to chuc ca nhan": "doi_ung",
+    "co so doi ung": "doi_ung", "doanh nghiep doi ung": "doi_ung", "co so": "doi_ung",
+    "dong gop cua co so": "doi_ung", "dong gop cua doanh nghiep": "doi_ung",
+    "khac": "khac", "hop phap khac": "khac", "huy dong khac": "khac",
+    "huy dong hop phap khac": "khac", "xa hoi hoa": "khac",
+    "trung_uong": "trung_uong", "dia_phuong": "dia_phuong", "doi_ung": "doi_ung",
+}  # fmt: skip
+_FUNDING_FILLER = re.compile(r"^(?:(?:nguon|von|kinh phi|tu|cac)\s+)+")
+
+
+def funding_code(text: str) -> str | None:
+    """'Vốn đối ứng của cơ sở' -> 'doi_ung'; '' for an empty cell; None for unknown words."""
+    if not text.strip():
+        return ""
+    words = re.sub(r"[^a-z0-9_]+", " ", _fold(text)).strip()
+    if words in FUNDING_WORDS:  # the codes themselves and words starting with "nguồn"
+        return FUNDING_WORDS[words]
+    return FUNDING_WORDS.get(_FUNDING_FILLER.sub("", words).strip().replace("_", " "))
+
+
+def _of_source(line: dict[str, Any], total: dict[str, Any]) -> bool:
+    """Whether a budget line counts towards a stated total: a total of one source, its lines."""
+    source = total.get("funding_source")
+    return not source or line.get("funding_source") == source
+
+
 @dataclass
 class _PlanReading:
     """One plan table being read: where its columns are, and the rows read so far.
@@ -358,6 +598,7 @@ class _PlanReading:
     header: list[str]
     problems: list[Problem]
     index: dict[str, int] = field(init=False)
+    units: dict[str, str] = field(init=False)  # column -> unit its header writes ('tỷ đồng')
     year_cols: _YearColumns = field(init=False)
     # what a repeated header row folds to (a page break of a scanned table repeats it)
     header_words: set[str] = field(init=False)
@@ -374,9 +615,19 @@ class _PlanReading:
     areas: list[dict[str, Any]] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)  # task code -> row that first had it
     current_section: str = ""  # a task row without 'muc' belongs to the section above
+    # task code -> funding source -> the row that first gave it (a line per source per task)
+    task_sources: dict[str, dict[str, int]] = field(default_factory=dict)
+    row_sources: dict[int, str | None] = field(default_factory=dict)  # row -> its nguon_von
 
     def __post_init__(self) -> None:
         self.index = {h: i for i, h in enumerate(self.header) if h}
+        self.units = {}
+        for i, h in enumerate(self.header):
+            # 'tong_kinh_phi (tỷ đồng)': the column by its name; its unit applies to its cells
+            name, _, unit = h.partition(" (")
+            if unit and not _YEAR_COL.match(h):
+                self.index.setdefault(name, i)
+                self.units[name] = unit.rstrip(")").strip()
         self.year_cols = _year_columns(self.header)
         self.header_words = {_fold(h) for h in self.header if h} | {
             _fold(c).replace("_", " ") for c in self.header
@@ -387,21 +638,24 @@ class _PlanReading:
         i = self.index.get(column)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
-    def number(self, cells: list[str], n: int, column_index: int, unit: str | None) -> float | None:
-        """A cell's amount, or None when blank or wrong (then the problem is reported)."""
+    def number(
+        self, cells: list[str], n: int, column_index: int, unit: str | None, money: bool = True
+    ) -> Figure | None:
+        """A cell's figure (million VND, or a quantity), with its qualifier and range; None
+        when blank or wrong (then the problem is reported)."""
         text = cells[column_index].strip() if column_index < len(cells) else ""
         if not text:
             return None
         column = self.header[column_index]
+        if text[:1] in "-−":
+            self.problems.append(_problem("error", n, column, "import.negative", value=text))
+            return None
         try:
-            value = _amount(text, unit)
+            value = read_figure(text, _money_unit(unit) if money else None, money=money)
         except (NumberFormatError, ValueError):
             self.problems.append(_problem("error", n, column, "import.not_number", value=text))
             return None
-        if value < 0:
-            self.problems.append(_problem("error", n, column, "import.negative", value=text))
-            return None
-        if value > ABSURD_MVND:
+        if money and max(value.value, value.high or 0) > ABSURD_MVND:
             self.problems.append(
                 _problem("error", n, column, "import.absurd", value=text, limit=ABSURD_MVND)
             )
@@ -422,9 +676,10 @@ class _PlanReading:
             if i >= len(self.header) or self.header[i] not in META
         ):
             return  # only the programme's information (a document's heading): read by _read_meta
+        marks = (len(self.amounts), len(self.totals))  # what this row adds gets its nguon_von
         section = self.cell(cells, "muc")
         task_code = self.cell(cells, "ma_nhiem_vu")
-        if _fold(section) in TOTAL_WORDS:
+        if self.is_total_row(cells):
             self.stated_totals(cells, n, "grand", "")
         elif section and not task_code:
             self.section_row(cells, n, section)
@@ -432,6 +687,18 @@ class _PlanReading:
             self.continuation_row(cells, n)
         else:
             self.task_row(cells, n, section or self.current_section, task_code)
+        self.tag_source(cells, n, marks)
+
+    def is_total_row(self, cells: list[str]) -> bool:
+        """The TỔNG row: 'Tổng cộng' in 'muc', or (a table without sections) in the task's
+        number or, with no number, at the start of its name ('Tổng cộng (25 nhiệm vụ)')."""
+        if _fold(self.cell(cells, "muc")) in TOTAL_WORDS:
+            return True
+        number = _fold(self.cell(cells, "ma_nhiem_vu"))
+        name = _fold(self.cell(cells, "nhiem_vu"))
+        return number in TOTAL_WORDS or (
+            not number and re.match(r"^(?:tong cong|tong|cong)(?:\W|$)", name) is not None
+        )
 
     def has_figures(self, cells: list[str]) -> bool:
         """Whether a row has any yearly figure or a row total."""
@@ -442,32 +709,49 @@ class _PlanReading:
         ) or bool(self.cell(cells, "tong_kinh_phi"))
 
     def stated_totals(self, cells: list[str], n: int, scope: str, section: str) -> None:
-        """The yearly and whole-period totals printed on a section's row or the TỔNG row."""
+        """The yearly and whole-period totals printed on a section's row or the TỔNG row:
+        money, quantities and a stated number of tasks ('25 nhiệm vụ'), each with its
+        qualifier, range and printed precision."""
+        columns: list[tuple[Any, str, int, str | None]] = []  # (year, measure, index, unit)
         for year, cols in sorted(self.year_cols.items()):
-            if "kinh_phi" in cols:
-                i, unit = cols["kinh_phi"]
-                value = self.number(cells, n, i, unit)
-                if value is not None:
-                    self.totals.append(
-                        _total(
-                            self.programme_id,
-                            scope,
-                            section,
-                            "",
-                            year,
-                            cells[i],
-                            value,
-                            self.source,
-                            n,
-                        )
-                    )
-        if "tong_kinh_phi" in self.index:
-            value = self.number(cells, n, self.index["tong_kinh_phi"], None)
-            if value is not None:
-                text = self.cell(cells, "tong_kinh_phi")
-                self.totals.append(
-                    _total(self.programme_id, scope, section, "", "", text, value, self.source, n)
+            for kind, measure in (("kinh_phi", "amount_mvnd"), ("so_luong", "quantity")):
+                if kind in cols:
+                    columns.append((year, measure, *cols[kind]))
+        for column, measure in (("tong_kinh_phi", "amount_mvnd"), ("so_luong_tong", "quantity")):
+            if column in self.index:
+                columns.append(("", measure, self.index[column], self.units.get(column)))
+        for year, measure, i, unit in columns:
+            money = measure == "amount_mvnd"
+            text = cells[i].strip() if i < len(cells) else ""
+            if not money and _TASK_COUNT.search(text):
+                continue  # a count of tasks in a quantity column: read below
+            figure = self.number(cells, n, i, unit, money=money)
+            if figure is not None:
+                printed = _with_unit(text, unit) if money else text
+                row = _total(
+                    self.programme_id, scope, section, "", year, printed, figure, self.source, n
                 )
+                row["measure"] = measure
+                self.totals.append(row)
+        # the count of tasks, wherever the row writes it: name cells first, then quantity cells
+        for column in ("nhiem_vu", "ten_muc", "ma_nhiem_vu", "so_luong_tong"):
+            found = _TASK_COUNT.search(self.cell(cells, column))
+            if found:
+                figure = Figure(float(found.group(1)), None, "exact", 1.0, "nhiệm vụ")
+                row = _total(
+                    self.programme_id,
+                    scope,
+                    section,
+                    "",
+                    "",
+                    found.group(0),
+                    figure,
+                    self.source,
+                    n,
+                )
+                row["measure"] = "task_count"
+                self.totals.append(row)
+                break
 
     def add_section(self, section: str, name: str, n: int) -> None:
         """A section, the first time a row names it (a later row does not rename it)."""
@@ -501,10 +785,21 @@ class _PlanReading:
             _problem("warning", n, None, "import.continuation", task=last["task_code"])
         )
 
-    def task_code(self, section: str, task_code: str) -> str:
-        """'I.3' from section 'I' and the printed number '3' (or the task's place in it)."""
+    def task_code(self, section: str, task_code: str, n: int = 0) -> str:
+        """'I.3' from section 'I' and the printed number '3' (or the task's place in it, warned
+        naming row `n`)."""
         in_section = [task for task in self.tasks if task["section_code"] == section]
         number_printed = task_code or str(len(in_section) + 1)
+        if not task_code and n:
+            self.problems.append(
+                _problem(
+                    "warning",
+                    n,
+                    "ma_nhiem_vu",
+                    "import.task_numbered",
+                    code=f"{section}.{number_printed}",
+                )
+            )
         if number_printed.startswith(f"{section}."):
             return number_printed
         return f"{section}.{number_printed}"
@@ -516,7 +811,9 @@ class _PlanReading:
             return
         self.add_section(section, section, n)
         self.current_section = section
-        code = self.task_code(section, task_code)
+        code = self.task_code(section, task_code, n)
+        if self.another_source(cells, n, section, code):
+            return  # the task again with another nguon_von: its lines of that source only
         if code in self.seen:
             self.problems.append(
                 _problem(
@@ -557,22 +854,111 @@ class _PlanReading:
         self.task_total(cells, n, section, code, "tong_kinh_phi", "amount_mvnd")
         self.task_total(cells, n, section, code, "so_luong_tong", "quantity")
 
-    def task_area(self, cells: list[str], n: int, code: str) -> None:
-        """The content area (KC1-KC9) the importer chose for a task, if any."""
-        area = self.cell(cells, "linh_vuc").upper()
-        if not area:
+    def funding_source(self, cells: list[str], n: int) -> str | None:
+        """Row `n`'s nguon_von as a code ('' = not stated); None for words we do not know.
+
+        Read once per row (the row's amounts and totals all ask): an unknown source is one
+        error naming the row and the column, with the words accepted.
+        """
+        if n not in self.row_sources:
+            text = self.cell(cells, "nguon_von")
+            code = funding_code(text)
+            if code is None:
+                self.problems.append(
+                    _problem("error", n, "nguon_von", "import.unknown_funding", value=text)
+                )
+            self.row_sources[n] = code
+        return self.row_sources[n]
+
+    def another_source(self, cells: list[str], n: int, section: str, code: str) -> bool:
+        """Whether row `n` is a task already read, again with another funding source.
+
+        Officials write a task once per source ("khuyến công quốc gia", then "đối ứng"): one
+        task, a budget line per source and year, a row total per source. It counts only when
+        every row of the task names its source; the same source twice is an error, and a row
+        without a source beside another row of the task stays a duplicate task (task_row).
+        """
+        source = self.funding_source(cells, n) or ""
+        sources = self.task_sources.setdefault(code, {})
+        if code not in self.seen:
+            sources[source] = n
+            return False
+        if not source or "" in sources:
+            return False
+        if source in sources:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    "nguon_von",
+                    "import.duplicate_funding",
+                    task=code,
+                    source=self.cell(cells, "nguon_von"),
+                    first=sources[source],
+                )
+            )
+            return True
+        sources[source] = n
+        task = next(task for task in self.tasks if task["task_code"] == code)
+        task["source_lines"] = f"{task['source_lines']};{n}"
+        for year in range(self.start, self.end + 1):
+            self.year_amount(cells, n, code, year)
+        self.task_total(cells, n, section, code, "tong_kinh_phi", "amount_mvnd")
+        self.task_total(cells, n, section, code, "so_luong_tong", "quantity")
+        return True
+
+    def tag_source(self, cells: list[str], n: int, marks: tuple[int, int]) -> None:
+        """The amounts and totals row `n` added carry its funding source (TỔNG per source)."""
+        source = self.funding_source(cells, n)
+        if not source:
             return
-        if area not in self.valid_areas:
+        for row in self.amounts[marks[0] :] + self.totals[marks[1] :]:
+            row["funding_source"] = source
+
+    def task_area(self, cells: list[str], n: int, code: str) -> None:
+        """The content area (KC1-KC9) the file states for a task, else the suggested one.
+
+        Never silent: a suggestion stored, or a task left without an area, is a warning naming
+        the row; the preview shows the suggestion and lets the importer change it.
+        """
+        area = self.cell(cells, "linh_vuc").upper()
+        if area and area not in self.valid_areas:
             self.problems.append(
                 _problem("error", n, "linh_vuc", "import.unknown_area", value=area)
             )
             return
+        if area:
+            self.areas.append(
+                {
+                    "programme_id": self.programme_id,
+                    "task_code": code,
+                    "content_area": area,
+                    "reason": suggest.IMPORTER_REASON,
+                    "assigned_by": "importer",
+                }
+            )
+            return
+        task = next(row for row in reversed(self.tasks) if row["task_code"] == code)
+        found = suggest.suggest(task["task_name"], task["expected_result"])
+        fields = {
+            "task": code,
+            "area": found.area or "—",
+            "confidence_vi": format_number(found.confidence, 2, "vi"),
+            "confidence_en": format_number(found.confidence, 2, "en"),
+            "reason_vi": found.explain("vi"),
+            "reason_en": found.explain("en"),
+        }
+        if found.area not in self.valid_areas or found.confidence < suggest.MIN_CONFIDENCE:
+            self.problems.append(_problem("warning", n, None, "import.area_unassigned", **fields))
+            return
+        self.problems.append(_problem("warning", n, None, "import.area_suggested", **fields))
         self.areas.append(
             {
                 "programme_id": self.programme_id,
                 "task_code": code,
-                "content_area": area,
-                "reason": "Người nhập chọn / chosen by the importer",
+                "content_area": found.area,
+                "reason": suggest.SUGGESTED_REASON.format(why=found.reason),
+                "assigned_by": "suggested",
             }
         )
 
@@ -583,14 +969,15 @@ class _PlanReading:
         printed_amount = printed_quantity = ""
         if "kinh_phi" in cols:
             i, unit = cols["kinh_phi"]
-            printed_amount = cells[i].strip() if i < len(cells) else ""
-            amount = self.number(cells, n, i, unit)
-            if printed_amount and unit and not re.search(r"[^\W\d_]", printed_amount):
-                printed_amount = f"{printed_amount} {unit}"  # the column's unit, kept with it
+            # the column's unit kept with the printed figure, qualifier and range with it
+            printed_amount = _with_unit(cells[i] if i < len(cells) else "", unit)
+            figure = self.number(cells, n, i, unit)
+            amount = figure.value if figure else None
         if "so_luong" in cols:
             i, _ = cols["so_luong"]
             printed_quantity = cells[i].strip() if i < len(cells) else ""
-            quantity = self.number(cells, n, i, None)
+            counted = self.number(cells, n, i, None, money=False)
+            quantity = counted.value if counted else None
         if "kinh_phi" in cols and not printed_amount:
             column = self.header[cols["kinh_phi"][0]]
             self.problems.append(_problem("warning", n, column, "import.blank_amount", year=year))
@@ -619,9 +1006,13 @@ class _PlanReading:
         text = self.cell(cells, column)
         if column not in self.index or not text:
             return
-        value = self.number(cells, n, self.index[column], None)
+        money, unit = measure == "amount_mvnd", self.units.get(column)
+        value = self.number(cells, n, self.index[column], unit, money=money)
         if value is not None:
-            row = _total(self.programme_id, "task", section, code, "", text, value, self.source, n)
+            printed = _with_unit(text, unit) if money else text
+            row = _total(
+                self.programme_id, "task", section, code, "", printed, value, self.source, n
+            )
             row["measure"] = measure
             self.totals.append(row)
 
@@ -763,6 +1154,11 @@ def stage_plan(
         plan.province_printed = written
     plan.programme_id = _programme_id(plan.province, *period, existing, problems)
     plan.valid_areas = {a["code"] for a in existing.get("content_areas", [])}
+    if not any(plan.cell(cells, "muc") for cells in body):
+        # no section code anywhere: the whole table is one section, named by the title
+        plan.current_section = "I"
+        plan.add_section("I", meta["ten_chuong_trinh"][0], meta["ten_chuong_trinh"][1])
+        problems.append(_problem("warning", None, "muc", "import.one_section", code="I"))
     for n, cells in enumerate(body, start=2):
         plan.read_row(n, cells)
     if not plan.tasks:
@@ -773,9 +1169,94 @@ def stage_plan(
     return _plan_tables(plan, meta)
 
 
+def _in_users_words(
+    problems: list[Problem], written: list[str], header: list[str]
+) -> list[Problem]:
+    """Problems naming a template column ('tong_kinh_phi') renamed to the user's header
+    ('Tổng cộng (tỷ đồng)'): the file the user holds is the one they must find it in."""
+    names: dict[str, str] = {}
+    for own, template in zip(written, header, strict=False):
+        if template:
+            names.setdefault(template, str(own).strip())
+            names.setdefault(template.partition(" (")[0], str(own).strip())
+    return [
+        replace(p, column=names[p.column]) if names.get(p.column or "") else p for p in problems
+    ]
+
+
+# A stored column of a trial-built row -> the template column its figure was read from.
+_TRIAL_COLUMNS: dict[str, dict[str, str]] = {
+    "tasks": {"task_name": "nhiem_vu", "expected_result": "ket_qua", "unit": "dvt"},
+    "content_area_map": {"content_area": "linh_vuc"},
+}
+
+
+def _trial_problem(error: Any, folder: Path, tables: dict[str, list[dict[str, Any]]]) -> Problem:
+    """A trial build's error about the staged rows, placed on the user's row and column.
+
+    The trial folder's files are ours, not the user's: the message names the row of the
+    upload the stored row was read from, and the template column, never the internal file.
+    """
+    fields = dict(error.fields)
+    key = error.key  # a data.* id, chosen and marked where the build made the error
+    texts = {lang: t(key, lang, **fields) for lang in ("vi", "en")}
+    label = f"imports/{folder.name}/tables/"
+    if not str(error.file).startswith(label) or error.line is None:
+        return _problem(
+            "error",
+            None,
+            None,
+            "import.build_failed",
+            error_vi=error.message("vi"),
+            error_en=error.message("en"),
+        )
+    path = str(error.file)[len(label) :]
+    table = next((s.table for s in SPECS if s.path == path), "")
+    row_at: dict[int, dict[str, Any]] = {}
+    with (folder / "tables" / path).open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for k, _cells in enumerate(reader):
+            if k < len(tables.get(table, [])):
+                row_at[reader.line_num] = tables[table][k]
+    stored = row_at.get(error.line, {})
+    cited = re.match(r"\d+", str(stored.get("source_line") or stored.get("source_lines") or ""))
+    column = _TRIAL_COLUMNS.get(table, {}).get(str(error.column))
+    if table in ("budget_amounts", "stated_totals") and stored:
+        quantity = "quantity" in str(error.column) or stored.get("measure") == "quantity"
+        year = stored.get("year")
+        if stored.get("measure") != "task_count":
+            stem = "so_luong" if quantity else "kinh_phi"
+            column = (
+                f"{stem}_{year}" if year else ("so_luong_tong" if quantity else "tong_kinh_phi")
+            )
+    return _problem(
+        "error",
+        int(cited.group(0)) if cited else None,
+        column,
+        "import.build_failed",
+        error_vi=texts["vi"],
+        error_en=texts["en"],
+    )
+
+
+def _grand_total(plan: _PlanReading) -> dict[str, Any] | None:
+    """The TỔNG row's whole-period money total (all sources), the programme's stated total."""
+    return next(
+        (
+            row
+            for row in plan.totals
+            if (row["scope"], row["year"], row["measure"]) == ("grand", "", "amount_mvnd")
+            and not row.get("funding_source")
+        ),
+        None,
+    )
+
+
 def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, Any]]]:
     """The tables one plan becomes: its document, its programme, and the rows read."""
     title = meta["ten_chuong_trinh"][0]
+    grand = _grand_total(plan)
     decision_ref = meta.get("so_quyet_dinh", ("", 0))[0]
     decision_date = meta.get("ngay_quyet_dinh", ("", 0))[0]
     return {
@@ -804,8 +1285,8 @@ def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, An
                 "period_end": plan.end,
                 "decision_ref": decision_ref,
                 "decision_date": decision_date,
-                "stated_total_printed": "",
-                "stated_total_mvnd": "",
+                "stated_total_printed": grand["printed_text"] if grand else "",
+                "stated_total_mvnd": grand["stated_value"] if grand else "",
                 "source_file": plan.source,
                 "source_line": str(meta["ten_chuong_trinh"][1]),
                 "note": "Nhập từ tệp.",
@@ -826,10 +1307,12 @@ def _total(
     task: str,
     year: Any,
     printed: str,
-    value: float,
+    value: float | Figure,
     source: str,
     line: int,
 ) -> dict[str, Any]:
+    """A stated_totals row; a Figure brings its qualifier, range end and printed precision."""
+    figure = value if isinstance(value, Figure) else Figure(float(value), None, "exact", 1.0)
     return {
         "programme_id": programme,
         "scope": scope,
@@ -838,12 +1321,35 @@ def _total(
         "year": year,
         "measure": "amount_mvnd",
         "printed_text": printed.strip(),
-        "stated_value": value,
-        "precision": 1,
+        "stated_value": figure.value,
+        "precision": figure.precision,
         "note": "",
         "source_file": source,
         "source_line": str(line),
+        "qualifier": figure.qualifier,
+        "stated_max": figure.high,
     }
+
+
+def _accepts(total: dict[str, Any], computed: float, tolerance: float) -> bool:
+    """Whether a computed sum agrees with a stated total, read with its qualifier.
+
+    The rule (queries/total_checks.sql applies the same): exact and "khoảng" within
+    `tolerance` (half a unit of the printed precision; after "khoảng" trailing zeros are
+    rounding); a range from its low end to its high end; "hơn/trên/tối thiểu X" at least X;
+    "tối đa/không quá/dưới X" at most X; "gần X" at most X and not below what rounds to X
+    (half a unit of its last significant digit: "gần 1.000" is 500 to 1.000).
+    """
+    value, high = total["stated_value"], total.get("stated_max")
+    qualifier = total.get("qualifier") or "exact"
+    low_ok = None if qualifier == "at_most" else value - tolerance
+    high_ok = {
+        "at_least": None,
+        "nearly": value + tolerance - total["precision"] / 2,
+    }.get(qualifier, (high if high is not None else value) + tolerance)
+    return (low_ok is None or computed >= low_ok - 1e-9) and (
+        high_ok is None or computed <= high_ok + 1e-9
+    )
 
 
 def _warn_totals(
@@ -855,6 +1361,25 @@ def _warn_totals(
     """Stated totals that do not add up: warnings now, reconciliation findings once stored."""
     section_of = {t["task_code"]: t["section_code"] for t in tasks}
     for total in totals:
+        if total["measure"] == "task_count":
+            counted = sum(
+                1
+                for t in tasks
+                if total["scope"] != "section" or t["section_code"] == total["section_code"]
+            )
+            if not _accepts(total, counted, total["precision"] / 2):
+                problems.append(
+                    _problem(
+                        "warning",
+                        int(total["source_line"]),
+                        None,
+                        "import.count_differs",
+                        where=total["section_code"] if total["scope"] == "section" else "TỔNG",
+                        stated=total["printed_text"],
+                        counted=counted,
+                    )
+                )
+            continue
         if total["measure"] != "amount_mvnd":
             continue
         parts = [
@@ -863,8 +1388,10 @@ def _warn_totals(
             if (total["scope"] != "task" or a["task_code"] == total["task_code"])
             and (total["scope"] != "section" or section_of[a["task_code"]] == total["section_code"])
             and (total["year"] == "" or a["year"] == total["year"])
+            and _of_source(a, total)
         ]
-        if parts and abs(sum(parts) - total["stated_value"]) > 0.5:
+        # half a unit of the printed precision: "2,5 tỷ" tolerates ±50 triệu, "4.200" ±0,5
+        if parts and not _accepts(total, sum(parts), total["precision"] / 2):
             where = " ".join(
                 str(x) for x in (total["section_code"], total["task_code"], total["year"]) if x
             )
@@ -913,10 +1440,145 @@ class _ResultsReading:
     header_words: set[str] = field(init=False)
     # (name as written, programme id) -> whether it was accepted: each is reported once
     provinces_read: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # The programme a row without a known ma_chuong_trinh reports on: one the file's tinh,
+    # ten_chuong_trinh and period create (or find); None = the file does not say (then such a
+    # row is an unknown programme); '' = it says, but wrongly (already reported).
+    from_file: str | None = None
+    created: list[dict[str, Any]] = field(default_factory=list)  # the programme row staged
 
     def __post_init__(self) -> None:
         self.index = {h: i for i, h in enumerate(self.header) if h}
         self.header_words = {_fold(h) for h in self.header}
+
+    def programme_from_file(
+        self, body: list[list[str]], existing: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        """The programme the rows without a known ma_chuong_trinh report on, from the file.
+
+        Like 001's 2011-2015 results, whose plan was never published in detail: the file gives
+        tinh, ten_chuong_trinh, nam_bat_dau and nam_ket_thuc (blank: one year) on its rows, as a
+        plan does. The one programme of that province and period is found; none, it is created
+        (an id as a plan's would get); several, the file must say which (ma_chuong_trinh).
+        """
+        meta: _Meta = {}
+        for n, cells in enumerate(body, start=2):
+            if self.cell(cells, "ma_chuong_trinh") in self.known or not any(
+                c.strip() for c in cells
+            ):
+                continue
+            for column in META:
+                value = self.cell(cells, column)
+                if not value or _fold(value).replace(" ", "_") == column:
+                    continue  # blank, or a repeated header row
+                if column in meta and meta[column][0] != value:
+                    self.problems.append(
+                        _problem(
+                            "error",
+                            n,
+                            column,
+                            "import.conflicting_meta",
+                            column=column,
+                            first=meta[column][0],
+                            value=value,
+                        )
+                    )
+                meta.setdefault(column, (value, n))
+        needed = ("tinh", "ten_chuong_trinh", "nam_bat_dau")
+        if not any(column in meta for column in needed):
+            return  # nothing to create a programme from: such rows name an unknown programme
+        self.from_file = ""
+        for column in needed:
+            if column not in meta:
+                self.problems.append(
+                    _problem(
+                        "error",
+                        None,
+                        column,
+                        "import.missing_meta",
+                        column=column,
+                        meaning_vi=column_meaning(column, "vi"),
+                        meaning_en=column_meaning(column, "en"),
+                    )
+                )
+        if _has_errors(self.problems):
+            return
+        start_text, row = meta["nam_bat_dau"]
+        end_text = meta.get("nam_ket_thuc", (start_text, row))[0]
+        try:
+            start, end = int(start_text), int(end_text)
+            if not 1990 <= start <= end <= 2100:
+                raise ValueError
+        except ValueError:
+            self.problems.append(
+                _problem(
+                    "error", row, "nam_bat_dau", "import.bad_year", value=f"{start_text}-{end_text}"
+                )
+            )
+            return
+        written, province_row = meta["tinh"]
+        found = _read_province(written, province_row, start, self.problems)
+        if found is None:
+            return
+        same = [
+            p["programme_id"]
+            for p in existing.get("programmes", [])
+            if p["province"] == found.province
+            and (int(p["period_start"]), int(p["period_end"])) == (start, end)
+        ]
+        period = f"{start}-{end}" if start != end else str(start)
+        if len(same) > 1:
+            self.problems.append(
+                _problem(
+                    "error",
+                    province_row,
+                    "ma_chuong_trinh",
+                    "import.programme_ambiguous",
+                    province=found.province,
+                    period=period,
+                    ids=", ".join(sorted(same)),
+                )
+            )
+            return
+        if same:
+            self.from_file = same[0]
+            self.problems.append(
+                _problem("warning", None, None, "import.results_programme_found", id=same[0])
+            )
+            return
+        self.from_file = _programme_id(found.province, start, end, existing, self.problems)
+        title, title_row = meta["ten_chuong_trinh"]
+        self.created.append(
+            {
+                "programme_id": self.from_file,
+                "province": found.province,
+                "province_printed": written
+                if found.province != unicodedata.normalize("NFC", written)
+                else "",
+                "kind": "khuyen_cong",
+                "title": title,
+                "title_en": title,
+                "period_start": start,
+                "period_end": end,
+                "decision_ref": meta.get("so_quyet_dinh", ("", 0))[0],
+                "decision_date": meta.get("ngay_quyet_dinh", ("", 0))[0],
+                "stated_total_printed": "",
+                "stated_total_mvnd": "",
+                "source_file": self.source,
+                "source_line": str(title_row),
+                "note": "Tạo từ báo cáo kết quả nhập từ tệp (không có bảng kế hoạch).",
+            }
+        )
+        self.problems.append(
+            _problem(
+                "warning",
+                None,
+                None,
+                "import.results_programme_created",
+                id=self.from_file,
+                province=found.province,
+                period=period,
+            )
+        )
 
     def cell(self, cells: list[str], column: str) -> str:
         """A template column's text in one row ('' when the column or the cell is absent)."""
@@ -964,6 +1626,34 @@ class _ResultsReading:
             self.problems.append(_problem("error", n, "muc_tieu", "import.not_number", value=text))
             return None
 
+    def check_pct(
+        self, n: int, pct_text: str, achieved: tuple[str, float], target: tuple[str, float]
+    ) -> None:
+        """A stated percentage must follow from dat_duoc / muc_tieu within half a unit of its
+        printed precision ('71,2%': ±0,05); one that does not is a warning now and, once
+        stored, a finding (queries/percentage_checks.sql checks the stored row the same way)."""
+        number = pct_text.rstrip("% ")
+        stated = float(parse_number(number))
+        decimals = len(number.partition(",")[2])
+        if target[1] <= 0:
+            return  # nothing to divide by: the check says 'not_checkable'
+        computed = 100.0 * achieved[1] / target[1]
+        if abs(stated - computed) > 0.5 * 10**-decimals + 1e-9:
+            shown = max(2, decimals + 1)
+            self.problems.append(
+                _problem(
+                    "warning",
+                    n,
+                    "ty_le_ghi",
+                    "import.pct_differs",
+                    stated=pct_text,
+                    computed_vi=format_pct(computed, shown, "vi"),
+                    computed_en=format_pct(computed, shown, "en"),
+                    achieved=achieved[0],
+                    target=target[0],
+                )
+            )
+
     def row(self, n: int, cells: list[str]) -> dict[str, Any] | None:
         """The results row that sheet row `n` becomes; None if blank or wrong (then reported)."""
         if not any(c.strip() for c in cells):
@@ -972,7 +1662,14 @@ class _ResultsReading:
             self.problems.append(_problem("warning", n, None, "import.header_repeated"))
             return None
         programme = self.cell(cells, "ma_chuong_trinh")
-        if programme not in self.known:
+        if programme in self.known:
+            if not self.province_ok(n, self.cell(cells, "tinh"), programme):
+                return None
+        elif self.from_file:
+            programme = self.from_file  # created or found from the file's tinh, title, period
+        elif self.from_file == "":
+            return None  # the file's programme information is wrong: reported once
+        else:
             self.problems.append(
                 _problem(
                     "error",
@@ -983,8 +1680,6 @@ class _ResultsReading:
                     known=", ".join(sorted(self.known)),
                 )
             )
-            return None
-        if not self.province_ok(n, self.cell(cells, "tinh"), programme):
             return None
         achieved_text = self.cell(cells, "dat_duoc")
         try:
@@ -1004,6 +1699,8 @@ class _ResultsReading:
         target = self.target(n, target_text)
         if target is None:
             return None
+        if pct_text and isinstance(target, float):
+            self.check_pct(n, pct_text, (achieved_text, achieved), (target_text, target))
         code = f"N{n}"
         while (programme, code) in self.taken:  # a code an earlier import of the report took
             code += "'"
@@ -1034,8 +1731,12 @@ def stage_results(
     problems: list[Problem],
     existing: dict[str, list[dict[str, Any]]],
 ) -> dict[str, list[dict[str, Any]]]:
-    """The rows a results report becomes: one results row per indicator."""
-    if not _has_columns(header, RESULTS_REQUIRED, problems):
+    """The rows a results report becomes: one results row per indicator, and the programme
+    (with its document) when the file creates it from its tinh, title and period columns."""
+    # ma_chuong_trinh may be left out by a report that gives what creates its programme instead
+    creates = {"tinh", "ten_chuong_trinh", "nam_bat_dau"} <= set(header)
+    required = tuple(c for c in RESULTS_REQUIRED if not (creates and c == "ma_chuong_trinh"))
+    if not _has_columns(header, required, problems):
         return {}
     report = _ResultsReading(
         filename,
@@ -1048,18 +1749,20 @@ def stage_results(
             for p in existing.get("programmes", [])
         },
     )
+    report.programme_from_file(body, existing)
     rows = [row for n, cells in enumerate(body, start=2) if (row := report.row(n, cells))]
     if not rows and not _has_errors(problems):
         problems.append(_problem("error", None, None, "import.no_results"))
     if _has_errors(problems):
         return {}
+    created = {"programmes": report.created} if report.created else {}
     return {
         "documents": [
             {
                 "source_file": filename,
                 "doc_type": "Báo cáo kết quả (tệp nhập)",
-                "title": filename,
-                "title_en": filename,
+                "title": report.created[0]["title"] if report.created else filename,
+                "title_en": report.created[0]["title"] if report.created else filename,
                 "issuer": "Tệp nhập / imported file",
                 "ref_printed": "",
                 "date_printed": "",
@@ -1067,6 +1770,7 @@ def stage_results(
                 "source_line": 1,
             }
         ],
+        **created,
         "results": rows,
     }
 
@@ -1084,8 +1788,13 @@ def validate(
     imports_dir: Path | None = None,
     progress: Callable[[float, str], None] | None = None,
     given: dict[str, str] | None = None,
+    db_path: Path | None = None,
 ) -> Staged:
     """Read and check an upload; nothing is written. `kind` None = guess from the columns.
+
+    The upload is checked against the database file `db_path` when it is the build of data/
+    and the stored imports (else against them read afresh), so its cost does not grow with the
+    imports before it.
 
     `given` holds what the user typed for a decision document whose heading does not print it
     (template column names: tinh, ten_chuong_trinh, nam_bat_dau, nam_ket_thuc, so_quyet_dinh).
@@ -1142,14 +1851,13 @@ def validate(
     if staged.errors:
         return staged
     _blank_repeated_headers(header, body, staged.problems)
-    header = _apply_mapping(header, mapping)
+    written, header = header, _apply_mapping(header, mapping)  # written: the user's own headers
+    staging_from = len(staged.problems)
     if kind is None:
         staged.kind = "results" if "dat_duoc" in header else "plan"
     say(0.4, "validate")
-    try:
-        existing = load_tables(data_dir, imports_dir)
-    except BuildError:
-        existing = {}
+    # what is built is the cache of everything validated before (closed after the trial)
+    existing = current_tables(db_path, data_dir, imports_dir)
     stage = stage_results if staged.kind == "results" else stage_plan
     staged.tables = stage(safe_name, header, body, staged.problems, existing)
     if staged.kind == "plan" and staged.tables:
@@ -1162,23 +1870,62 @@ def validate(
         with tempfile.TemporaryDirectory(prefix="plans-trial-") as trial:
             folder = Path(trial) / "trial"
             _write_tables(folder, staged.tables)
-            try:
-                load_tables(data_dir, imports_dir, extra_imports=(folder,))
-            except BuildError as exc:
-                for error in exc.errors:
-                    staged.problems.append(
-                        _problem(
-                            "error",
-                            None,
-                            None,
-                            "import.build_failed",
-                            error_vi=error.message("vi"),
-                            error_en=error.message("en"),
-                        )
-                    )
+            # the upload's rows alone, read back as commit will store them, against what is
+            # built: a full build's checks without re-reading data/ and every earlier import
+            rows, errors = read_import(folder)
+            errors = errors or check_import(rows, existing, data_dir)
+            for error in errors:
+                staged.problems.append(_trial_problem(error, folder, staged.tables))
+            if errors:
                 staged.tables = {}
+    existing.close()
+    # every message of the staging names the column as the user's file wrote it
+    staged.problems[staging_from:] = _in_users_words(
+        staged.problems[staging_from:], written, header
+    )
     say(0.7, "checked")
     return staged
+
+
+def choose_areas(staged: Staged, choices: dict[str, str]) -> None:
+    """Apply the importer's content areas from the preview (task code -> area code, '' = none).
+
+    Each chosen area is stored as the importer's choice (assigned_by 'importer'); a task chosen
+    as '' keeps no area. Unknown tasks or codes raise ValueError before anything changes.
+    """
+    rows = staged.tables.get("content_area_map", [])
+    tasks = {task["task_code"] for task in staged.tables.get("tasks", [])}
+    known = suggest.area_names()
+    for task, area in choices.items():
+        if task not in tasks:
+            raise ValueError(t("import.choice_unknown_task", "vi", task=task))
+        if area and area not in known:
+            raise ValueError(t("import.choice_unknown_area", "vi", task=task, value=area))
+    programme = staged.programme_id
+    by_task = {row["task_code"]: row for row in rows}
+    for task, area in choices.items():
+        current = by_task.get(task)
+        if current is not None and current["content_area"] == area:
+            continue  # unchanged: the suggestion (or the file's area) stays as it was stored
+        by_task.pop(task, None)
+        if area:
+            by_task[task] = {
+                "programme_id": programme,
+                "task_code": task,
+                "content_area": area,
+                "reason": suggest.IMPORTER_REASON,
+                "assigned_by": "importer",
+            }
+    order = [task["task_code"] for task in staged.tables.get("tasks", [])]
+    staged.tables["content_area_map"] = [by_task[c] for c in order if c in by_task]
+    # the warnings about a suggestion are answered for the tasks the importer chose
+    answered = {t for t in choices if by_task.get(t, {}).get("assigned_by") == "importer"}
+    staged.problems = [
+        p
+        for p in staged.problems
+        if p.key not in ("import.area_suggested", "import.area_unassigned")
+        or dict(p.fields).get("task") not in answered
+    ]
 
 
 def _write_tables(folder: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -1206,11 +1953,18 @@ def commit(
     db_path: Path | None = None,
     data_dir: Path | None = None,
     imports_dir: Path | None = None,
+    incremental: bool = True,
 ) -> str:
-    """Store a validated upload and rebuild the database; all or nothing. Returns the import id."""
+    """Store a validated upload and update the database; all or nothing. Returns the import id.
+
+    The upload's rows go into a copy of the current database file, swapped in whole
+    (build.add_import); `incremental` False, or a file that is not the build of the inputs
+    as they were, rebuilds everything instead (build.build).
+    """
     if staged.errors or not staged.tables:
         raise ValueError("cannot commit an upload with errors")
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    data_dir = Path(data_dir or settings.DATA_DIR)
     with write_lock(imports_dir):
         # checked again under the lock: two uploads of one file at once store it once
         for record in _registry(imports_dir):
@@ -1219,6 +1973,7 @@ def commit(
         number = 1 + max((int(r["id"].split("-")[0]) for r in _registry(imports_dir)), default=0)
         import_id = f"{number:04d}-{staged.checksum[:8]}"
         folder = imports_dir / import_id
+        before = data_checksum(data_dir, imports_dir)  # the inputs the current file was built from
         tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=imports_dir))
         try:
             _write_tables(tmp, staged.tables)
@@ -1240,7 +1995,8 @@ def commit(
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         try:
-            build(db_path, data_dir, imports_dir)
+            if not (incremental and add_import(folder, before, db_path, data_dir, imports_dir)):
+                build(db_path, data_dir, imports_dir)
         except Exception:
             shutil.rmtree(folder, ignore_errors=True)  # the database was not swapped: undo
             raise
@@ -1252,9 +2008,14 @@ def remove(
     db_path: Path | None = None,
     data_dir: Path | None = None,
     imports_dir: Path | None = None,
+    incremental: bool = True,
 ) -> None:
-    """Remove one import as a whole and rebuild the database without it."""
+    """Remove one import as a whole: its rows leave a copy of the database file, swapped in.
+
+    `incremental` False, or a file that is not the build of the inputs, rebuilds instead.
+    """
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    data_dir = Path(data_dir or settings.DATA_DIR)
     if not re.fullmatch(r"\d{4}-[0-9a-f]{8}", import_id):
         raise KeyError(import_id)
     with write_lock(imports_dir):
@@ -1262,9 +2023,11 @@ def remove(
         if not (folder / "meta.json").is_file():
             raise KeyError(import_id)
         parked = imports_dir / f".removing-{import_id}"
+        before = data_checksum(data_dir, imports_dir)
         os.replace(folder, parked)
         try:
-            build(db_path, data_dir, imports_dir)
+            if not (incremental and remove_import(parked, before, db_path, data_dir, imports_dir)):
+                build(db_path, data_dir, imports_dir)
         except Exception:
             os.replace(parked, folder)  # put it back: the database still holds it
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Context, Decimal
 
 STYLES: tuple[str, ...] = ("vi", "en_thousands")
@@ -127,3 +128,113 @@ def parse_amount(text: str, style: str = "vi") -> float:
     else:
         factor = Decimal(1)
     return float(_CONTEXT.multiply(value, factor))
+
+
+# A figure as officials write it in a table cell: a qualifier word, then one figure or a range,
+# then a money scale or a unit ("gần 162,5 triệu đồng", "hơn 342", "300-350", "13 đề án").
+# Longest first, so "không quá" is read before "không" would be.
+QUALIFIER_WORDS: dict[str, str] = {
+    "không vượt quá": "at_most",
+    "không quá": "at_most",
+    "tối đa": "at_most",
+    "dưới": "at_most",
+    "không dưới": "at_least",
+    "tối thiểu": "at_least",
+    "ít nhất": "at_least",
+    "trên": "at_least",
+    "hơn": "at_least",
+    "khoảng": "about",
+    "xấp xỉ": "about",
+    "gần": "nearly",
+}
+_QUALIFIER_LEAD = re.compile(
+    r"^(?P<word>" + "|".join(sorted(QUALIFIER_WORDS, key=len, reverse=True)) + r")(?:\s+|(?=\d))"
+)
+# "300-350", "300 – 350", "300 đến 350": the dash of a range, never a minus sign at the start
+_RANGE_SPLIT = re.compile(r"(?<=\d)\s*(?:[-–—]|\s(?:đến|tới)\s)\s*(?=\d)")
+_FIGURE_HEAD = re.compile(r"^(?P<num>[0-9][0-9.,]*)\s*(?P<rest>.*)$")
+_MONEY_WORDS = re.compile(r"^(?:tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?:đồng|vnđ|vnd|đ)?$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One cell read: its figure (a range's low end), the range's high end, how it is qualified.
+
+    `precision` is the unit of the last significant printed digit, in the unit of `value`
+    (million VND for money): "250,9 tỷ" -> 100, "4.200" -> 1. After "khoảng" or "gần" trailing
+    zeros of the whole part are rounding, not digits: "khoảng 380 tỷ" -> 10.000.
+    """
+
+    value: float
+    high: float | None  # a range's upper end ("300-350" -> 350), None otherwise
+    qualifier: str  # exact | nearly | at_least | at_most | about | range
+    precision: float
+    unit: str = ""  # a quantity's words after the figure ("đề án"); '' for money
+
+
+def _precision(number: str, style: str, rounded: bool) -> Decimal:
+    """The unit of the last significant digit of a printed figure (before any scale)."""
+    _group, mark = _check_style(style)
+    whole, _, frac = number.partition(mark)
+    if frac:
+        return Decimal(1).scaleb(-len(frac))
+    digits = whole.replace(_group, "")
+    zeros = len(digits) - len(digits.rstrip("0")) if rounded and digits.strip("0") else 0
+    return Decimal(1).scaleb(zeros)
+
+
+def read_figure(
+    text: str, column_unit: str | None = None, money: bool = True, style: str = "vi"
+) -> Figure:
+    """A money or quantity cell with its qualifier and range, as officials write it.
+
+    Money: "gần 162,5 triệu đồng" -> 162.5 (nearly), "khoảng 375,6 tỷ đồng" -> 375600 (about),
+    "300-350" -> 300..350 (range); a bare figure is in `column_unit` (the header's "(tỷ đồng)")
+    or else in million VND. Quantity (money=False): "13 đề án" -> 13, unit "đề án".
+    Raises NumberFormatError when no figure in the notation is written.
+    """
+    body = " ".join(unicodedata.normalize("NFC", text).split())
+    lead = _QUALIFIER_LEAD.match(body.lower())
+    qualifier = "exact"
+    if lead:
+        qualifier = QUALIFIER_WORDS[lead["word"]]
+        body = body[lead.end() :]
+    ends = _RANGE_SPLIT.split(body, maxsplit=1)
+    if len(ends) == 2 and qualifier == "exact":
+        qualifier = "range"
+    elif len(ends) == 2 and qualifier != "about":
+        raise NumberFormatError(text, "not_a_number")  # "hơn 300-350" says two things at once
+    heads = [_FIGURE_HEAD.match(end.strip()) for end in ends]
+    if any(head is None for head in heads):
+        raise NumberFormatError(text, "not_a_number")
+    rest = heads[-1]["rest"].strip()  # type: ignore[index]
+    # the unit is written once, after the range's last figure ("300-350 tỷ đồng")
+    if any(head["rest"].strip() for head in heads[:-1]):  # type: ignore[index]
+        raise NumberFormatError(text, "not_a_number")
+    numbers = [head["num"] for head in heads]  # type: ignore[index]
+    values = [_parse_decimal(number, style)[0] for number in numbers]
+    rounded = qualifier in ("about", "nearly")
+    step = min(_precision(number, style, rounded) for number in numbers)
+    unit = ""
+    if money:
+        scale = rest.lower()
+        if not _MONEY_WORDS.fullmatch(scale):
+            raise NumberFormatError(text, "unknown_unit" if scale[:1].isalpha() else "not_a_number")
+        if not scale and column_unit:
+            scale = " ".join(column_unit.lower().split())
+            if not _MONEY_WORDS.fullmatch(scale):
+                raise NumberFormatError(column_unit, "unknown_unit")
+        factor = Decimal(parse_amount(f"1 {scale}", style)) if scale else Decimal(1)
+        values = [_CONTEXT.multiply(v, factor) for v in values]
+        step = _CONTEXT.multiply(step, factor)
+    else:
+        unit = rest
+    if len(values) == 2 and values[0] > values[1]:
+        raise NumberFormatError(text, "not_a_number")  # a reversed range is a slip, not a figure
+    return Figure(
+        value=float(values[0]),
+        high=float(values[1]) if len(values) == 2 else None,
+        qualifier=qualifier,
+        precision=float(step),
+        unit=unit,
+    )

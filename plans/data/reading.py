@@ -166,11 +166,7 @@ def row_texts(name: str, data: bytes) -> list[str]:
             raise ValueError("not a readable workbook")
         cells = [[("" if c is None else str(c)) for c in r] for r in rows]
         texts = ["\t".join(_LINE_BREAK.sub(" ↵ ", c) for c in r).rstrip("\t") for r in cells]
-    elif suffix in (".docx", ".pdf", ".txt", ".md"):
-        from plans.data import documents  # a decision document: its own text, or its rendering
-
-        return documents.render_lines(name, data)
-    else:
+    else:  # a decision document's lines: plans.data.documents.row_texts (it reads this module)
         raise ValueError(f"not a CSV or XLSX file: {name!r}")
     return texts[_blank_above_header(cells) :]
 

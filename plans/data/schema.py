@@ -41,6 +41,11 @@ def opt(name: str, type: str = "text", **kw: object) -> Column:
 
 
 MEASURES = ("planned", "allocated", "disbursed")
+# How a printed figure is qualified (plans.data.notation.read_figure; targets use the same words).
+QUALIFIERS = ("exact", "nearly", "at_least", "at_most", "about", "range")
+# Where a budget amount comes from: khuyến công quốc gia, khuyến công địa phương, the
+# establishments' own contribution (đối ứng), anything else. Empty = not stated.
+FUNDING_SOURCES = ("trung_uong", "dia_phuong", "doi_ung", "khac")
 PROG = (("programme_id",), "programmes", ("programme_id",))
 DOC = (("source_file",), "documents", ("source_file",))
 AREA = (("content_area",), "content_areas", ("code",))
@@ -228,8 +233,10 @@ BUDGET_AMOUNTS = FileSpec(
         opt("note"),
         C("source_file"),
         C("source_line", "lines"),
+        # who pays the line (empty = the document does not say): a task may have one per source
+        opt("funding_source", choices=FUNDING_SOURCES),
     ),
-    key=("programme_id", "task_code", "year"),
+    key=("programme_id", "task_code", "year", "funding_source"),
     refs=(PROG, DOC, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
 )
 
@@ -242,13 +249,18 @@ STATED_TOTALS = FileSpec(
         opt("section_code"),
         opt("task_code"),
         opt("year", "year"),
-        C("measure", choices=("amount_mvnd", "quantity")),
+        # task_count: a stated number of tasks ("25 nhiệm vụ" on the TỔNG or a section row)
+        C("measure", choices=("amount_mvnd", "quantity", "task_count")),
         C("printed_text"),
         C("stated_value", "float", min=0, max=1e9),
         C("precision", "float", min=1e-9, max=1e6),
         opt("note"),
         C("source_file"),
         C("source_line", "lines"),
+        opt("funding_source", choices=FUNDING_SOURCES),  # a total of one source (TỔNG per source)
+        # how the figure is qualified ("gần", "hơn", "khoảng", a range); empty = exact
+        opt("qualifier", choices=QUALIFIERS),
+        opt("stated_max", "float", min=0, max=1e9),  # a range's upper end ("300-350")
     ),
     key=(
         "programme_id",
@@ -258,6 +270,7 @@ STATED_TOTALS = FileSpec(
         "year",
         "measure",
         "source_line",
+        "funding_source",
     ),
     refs=(
         PROG,
@@ -378,10 +391,21 @@ COMPARABLE_TARGETS = FileSpec(
     ),
 )
 
+# Who chose a task's content area: curated in data/, the importer on the preview or in the
+# file's linh_vuc column, or plans.data.suggest (confidence high enough to store).
+ASSIGNED_BY = ("curated", "importer", "suggested")
+
 CONTENT_AREA_MAP = FileSpec(
     "content_area_map.csv",
     "content_area_map",
-    (C("programme_id"), C("task_code"), C("content_area"), C("reason")),
+    (
+        C("programme_id"),
+        C("task_code"),
+        C("content_area"),
+        C("reason"),
+        # who chose the area: empty = curated (data/), or an import's importer or suggestion
+        opt("assigned_by", choices=ASSIGNED_BY),
+    ),
     key=("programme_id", "task_code"),
     refs=(PROG, AREA, (("programme_id", "task_code"), "tasks", ("programme_id", "task_code"))),
 )

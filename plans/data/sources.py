@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from plans import settings
-from plans.data.reading import row_texts
+from plans.data.documents import row_texts  # CSV/XLSX rows, or a decision document's lines
 from plans.data.registry import list_imports
 from plans.messages import N_, t
 

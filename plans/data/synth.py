@@ -322,6 +322,7 @@ def _add_task(
             "task_code": task,
             "content_area": area,
             "reason": "tổng hợp / synthetic",
+            "assigned_by": None,
         }
     )
     _add_amounts(tables, rng, programme, task, scale)
