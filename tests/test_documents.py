@@ -210,6 +210,18 @@ def test_000_document_gives_the_seed_figures_cell_for_cell(name, make, place) ->
         programme["decision_ref"],
         programme["decision_date"],
     )
+    # the total in words under the table (000:328) is a stated total as data/ holds it; the
+    # narrative's "250,9 tỷ đồng" (000:205) is outside the appendix and not read by the import
+    words = [
+        (r["printed_text"], float(r["stated_value"]), float(r["precision"]))
+        for r in seed("stated_totals.csv", "HN-2021-2025")
+        if r["scope"] == "text" and r["source_line"] == "328"
+    ]
+    assert words == [
+        (r["printed_text"], float(r["stated_value"]), float(r["precision"]))
+        for r in staged.tables["stated_totals"]
+        if r["scope"] == "text"
+    ]
     keys = [p.key for p in staged.warnings]
     assert 1 == keys.count("documents.lone_total")  # 000:273, D04: not a budget line
     assert 1 == keys.count("documents.words_total")  # 000:328 agrees with TỔNG 000:326
@@ -258,16 +270,19 @@ def test_docx_and_pdf_cells_cite_page_table_and_row(name, make, place) -> None:
 def test_002_first_page_reads_as_data_holds_and_second_page_is_marked(place) -> None:
     staged = run(place, "hung_yen.txt", HY_SOURCE.read_bytes())
     assert [] == staged.errors, staged.report("en")
+    # amounts and the text as printed: 002 writes thousands with a comma ("1,050", 002:271),
+    # kept as printed and read in the document's style
     want = {
-        (r["task_code"], int(r["year"]), float(r["amount_mvnd"]))
+        (r["task_code"], int(r["year"]), float(r["amount_mvnd"]), r["amount_printed"])
         for r in seed("budget_amounts.csv", "HY-2018-2020")
         if r["task_code"].split(".")[0] in ("I", "II", "III")  # 002:264-272, the first page
     }
     got = {
-        (r["task_code"], int(r["year"]), float(r["amount_mvnd"]))
+        (r["task_code"], int(r["year"]), float(r["amount_mvnd"]), r["amount_printed"])
         for r in staged.tables["budget_amounts"]
     }
     assert want == got
+    assert "en_thousands" == staged.tables["documents"][0]["number_style"]
     uncertain = sorted(p.row for p in staged.warnings if p.key == "documents.uncertain_row")
     # 002:274-290: every row of the second page is named, none of its figures is stored
     assert 274 == uncertain[0] and 290 == uncertain[-1]

@@ -331,3 +331,30 @@ def test_a_trial_build_error_names_the_users_row_not_an_internal_file(place) -> 
                  for e in caught.value.errors]  # fmt: skip
     assert message.startswith("dòng 3, cột kinh_phi_2025: Dữ liệu nhập không khớp")
     assert "imports/" not in message
+
+
+def test_total_in_words_column_is_a_stated_total_and_bad_words_name_row_and_column(
+    tmp_path,
+) -> None:
+    """tong_bang_chu (the "(Bằng chữ: …)" line) is stored like 000:328; words that are no number
+    are refused on their row and column."""
+    from plans.data import templates
+
+    rows = templates.plan_rows()
+    header = [*rows[0], "tong_bang_chu"]
+    width = len(rows[0])  # example rows may stop before the last (empty) columns
+    body = [[*r, *[""] * (width - len(r)), ""] for r in rows[1:]]
+    body[-1][-1] = "Hai trăm năm mươi tỷ, chín trăm triệu đồng"  # the TỔNG row
+    staged = imports.validate(
+        "bang_chu.csv", templates.to_csv([header, *body]), imports_dir=tmp_path / "imports"
+    )
+    assert [] == staged.errors
+    text = [r for r in staged.tables["stated_totals"] if r["scope"] == "text"]
+    assert [("Hai trăm năm mươi tỷ, chín trăm triệu đồng", 250900.0)] == [
+        (r["printed_text"], r["stated_value"]) for r in text
+    ]
+    body[-1][-1] = "Hai trăm năm mươi tỷ đồng chẵn và nhiều"
+    staged = imports.validate(
+        "bang_chu_2.csv", templates.to_csv([header, *body]), imports_dir=tmp_path / "imports"
+    )
+    assert [(len(rows), "tong_bang_chu")] == [(p.row, p.column) for p in staged.errors]

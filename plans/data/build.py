@@ -428,7 +428,12 @@ def _match_printed(
         # money cells may carry their unit ("2,52 tỷ đồng", "262,5 triệu đồng")
         has_unit = style == "amount" or re.search(r"[^\W\d_]", printed) is not None
         try:
-            parsed = parse_amount(printed) if has_unit else parse_number(printed, style=style)
+            amount_style = "vi" if style == "amount" else style
+            parsed = (
+                parse_amount(printed, amount_style)
+                if has_unit
+                else parse_number(printed, style=style)
+            )
         except NumberFormatError:
             # a cell as officials write it: a qualifier, a range (its low end is the value),
             # a quantity's unit ("gần 162,5 triệu đồng", "300-350", "13 đề án", "25 nhiệm vụ")

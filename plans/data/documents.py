@@ -11,6 +11,7 @@ from pathlib import Path
 
 from plans import settings
 from plans.data import reading
+from plans.data.notation import words_to_vnd
 from plans.data.reading import Problem, _check_cell, _fold, _problem
 from plans.messages import N_, t
 from plans.numbers import format_number
@@ -29,6 +30,7 @@ _HEAD = (
     "nam_ket_thuc",
     "so_quyet_dinh",
     "ngay_quyet_dinh",
+    "kieu_so",
     "muc",
     "ten_muc",
     "ma_nhiem_vu",
@@ -37,7 +39,9 @@ _HEAD = (
     "ket_qua",
     "dvt",
 )
-_TAIL = ("chu_tri", "phoi_hop", "dong_van_ban")  # dong_van_ban: the line read, no template column
+# tong_bang_chu: the total in words under the table; dong_van_ban: the line read (no template
+# column, the plan reader ignores it)
+_TAIL = ("chu_tri", "phoi_hop", "tong_bang_chu", "dong_van_ban")
 
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\.?$")
 _NUMBER_TT = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
@@ -465,9 +469,7 @@ class _Reading:
 
     def figure(self, text: str) -> str:
         text = text.strip()
-        if self.style == "en_thousands" and _COMMA_THOUSANDS.match(text):
-            return text.replace(",", ".")
-        return text
+        return text  # as printed: the plan reader reads it in the document's style (kieu_so)
 
     def last_task(self) -> _Rec | None:
         for rec in reversed(self.recs):
@@ -804,48 +806,6 @@ def _attached(lines: list[_Line]) -> list[tuple[str, str, int]]:
 # ---------------------------------------------------------------------------------------------
 # A total written in words: "(Bằng chữ: Hai trăm năm mươi tỷ, chín trăm triệu đồng)".
 
-_DIGITS = {
-    "khong": 0, "mot": 1, "mốt": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
-    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
-}  # fmt: skip
-_SCALES = {"nghin": 10**3, "ngan": 10**3, "trieu": 10**6, "ty": 10**9, "ti": 10**9}
-
-
-def words_to_vnd(text: str) -> int | None:
-    """Vietnamese number words -> đồng: 'Hai trăm năm mươi tỷ, chín trăm triệu đồng' -> 250.9e9.
-
-    None when a word is not a number word (the caller reports the text unread).
-    """
-    total = group = digit = 0
-    seen = False
-    for raw in re.split(r"[\s,;.]+", text.strip()):
-        if not raw:
-            continue
-        raw_lower = raw.lower()
-        word = _fold(raw)
-        if word in ("dong", "chan", "linh", "le", "va", "(", ")"):
-            continue
-        seen = True
-        if raw_lower == "mốt":
-            digit = 1
-        elif word == "muoi" and raw_lower == "mười":
-            group += 10
-        elif word == "muoi":  # mươi: tens
-            group += (digit or 1) * 10
-            digit = 0
-        elif word == "tram":
-            group += digit * 100
-            digit = 0
-        elif word in _SCALES:
-            total += (group + digit) * _SCALES[word]
-            group = digit = 0
-        elif word in _DIGITS:
-            digit = _DIGITS[word]
-        else:
-            return None
-    return total + group + digit if seen else None
-
-
 # ---------------------------------------------------------------------------------------------
 # The whole reading.
 
@@ -906,6 +866,7 @@ def _read(
     style = "en_thousands" if comma and not dot else "vi"
     if style == "en_thousands":
         problems.append(_problem("warning", None, None, "documents.comma_thousands"))
+        meta["kieu_so"] = (style, 0)  # stored as the document's number style, figures as printed
     reading = _Reading(table, problems, style)
     header_words = {_fold(c) for k in header_rows for c in lines[k].cells or [] if c}
     skip = set(header_rows)
@@ -948,8 +909,8 @@ def _read(
     if not any(rec.kind == "task" for rec in reading.recs):
         problems.append(_problem("error", start + 1, None, "documents.no_table"))
         raise _RefusedError
-    _words_total(lines, end, reading.recs if total_seen else [], problems)
-    return _body(lines, table, reading, meta)
+    words = _words_total(lines, end, reading.recs if total_seen else [], problems)
+    return _body(lines, table, reading, meta, words)
 
 
 def _meta(
@@ -1034,8 +995,13 @@ def _meta(
     return found
 
 
-def _words_total(lines: list[_Line], end: int, recs: list[_Rec], problems: list[Problem]) -> None:
-    """'(Bằng chữ: …)' under the table: read and compared with the TỔNG row, never dropped."""
+def _words_total(
+    lines: list[_Line], end: int, recs: list[_Rec], problems: list[Problem]
+) -> tuple[int, str] | None:
+    """'(Bằng chữ: …)' under the table: read and compared with the TỔNG row, never dropped.
+
+    Returns (its line, the words) for the plan reader to store as a stated total in words.
+    """
     total = next((rec for rec in recs if rec.kind == "total"), None)
     for k in range(end, min(end + 8, len(lines))):
         text = _plain(lines[k].text)
@@ -1046,14 +1012,14 @@ def _words_total(lines: list[_Line], end: int, recs: list[_Rec], problems: list[
         vnd = words_to_vnd(words)
         if vnd is None:
             problems.append(_problem("warning", k + 1, None, "documents.words_unread", text=words))
-            return
+            return None
         mvnd = vnd / 1_000_000
         value = format_number(mvnd, 0 if float(mvnd).is_integer() else 3)
         printed = total.amounts.get(None, "") if total else ""
         if printed:
             from plans.data.notation import parse_number
 
-            stated = float(parse_number(printed))
+            stated = float(parse_number(printed, "en_thousands" if "," in printed else "vi"))
             agrees = abs(stated - mvnd) <= 0.5
             key = N_("documents.words_total") if agrees else N_("documents.words_differ")
             problems.append(
@@ -1072,11 +1038,16 @@ def _words_total(lines: list[_Line], end: int, recs: list[_Rec], problems: list[
             problems.append(
                 _problem("warning", k + 1, None, "documents.words_alone", text=words, value=value)
             )
-        return
+        return k + 1, words
+    return None
 
 
 def _body(
-    lines: list[_Line], table: _Table, reading: _Reading, meta: dict[str, tuple[str, int]]
+    lines: list[_Line],
+    table: _Table,
+    reading: _Reading,
+    meta: dict[str, tuple[str, int]],
+    words: tuple[int, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
     years = table.years
     quantities = bool(table.grid)
@@ -1131,4 +1102,6 @@ def _body(
     for n in reading.continuations:
         # cited on the task above by the plan reader (its text is joined here already)
         row(n)[at["dong_van_ban"]] = str(n)
+    if words is not None:
+        row(words[0])[at["tong_bang_chu"]] = words[1]  # stored as the total in words
     return columns, body

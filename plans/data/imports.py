@@ -27,7 +27,7 @@ from plans.data.build import (
     read_import,
     remove_import,
 )
-from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure
+from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure, words_to_vnd
 from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
@@ -71,6 +71,7 @@ COLUMN_MESSAGES: dict[str, str] = {
     "kinh_phi_NNNN": N_("columns.kinh_phi_nnnn"),
     "so_luong_tong": N_("columns.so_luong_tong"),
     "tong_kinh_phi": N_("columns.tong_kinh_phi"),
+    "tong_bang_chu": N_("columns.tong_bang_chu"),
     "ma_chuong_trinh": N_("columns.ma_chuong_trinh"),
     "chi_tieu": N_("columns.chi_tieu"),
     "dat_duoc": N_("columns.dat_duoc"),
@@ -104,7 +105,9 @@ META = (
     "nam_ket_thuc",
     "so_quyet_dinh",
     "ngay_quyet_dinh",
+    "kieu_so",  # the number style: vi (1.050,5; the default) or en_thousands (1,050)
 )
+NUMBER_STYLES = ("vi", "en_thousands")
 TOTAL_WORDS = {"tong", "tong cong", "cong"}
 ABSURD_MVND = 10_000_000  # 10 nghìn tỷ đồng for one cell: surely a unit mistake
 # A decision itself (Word, PDF with a text layer, its text): plans.data.documents reads it.
@@ -605,6 +608,7 @@ class _PlanReading:
     programme_id: str = ""
     province: str = ""  # the reference name (plans.data.provinces)
     province_printed: str = ""  # the name as the file writes it, where that differs
+    style: str = "vi"  # how the file writes numbers (kieu_so): 1.050 or, en_thousands, 1,050
     start: int = 0
     end: int = 0
     valid_areas: set[str] = field(default_factory=set)
@@ -651,7 +655,9 @@ class _PlanReading:
             self.problems.append(_problem("error", n, column, "import.negative", value=text))
             return None
         try:
-            value = read_figure(text, _money_unit(unit) if money else None, money=money)
+            value = read_figure(
+                text, _money_unit(unit) if money else None, money=money, style=self.style
+            )
         except (NumberFormatError, ValueError):
             self.problems.append(_problem("error", n, column, "import.not_number", value=text))
             return None
@@ -676,6 +682,16 @@ class _PlanReading:
             if i >= len(self.header) or self.header[i] not in META
         ):
             return  # only the programme's information (a document's heading): read by _read_meta
+        words = self.cell(cells, "tong_bang_chu")
+        if words:
+            self.words_total(words, n)
+            rest = (*META, "tong_bang_chu", "dong_van_ban")
+            if not any(
+                c.strip()
+                for i, c in enumerate(cells)
+                if i >= len(self.header) or self.header[i] not in rest
+            ):
+                return  # the total in words on a line of its own, under the table
         marks = (len(self.amounts), len(self.totals))  # what this row adds gets its nguon_von
         section = self.cell(cells, "muc")
         task_code = self.cell(cells, "ma_nhiem_vu")
@@ -688,6 +704,20 @@ class _PlanReading:
         else:
             self.task_row(cells, n, section or self.current_section, task_code)
         self.tag_source(cells, n, marks)
+
+    def words_total(self, words: str, n: int) -> None:
+        """'Hai trăm năm mươi tỷ, chín trăm triệu đồng': the total in words, a stated total
+        (scope 'text') reconciled like the TỔNG row's figure; words that are not a number are
+        an error on that row and column."""
+        vnd = words_to_vnd(words)
+        if vnd is None:
+            self.problems.append(
+                _problem("error", n, "tong_bang_chu", "import.not_words", value=words)
+            )
+            return
+        row = _total(self.programme_id, "text", "", "", "", words, vnd / 1e6, self.source, n)
+        row["note"] = "Tổng cộng viết bằng chữ."
+        self.totals.append(row)
 
     def is_total_row(self, cells: list[str]) -> bool:
         """The TỔNG row: 'Tổng cộng' in 'muc', or (a table without sections) in the task's
@@ -1146,6 +1176,16 @@ def stage_plan(
     if meta is None or period is None:
         return {}
     plan.start, plan.end = period
+    style, style_row = meta.get("kieu_so", ("vi", 0))
+    if style not in NUMBER_STYLES:
+        problems.append(
+            _problem(
+                "error", style_row, "kieu_so", "import.bad_style", value=style,
+                styles=", ".join(NUMBER_STYLES),
+            )
+        )  # fmt: skip
+        return {}
+    plan.style = style
     written, row = meta["tinh"]
     found = _read_province(written, row, plan.start, problems)
     # refused: the rows are still read, so every problem of the file is reported at once
@@ -1269,7 +1309,7 @@ def _plan_tables(plan: _PlanReading, meta: _Meta) -> dict[str, list[dict[str, An
                 "issuer": meta["tinh"][0],  # as written: the document's own words
                 "ref_printed": decision_ref,
                 "date_printed": decision_date,
-                "number_style": "vi",
+                "number_style": plan.style,
                 "source_line": meta["ten_chuong_trinh"][1],
             }
         ],
@@ -1858,6 +1898,21 @@ def validate(
     say(0.4, "validate")
     # what is built is the cache of everything validated before (closed after the trial)
     existing = current_tables(db_path, data_dir, imports_dir)
+    # A source document of data/ (000_….txt sent back as a province's own copy) has the name the
+    # pages cite it by: a second one would make its citations ambiguous, as for two imports.
+    documents_held = {d["source_file"] for d in existing.get("documents", [])}
+    if safe_name in documents_held:
+        existing.close()
+        stem, suffix = Path(safe_name).stem, Path(safe_name).suffix
+        free = next(
+            f"{stem}_{n}{suffix}"
+            for n in range(2, 10_000)
+            if f"{stem}_{n}{suffix}" not in documents_held
+        )
+        staged.problems.append(
+            _problem("error", None, None, "import.same_name_as_document", name=safe_name, free=free)
+        )
+        return staged
     stage = stage_results if staged.kind == "results" else stage_plan
     staged.tables = stage(safe_name, header, body, staged.problems, existing)
     if staged.kind == "plan" and staged.tables:

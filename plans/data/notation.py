@@ -238,3 +238,54 @@ def read_figure(
         precision=float(step),
         unit=unit,
     )
+
+
+# A total written in words: "(Bằng chữ: Hai trăm năm mươi tỷ, chín trăm triệu đồng)".
+
+
+def _fold(text: str) -> str:
+    """'Trăm' -> 'tram' (as plans.data.reading folds headers; kept here, below reading)."""
+    text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in text if unicodedata.category(c) != "Mn").strip().lower()
+
+
+_DIGITS = {
+    "khong": 0, "mot": 1, "mốt": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
+    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+}  # fmt: skip
+_SCALES = {"nghin": 10**3, "ngan": 10**3, "trieu": 10**6, "ty": 10**9, "ti": 10**9}
+
+
+def words_to_vnd(text: str) -> int | None:
+    """Vietnamese number words -> đồng: 'Hai trăm năm mươi tỷ, chín trăm triệu đồng' -> 250.9e9.
+
+    None when a word is not a number word (the caller reports the text unread).
+    """
+    total = group = digit = 0
+    seen = False
+    for raw in re.split(r"[\s,;.]+", text.strip()):
+        if not raw:
+            continue
+        raw_lower = raw.lower()
+        word = _fold(raw)
+        if word in ("dong", "chan", "linh", "le", "va", "(", ")"):
+            continue
+        seen = True
+        if raw_lower == "mốt":
+            digit = 1
+        elif word == "muoi" and raw_lower == "mười":
+            group += 10
+        elif word == "muoi":  # mươi: tens
+            group += (digit or 1) * 10
+            digit = 0
+        elif word == "tram":
+            group += digit * 100
+            digit = 0
+        elif word in _SCALES:
+            total += (group + digit) * _SCALES[word]
+            group = digit = 0
+        elif word in _DIGITS:
+            digit = _DIGITS[word]
+        else:
+            return None
+    return total + group + digit if seen else None
