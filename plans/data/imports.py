@@ -2022,10 +2022,11 @@ def commit(
     data_dir = Path(data_dir or settings.DATA_DIR)
     with write_lock(imports_dir):
         # checked again under the lock: two uploads of one file at once store it once
-        for record in _registry(imports_dir):
+        registry = _registry(imports_dir)
+        for record in registry:
             if record["checksum"] == staged.checksum:
                 raise ValueError(f"already imported as {record['id']}")
-        number = 1 + max((int(r["id"].split("-")[0]) for r in _registry(imports_dir)), default=0)
+        number = 1 + max((int(r["id"].split("-")[0]) for r in registry), default=0)
         import_id = f"{number:04d}-{staged.checksum[:8]}"
         folder = imports_dir / import_id
         before = data_checksum(data_dir, imports_dir)  # the inputs the current file was built from

@@ -24,10 +24,23 @@ def import_dirs(imports_dir: Path | None) -> list[Path]:
     )
 
 
+# meta.json records by path, with the size and modification time they were read at: a record
+# is written once, so listing the imports after the 200th does not parse the 199 before again.
+_RECORDS: dict[str, tuple[int, int, dict[str, Any]]] = {}
+
+
+def _record(folder: Path) -> dict[str, Any]:
+    path = folder / "meta.json"
+    stat = path.stat()
+    cached = _RECORDS.get(str(path))
+    if cached is None or cached[:2] != (stat.st_size, stat.st_mtime_ns):
+        cached = (stat.st_size, stat.st_mtime_ns, json.loads(path.read_text(encoding="utf-8")))
+        _RECORDS[str(path)] = cached
+    return dict(cached[2])  # a copy: callers may change what they get
+
+
 def _registry(imports_dir: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads((d / "meta.json").read_text(encoding="utf-8")) for d in import_dirs(imports_dir)
-    ]
+    return [_record(d) for d in import_dirs(imports_dir)]
 
 
 @contextmanager
