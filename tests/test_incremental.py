@@ -193,3 +193,21 @@ def test_the_trial_names_the_users_row_never_an_internal_file(place, monkeypatch
         assert problem.row is not None, text
         assert "imports/" not in text and "trial" not in text, text
     assert any("HN-2021-2025" in p.message("vi") for p in upload.errors)
+
+
+def test_checksum_trusts_the_recorded_digest_only_while_the_files_are_unchanged(place) -> None:
+    """meta.json records each import's table files (sizes, times, digest) so a checksum need not
+    read them; the recorded digest is the files' own, and an edited file is read again."""
+    import_id = store(place, "ke_hoach.csv", templates.to_csv(templates.plan_rows()))
+    folder = place["imports"] / import_id
+    data_dir = settings.DATA_DIR
+    recorded = data_checksum(data_dir, place["imports"])
+    build_module._FOLDER_DIGESTS.clear()
+    (folder / "meta.json").write_text(  # the record gone: the files are read instead
+        (folder / "meta.json").read_text(encoding="utf-8").replace("tables_sha256", "x"),
+        encoding="utf-8",
+    )
+    assert recorded == data_checksum(data_dir, place["imports"])
+    tasks = folder / "tables" / "tasks.csv"
+    tasks.write_bytes(tasks.read_bytes() + b"\n")
+    assert recorded != data_checksum(data_dir, place["imports"])

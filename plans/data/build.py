@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -817,8 +818,8 @@ def _create(
 _FOLDER_DIGESTS: dict[str, tuple[tuple[tuple[str, int, int], ...], bytes]] = {}
 
 
-def _folder_digest(folder: Path) -> bytes:
-    """SHA-256 over one import folder's table files (their paths and bytes)."""
+def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, modification time) of each table file of an import folder."""
     stamp: list[tuple[str, int, int]] = []
     tables = os.path.join(folder, "tables")
     try:
@@ -838,16 +839,47 @@ def _folder_digest(folder: Path) -> bytes:
         else:
             continue
         stamp.append((spec.path, stat.st_size, stat.st_mtime_ns))
-    key = str(folder)
-    cached = _FOLDER_DIGESTS.get(key)
-    if cached is not None and cached[0] == tuple(stamp):
-        return cached[1]
+    return tuple(stamp)
+
+
+def folder_record(folder: Path) -> dict[str, Any]:
+    """What meta.json keeps of an import's table files: their stamp and digest (see below)."""
+    stamp = _folder_stamp(folder)
+    return {"tables_stamp": [list(s) for s in stamp], "tables_sha256": _read_digest(folder, stamp)}
+
+
+def _read_digest(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
     for path, _size, _mtime in stamp:
         digest.update(path.encode())
         digest.update((folder / "tables" / path).read_bytes())
-    _FOLDER_DIGESTS[key] = (tuple(stamp), digest.digest())
-    return _FOLDER_DIGESTS[key][1]
+    return digest.hexdigest()
+
+
+def _folder_digest(folder: Path) -> bytes:
+    """SHA-256 over one import folder's table files (their paths and bytes).
+
+    Read once per process, and not at all while the files are as meta.json recorded them at
+    commit (same sizes and times): a process checking 200 imports reads 200 small records,
+    not 1.600 table files. A file changed since has another stamp and is read again.
+    """
+    stamp = _folder_stamp(folder)
+    key = str(folder)
+    cached = _FOLDER_DIGESTS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    digest = ""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if tuple(tuple(s) for s in meta.get("tables_stamp", ())) == stamp:
+            digest = str(meta.get("tables_sha256", ""))
+    except (OSError, ValueError, TypeError):
+        pass  # no usable record: the files are read
+    value = (
+        bytes.fromhex(digest) if len(digest) == 64 else bytes.fromhex(_read_digest(folder, stamp))
+    )
+    _FOLDER_DIGESTS[key] = (stamp, value)
+    return value
 
 
 def data_checksum(data_dir: Path, imports_dir: Path | None = None) -> str:

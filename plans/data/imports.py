@@ -24,6 +24,7 @@ from plans.data.build import (
     check_import,
     current_tables,
     data_checksum,
+    folder_record,
     read_import,
     remove_import,
 )
@@ -2043,6 +2044,8 @@ def commit(
                 "when": datetime.now(UTC).isoformat(timespec="seconds"),
                 "programme_id": staged.programme_id,
                 "warnings": [p.message("vi") for p in staged.warnings],
+                # the table files' sizes, times and digest: a later checksum need not read them
+                **folder_record(tmp),
             }
             (tmp / "meta.json").write_text(
                 json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
