@@ -10,14 +10,12 @@ from plans.app.ui import (
     cite,
     data_downloads,
     filters,
+    funding_chart,
     source_caption,
     view_tabs,
 )
 from plans.charts.budget import (
     allocation_tree,
-    funding_labels,
-    funding_share_bars,
-    states_sources,
     year_stack,
 )
 from plans.charts.tables import for_display, headers_for
@@ -170,22 +168,9 @@ with tab:
         funding = query(
             "funding_shares", programme_id=f.programme, year_from=f.year_from, year_to=f.year_to
         )
-        if states_sources(funding):
-            chart_with_data(
-                funding_share_bars(
-                    funding, t("funding.budget_chart", lang, prog=f.programme, y0=y0, y1=y1), lang
-                ),
-                funding.assign(funding_label=funding_labels(funding, lang)),
-                ["funding_label", "amount_mvnd", "share_pct", "n_lines"],
-                t("budget.caption", lang, source=cite(info["source_file"])),
-                key="budget_funding",
-                headers={
-                    "funding_label": t("funding.source", lang),
-                    "n_lines": t("funding.n_lines", lang),
-                },
-                files=[info["source_file"]],
-            )
-        else:
+        title = t("funding.budget_chart", lang, prog=f.programme, y0=y0, y1=y1)
+        caption = t("budget.caption", lang, source=cite(info["source_file"]))
+        if not funding_chart(funding, title, caption, "budget_funding", info["source_file"], lang):
             st.info(t("funding.not_split", lang))
     else:
         shares = shares.assign(label=shares[label])

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, cite, filters
+from plans.app.ui import chart_with_data, cite, filters, funding_chart
 from plans.charts.base import share_bar
-from plans.charts.budget import funding_labels, funding_share_bars, states_sources
 from plans.charts.narrative import overview_sentences
 from plans.charts.tables import for_display
 from plans.data.sources import short_ref
@@ -107,20 +106,10 @@ funding = query("funding_shares", programme_id=f.programme, year_from=None, year
 funding_title = t("funding.chart", lang) + f" — {title}"
 if not funding.empty:
     st.subheader(t("funding.heading", lang))
-    if states_sources(funding):
-        chart_with_data(
-            funding_share_bars(funding, funding_title, lang),
-            funding.assign(funding_label=funding_labels(funding, lang)),
-            ["funding_label", "amount_mvnd", "share_pct", "n_lines"],
-            t("funding.caption", lang, source=cite(row["source_file"])),
-            key="overview_funding",
-            headers={
-                "funding_label": t("funding.source", lang),
-                "n_lines": t("funding.n_lines", lang),
-            },
-            files=[row["source_file"]],
-        )
-    else:
+    caption = t("funding.caption", lang, source=cite(row["source_file"]))
+    if not funding_chart(
+        funding, funding_title, caption, "overview_funding", row["source_file"], lang
+    ):
         st.caption(t("funding.not_split", lang))
 
 st.subheader(t("overview.recon", lang))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from plans.app.cache import documents, query
 from plans.app.state import Filters
+from plans.charts.budget import funding_labels, funding_share_bars, states_sources
 from plans.charts.tables import for_display, headers_for
 from plans.data import provinces, sources
 from plans.messages import t
@@ -236,3 +237,24 @@ p, li, button {font-size: 1.4rem !important;}
 def presentation_style() -> None:
     """Full-screen look for a projector: no sidebar, no header, large type (static CSS only)."""
     st.html(_PRESENTATION_CSS)
+
+
+def funding_chart(
+    funding: pd.DataFrame, title: str, caption: str, key: str, source_file: str, lang: str
+) -> bool:
+    """A programme's shares by funding source with its data, where lines state a source.
+
+    False (nothing drawn) when no line states one: the page says so in its own words.
+    """
+    if not states_sources(funding):
+        return False
+    chart_with_data(
+        funding_share_bars(funding, title, lang),
+        funding.assign(funding_label=funding_labels(funding, lang)),
+        ["funding_label", "amount_mvnd", "share_pct", "n_lines"],
+        caption,
+        key=key,
+        headers={"funding_label": t("funding.source", lang), "n_lines": t("funding.n_lines", lang)},
+        files=[source_file],
+    )
+    return True

@@ -9,7 +9,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plans import settings
 from plans.data import reading
 from plans.data.notation import words_to_vnd
 from plans.data.reading import Problem, _check_cell, _fold, _problem
@@ -819,15 +818,7 @@ def read_document(
     the plan reader's row numbers are the lines the sources page cites. Errors go to `problems`
     (and ([], []) is returned); warnings say what was read in a way worth checking.
     """
-    limit = settings.MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        size = round(len(data) / 1024 / 1024, 1)
-        problems.append(
-            _problem("error", None, None, "import.too_large", size=size, limit=limit // 2**20)
-        )
-        return [], []
-    if not data.strip():
-        problems.append(_problem("error", None, None, "import.empty"))
+    if not reading.upload_fits(data, problems):
         return [], []
     try:
         lines = _lines(filename, data, problems)

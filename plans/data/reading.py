@@ -67,19 +67,26 @@ def _check_cell(value: str, row: int, column: str, problems: list[Problem]) -> N
         problems.append(_problem("error", row, column, "import.script", value=stripped[:40]))
 
 
-def read_table(
-    name: str, data: bytes, problems: list[Problem]
-) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the first sheet of a CSV or XLSX upload (text cells)."""
+def upload_fits(data: bytes, problems: list[Problem]) -> bool:
+    """Not over the size limit and not empty (else the problem is reported): checked first."""
     limit = settings.MAX_UPLOAD_BYTES
     if len(data) > limit:
         size = round(len(data) / 1024 / 1024, 1)
         problems.append(
             _problem("error", None, None, "import.too_large", size=size, limit=limit // 2**20)
         )
-        return [], []
+        return False
     if not data.strip():
         problems.append(_problem("error", None, None, "import.empty"))
+        return False
+    return True
+
+
+def read_table(
+    name: str, data: bytes, problems: list[Problem]
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the first sheet of a CSV or XLSX upload (text cells)."""
+    if not upload_fits(data, problems):
         return [], []
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
