@@ -1,4 +1,4 @@
-"""`python -m benchmarks queries|load|export|imports`: the benchmarks, which print figures.
+"""`python -m benchmarks queries|load|export|imports|support`: the benchmarks, which print figures.
 
 They assert nothing.
 
@@ -8,6 +8,9 @@ They assert nothing.
 - `export`: the presenter kit's images, slides and PDF (export.py).
 - `imports`: N plans imported one after another, incremental write against full rebuild
   (bench_imports.py).
+- `support`: a support file of 200.000 rows imported (time, peak memory, progress), then 10
+  million imported rows: the support queries against a synthetic database of as many
+  (bench_support.py).
 
 The benchmarks use the product (`plans`); the product never imports them.
 """
@@ -22,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch to one benchmark; its own options follow its name."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=("queries", "load", "export", "imports"))
+    parser.add_argument("benchmark", choices=("queries", "load", "export", "imports", "support"))
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
     if args.benchmark == "queries":
@@ -40,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_imports
 
         bench_imports.main(rest)
+        return 0
+    if args.benchmark == "support":
+        from benchmarks import bench_support
+
+        bench_support.main(rest)
         return 0
     from benchmarks import export
 

@@ -9,8 +9,10 @@ build (budget_lines, budget_shares, ...), a build query (budget_lines, total_che
 tables. The exception is the support aggregations: the SQL reads pre-aggregates built for it
 (plans.data.build.SUPPORT_DERIVED); their ports compute from the raw support_records joined with
 content_area_map, as the contract defines them and as one would in pandas (the ports of the
-pre-aggregates themselves too). A port filters the records on province and year first and joins
-the content areas only when it needs them.
+pre-aggregates themselves too): cancelled records left out (but by support_status_counts and
+support_sources), a record's content area its own, else its task's, an establishment its
+establishment_id. A port filters the records on province and year first and joins the content
+areas only when it needs them.
 
 SQL semantics kept on purpose: groups include NULL keys (dropna=False), a sum over no non-null
 value is NULL (min_count=1), `=` never matches NULL, string_agg skips NULLs.
@@ -182,14 +184,36 @@ def _summed_from(boundary: str, series: pd.DataFrame, names: pd.Series) -> pd.Se
 # --- support aggregations (from the records) --------------------------------------------------
 
 
+def _with_area(r: pd.DataFrame, f: Frames) -> pd.DataFrame:
+    """Records with their content area: the one written on them, else their task's."""
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
+    r = r.merge(m, on=["programme_id", "task_code"], how="left", suffixes=("", "_task"))
+    # a NULL task_code never matches (SQL `using`); pandas would match NaN keys with NaN keys
+    task = r["content_area_task"].where(r["task_code"].notna(), None)
+    return r.assign(content_area=_coalesce(r["content_area"], task)).drop(
+        columns="content_area_task"
+    )
+
+
+def _counted(f: Frames) -> pd.DataFrame:
+    """The support records every amount and count is summed over: all but the cancelled."""
+    r = f["support_records"]
+    return r[r["status"] != "cancelled"]
+
+
 def _records(
-    f: Frames, p: dict[str, Any], need_area: bool, by_written: bool = False
+    f: Frames,
+    p: dict[str, Any],
+    need_area: bool,
+    by_written: bool = False,
+    cancelled: bool = False,
 ) -> pd.DataFrame:
     """Support records in the filter, `province` in the boundary view and `written` the name on
-    the record; with their content area when asked or filtered on. The chosen provinces are
-    names in the view; `by_written`: turned into the written names they hold first (as
-    support_top_establishments does), else matched against each record's name in the view."""
-    r = f["support_records"]
+    the record; with their content area when asked or filtered on; cancelled ones only when
+    asked. The chosen provinces are names in the view; `by_written`: turned into the written
+    names they hold first (as support_top_establishments does), else matched against each
+    record's name in the view."""
+    r = f["support_records"] if cancelled else _counted(f)
     names = _names(f, p.get("boundary", "current"))
     mask = _in_years(r["year"], p.get("y0"), p.get("y1"))
     if p.get("provinces") is not None:
@@ -202,9 +226,7 @@ def _records(
     r = r[mask]
     r = r.assign(written=r["province"], province=r["province"].map(names).fillna(r["province"]))
     if need_area or p.get("content_area") is not None:
-        m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
-        r = r.merge(m, on=["programme_id", "task_code"], how="left")
-        r = _opt(r, "content_area", p.get("content_area"))
+        r = _opt(_with_area(r, f), "content_area", p.get("content_area"))
     return r
 
 
@@ -224,14 +246,14 @@ def support_by_province(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         .astype(bool)
     )
     g = r.groupby("province", sort=False)
-    # an establishment is a (written province, establishment name)
-    est = r[["province", "written", "establishment"]].drop_duplicates()
+    # an establishment is its establishment_id, once in each row it has records in
+    est = r[["province", "establishment_id"]].drop_duplicates()
     out = pd.DataFrame(
         {
             "records": g.size(),
             "establishments": est.groupby("province", sort=False).size(),
             "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(min_count=1),
             "before_merger": before.groupby(r["province"], sort=False).any(),
         }
     )
@@ -257,44 +279,119 @@ def support_by_province(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 def support_by_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records(f, p, need_area=False)
-    g = r.groupby("year")
-    out = pd.DataFrame(
-        {
-            "records": g.size(),
-            "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
-        }
-    )
-    return out.reset_index()
+    return _totals(r.groupby("year"))
 
 
 def support_by_area(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records(f, p, need_area=True)
-    g = r.groupby("content_area", dropna=False)
-    out = _totals(g)
-    total = out["amount_mvnd"].sum()
-    out["share_pct"] = 100 * out["amount_mvnd"] / total if total else np.nan
+    out = _with_share(_totals(_group(r, ["content_area"])))
     return out.sort_values("content_area", na_position="last").reset_index(drop=True)
+
+
+def support_by_source(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False)
+    return _with_share(_totals(_group(r, ["funding_source"])))
+
+
+def _district_places(r: pd.DataFrame) -> pd.DataFrame:
+    """`ward`: for a record without a district, its ward since 1/7/2025, else its commune."""
+    ward = _coalesce(r["ward_current"], r["commune"]).where(r["district"].isna(), None)
+    return r.assign(ward=ward)
+
+
+def support_by_district(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _district_places(_records(f, p, need_area=False))
+    out = _totals(_group(r, ["province", "written", "district", "ward"]))
+    out = _with_share(out.rename(columns={"written": "province_written"}))
+    province = out.groupby("province")["amount_mvnd"].transform("sum")
+    out["province_share_pct"] = 100 * out["amount_mvnd"] / _nullif0(province)
+    return out
+
+
+def support_status_counts(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False, cancelled=True)
+    g = r.groupby("status")
+    return pd.DataFrame({"records": g.size(), "amount_mvnd": g["amount_mvnd"].sum()}).reset_index()
+
+
+def support_sources(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _records(f, p, need_area=False, cancelled=True)
+    r = r.assign(
+        counted=(r["status"] != "cancelled").astype(int),
+        cancelled=(r["status"] == "cancelled").astype(int),
+    )
+    g = _group(r, ["import_id", "source_file"])
+    return pd.DataFrame(
+        {"records": g["counted"].sum(), "cancelled": g["cancelled"].sum()}
+    ).reset_index()
+
+
+def _shown(f: Frames) -> pd.DataFrame:
+    """support_establishments: each establishment's number, the name and province written on
+    its most recent record, its totals (see the query's header for the order)."""
+    r = _counted(f)
+    order = r.sort_values(
+        ["year", "made_on", "import_id", "source_line", "establishment", "province"],
+        ascending=[False, False, False, False, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    latest = order.drop_duplicates("establishment_id")[
+        ["establishment_id", "establishment", "province"]
+    ]
+    g = r.groupby("establishment_id")
+    totals = pd.DataFrame(
+        {
+            "records": g.size(),
+            "names_written": g["establishment"].nunique(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(min_count=1),
+        }
+    ).reset_index()
+    out = totals.merge(latest, on="establishment_id").sort_values(
+        ["province", "establishment", "establishment_id"]
+    )
+    out.insert(0, "establishment_no", np.arange(1, len(out) + 1))
+    cols = [
+        "establishment_no", "establishment_id", "establishment", "province", "records",
+        "names_written", "amount_mvnd", "beneficiaries",
+    ]  # fmt: skip
+    return out[cols].reset_index(drop=True)
 
 
 def support_top_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     r = _records(f, p, need_area=False, by_written=True)
-    names = _names(f, p.get("boundary", "current"))
-    # an establishment is a (written province, name); ties follow that order
-    g = r.groupby(["written", "establishment"], sort=False)
-    out = _totals(g)
+    shown = _shown(f).set_index("establishment_id")
+    out = _totals(r.groupby("establishment_id", sort=False))
+    out["establishment_no"] = out["establishment_id"].map(shown["establishment_no"])
     out["_order"] = out["amount_mvnd"].round(6)
-    out = out.sort_values(
-        ["_order", "written", "establishment"], ascending=[False, True, True]
-    ).drop(columns="_order")
+    out = out.sort_values(["_order", "establishment_no"], ascending=[False, True])
     if p.get("limit") is not None:
         out = out.head(int(p["limit"]))
     out.insert(0, "rank", np.arange(1, len(out) + 1))
-    out["province"] = out["written"].map(names).fillna(out["written"])
-    out["province_written"] = out["written"]
+    out["establishment"] = out["establishment_id"].map(shown["establishment"])
+    placed = r.groupby("establishment_id")
+    out["province"] = out["establishment_id"].map(placed["province"].agg(_vi_join))
+    out["province_written"] = out["establishment_id"].map(placed["written"].agg(_vi_join))
+    # the rows each file holds, cell by cell (year, province written, area), as the SQL joins
+    cited = _with_area(r[r["establishment_id"].isin(out["establishment_id"])], f)
+    cited = cited[cited["source_line"].notna()]
+    cited = cited.assign(_area_null=cited["content_area"].isna()).sort_values(
+        ["year", "written", "_area_null", "content_area", "source_line"]
+    )
+    refs: dict[Any, tuple[str, str]] = {}
+    for ident, part in cited.groupby("establishment_id", sort=False):
+        files = sorted(part["source_file"].dropna().unique())
+        lines = [
+            ";".join(str(int(v)) for v in part.loc[part["source_file"] == name, "source_line"])
+            for name in files
+        ]
+        refs[ident] = ("/".join(files), "/".join(lines))
+    out["source_files"] = out["establishment_id"].map(lambda i: refs.get(i, (None, None))[0])
+    out["source_lines"] = out["establishment_id"].map(lambda i: refs.get(i, (None, None))[1])
     cols = [
         "rank", "province", "establishment", "records", "amount_mvnd", "beneficiaries",
-        "province_written",
+        "province_written", "establishment_id", "source_files", "source_lines",
     ]  # fmt: skip
     return out[cols]
 
@@ -317,74 +414,104 @@ def _totals(g: Any) -> pd.DataFrame:
         {
             "records": g.size(),
             "amount_mvnd": g["amount_mvnd"].sum(),
-            "beneficiaries": g["beneficiaries"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(min_count=1),
         }
     ).reset_index()
 
 
-def _records_with_area(f: Frames) -> pd.DataFrame:
-    m = f["content_area_map"][["programme_id", "task_code", "content_area"]]
-    return f["support_records"].merge(m, on=["programme_id", "task_code"], how="left")
+def _with_share(out: pd.DataFrame) -> pd.DataFrame:
+    total = out["amount_mvnd"].sum()
+    return out.assign(share_pct=100 * out["amount_mvnd"] / total if total else np.nan)
 
 
 def support_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    r = _records_with_area(f)
-    g = _group(r, ["province", "year", "content_area"])
-    out = _totals(g)
-    return out
+    r = _with_area(_counted(f), f)
+    return _totals(_group(r, ["province", "year", "content_area", "funding_source"]))
+
+
+def support_status_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _with_area(f["support_records"], f)
+    g = _group(r, ["province", "year", "content_area", "status", "import_id", "source_file"])
+    return pd.DataFrame({"records": g.size(), "amount_mvnd": g["amount_mvnd"].sum()}).reset_index()
+
+
+def support_district_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _district_places(_with_area(_counted(f), f))
+    return _totals(_group(r, ["province", "district", "ward", "year", "content_area"]))
 
 
 def support_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    g = f["support_records"].groupby(["province", "establishment"], sort=True)
-    out = _totals(g)
-    out.insert(0, "establishment_id", np.arange(1, len(out) + 1))
-    return out
+    return _shown(f)
+
+
+def _numbered(f: Frames) -> pd.DataFrame:
+    """The counted records with their area and their establishment's number."""
+    ids = _shown(f)[["establishment_no", "establishment_id"]]
+    return _with_area(_counted(f), f).merge(ids, on="establishment_id")
 
 
 def support_establishment_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    ids = support_establishments(f, p)[["establishment_id", "province", "establishment"]]
-    r = _records_with_area(f).merge(ids, on=["province", "establishment"])
-    g = _group(r, ["establishment_id", "province", "content_area", "year"])
-    out = _totals(g)
-    return out
+    r = _numbered(f)
+    return _totals(_group(r, ["establishment_no", "province", "content_area", "year"]))
+
+
+def support_establishment_sources(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _numbered(f)
+    r = r[r["source_line"].notna()].sort_values("source_line")
+    keys = ["establishment_no", "province", "content_area", "year", "source_file"]
+    lines = _group(r, keys)["source_line"].agg(lambda v: ";".join(str(int(x)) for x in v))
+    return lines.rename("source_lines").reset_index()
 
 
 def support_establishment_bounds(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out = support_establishment_cells(f, p)
-    out["bound_mvnd"] = out.groupby("establishment_id")["amount_mvnd"].transform("sum")
-    out["area_bound_mvnd"] = _group(out, ["establishment_id", "content_area"])[
+    out["bound_mvnd"] = out.groupby("establishment_no")["amount_mvnd"].transform("sum")
+    out["area_bound_mvnd"] = _group(out, ["establishment_no", "content_area"])[
         "amount_mvnd"
     ].transform("sum")
-    est = out.drop_duplicates("establishment_id")[["establishment_id", "province", "bound_mvnd"]]
-    # ranked on the amount rounded to 1 đồng, as the SQL does: float sums differ in the last bit
+    # ranked on the amount rounded to 1 đồng, as the SQL does (float sums differ in the last
+    # bit), among the establishments with records in each province
+    est = out.drop_duplicates(["establishment_no", "province"])[
+        ["establishment_no", "province", "bound_mvnd"]
+    ]
     est = est.assign(rounded=est["bound_mvnd"].round(6)).sort_values(
-        ["province", "rounded", "establishment_id"], ascending=[True, False, True]
+        ["province", "rounded", "establishment_no"], ascending=[True, False, True]
     )
     est["bound_rank"] = est.groupby("province").cumcount() + 1
-    return out.merge(est[["establishment_id", "bound_rank"]], on="establishment_id")
+    return out.merge(
+        est[["establishment_no", "province", "bound_rank"]], on=["establishment_no", "province"]
+    )
 
 
 def support_year_gaps(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
-    r = _records_with_area(f)
+    r = _with_area(_counted(f), f)
+    successor = _names(f, "current")
     parts = []
-    for per_area, keys in (
-        (False, ["province", "establishment"]),
-        (True, ["province", "establishment", "content_area"]),
-    ):
-        d = r[[*keys, "year"]].drop_duplicates().sort_values([*keys, "year"])
-        d["prev_year"] = _group(d, keys)["year"].shift(1)
-        group_keys = (
-            ["province", "content_area", "year", "prev_year"]
-            if per_area
-            else ["province", "year", "prev_year"]
-        )
-        counts = _group(d, group_keys).size().rename("establishments").reset_index()
-        counts["per_area"] = per_area
-        if not per_area:
-            counts["content_area"] = None
-        parts.append(counts)
+    for boundary in ("as_issued", "current"):
+        placed = r
+        if boundary == "current":
+            placed = r.assign(province=r["province"].map(successor).fillna(r["province"]))
+        for per_area, keys in (
+            (False, ["province", "establishment_id"]),
+            (True, ["province", "establishment_id", "content_area"]),
+        ):
+            d = placed[[*keys, "year"]].drop_duplicates().sort_values([*keys, "year"])
+            d["prev_year"] = _group(d, keys)["year"].shift(1)
+            group_keys = (
+                ["province", "content_area", "year", "prev_year"]
+                if per_area
+                else ["province", "year", "prev_year"]
+            )
+            counts = _group(d, group_keys).size().rename("establishments").reset_index()
+            counts["per_area"] = per_area
+            counts["boundary"] = boundary
+            if not per_area:
+                counts["content_area"] = None
+            parts.append(counts)
     out = pd.concat(parts, ignore_index=True)
-    return out[["province", "per_area", "content_area", "year", "prev_year", "establishments"]]
+    cols = ["boundary", "province", "per_area", "content_area", "year", "prev_year",
+            "establishments"]  # fmt: skip
+    return out[cols]
 
 
 # --- budget and programme queries -------------------------------------------------------------
@@ -631,13 +758,16 @@ def filter_choices(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
 
 def percentage_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     sp = f["stated_percentages"]
-    be = f["budget_execution"][["programme_id", "measure", "amount_mvnd"]]
+    # the figures of the percentage's own year, section and task (null matching null, as
+    # `is not distinct from`: pandas merges missing keys with missing keys)
+    scope = ["year", "section_code", "task_code"]
+    be = f["budget_execution"][["programme_id", "measure", "amount_mvnd", *scope]]
     out = sp.merge(
         be.rename(columns={"measure": "numerator", "amount_mvnd": "_num"}),
-        on=["programme_id", "numerator"],
+        on=["programme_id", "numerator", *scope],
     ).merge(
         be.rename(columns={"measure": "denominator", "amount_mvnd": "_den"}),
-        on=["programme_id", "denominator"],
+        on=["programme_id", "denominator", *scope],
     )
     num, den = out["_num"].astype(float), out["_den"].astype(float)
     stated = out["stated_pct"].astype(float)
@@ -651,15 +781,17 @@ def percentage_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     cols = [
         "programme_id", "location", "location_en", "numerator", "denominator", "printed_text",
         "stated_pct", "computed_pct", "difference", "tolerance", "status", "context", "note",
-        "source_file", "source_line",
+        "source_file", "source_line", "year", "section_code", "task_code",
     ]  # fmt: skip
     # results printing both a target and a percentage: achieved / target
     r = f["results"]
     r = r[r["stated_pct"].notna() & r["target_printed"].notna()].copy()
     ach, tgt = r["achieved"].astype(float), r["target_printed"].astype(float)
     rstated = r["stated_pct"].astype(float)
-    r["location"] = "Kết quả: " + r["indicator"]
-    r["location_en"] = "Result: " + r["indicator_en"]
+    year = _concat(" (", r["year"], ")").fillna("")
+    r["location"] = "Kết quả: " + r["indicator"] + year
+    r["location_en"] = "Result: " + r["indicator_en"] + year
+    r["section_code"], r["task_code"] = None, None
     r["numerator"], r["denominator"] = "achieved", "target"
     r["printed_text"] = r["stated_pct_text"]
     r["computed_pct"] = 100.0 * ach / _nullif0(tgt)
@@ -793,7 +925,7 @@ def period_programmes(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     periods = pr[_eq(pr["kind"], "khuyen_cong")].merge(view, on="programme_id")
     periods = _opt(periods, "province_view", p["province"])
     periods = periods.merge(_in_periods(f, periods), on="programme_id")
-    be = f["budget_execution"]
+    be = _whole_period(f["budget_execution"])
     planned = be[_eq(be["measure"], "planned")][["programme_id", "source_file", "source_line"]]
     out = periods.merge(planned, on="programme_id", how="left", suffixes=("", "_b"))
     out["province"] = out["province_view"]
@@ -822,7 +954,7 @@ def programme_budgets(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         ignore_index=True,
     )
     price_year = p["price_year"] if p["price_year"] is not None else cpi["year"].max()
-    bl, pr, be = f["budget_lines"], f["programmes"], f["budget_execution"]
+    bl, pr, be = f["budget_lines"], f["programmes"], _whole_period(f["budget_execution"])
     y1 = bl.groupby(["programme_id", "year"])["amount_mvnd"].sum(min_count=1).reset_index()
     y1["real_basis"] = "yearly_lines"
     planned = be[_eq(be["measure"], "planned")][["programme_id", "amount_mvnd"]]
@@ -887,14 +1019,292 @@ def programme_budgets(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out["planned_real_mvnd"] = out["real_known_mvnd"].where(out["cpi_missing_years"].isna())
     out["planned_real_known_mvnd"] = out["real_known_mvnd"]
     out["price_year"] = _coalesce(out["_price_year"], price_year)
+    out = out.merge(_to_date(f["execution_years"]), on="programme_id", how="left")
     cols = [
         "programme_id", "province", "period_start", "period_end", "planned_mvnd",
         "planned_basis", "stated_total_mvnd", "lines_total_mvnd", "allocated_mvnd",
         "disbursed_mvnd", "allocated_pct_of_planned", "disbursed_pct_of_planned",
         "disbursed_pct_of_allocated", "planned_real_mvnd", "planned_real_known_mvnd",
-        "cpi_missing_years", "real_basis", "price_year",
+        "cpi_missing_years", "real_basis", "price_year", *TO_DATE,
     ]  # fmt: skip
     return out[cols].sort_values("programme_id")
+
+
+# programme_budgets' columns of the yearly figures up to the last year reported.
+TO_DATE = [
+    "execution_basis", "execution_covered", "execution_first_year", "execution_last_year",
+    "planned_to_date_mvnd", "allocated_to_date_mvnd", "disbursed_to_date_mvnd",
+    "execution_period_planned_mvnd", "disbursed_to_date_pct_of_planned",
+    "disbursed_to_date_pct_of_period",
+]  # fmt: skip
+
+
+def _whole_period(be: pd.DataFrame) -> pd.DataFrame:
+    """budget_execution's whole-period rows (no year, section or task)."""
+    return be[be["year"].isna() & be["section_code"].isna() & be["task_code"].isna()]
+
+
+def _to_date(x: pd.DataFrame) -> pd.DataFrame:
+    """The programme scope of execution_years at its last year reported."""
+    x = x[_eq(x["scope"], "programme")]
+    reported = x[x["allocated_mvnd"].notna() | x["disbursed_mvnd"].notna()]
+    span = reported.groupby("programme_id")["year"].agg(["min", "max"]).reset_index()
+    span.columns = ["programme_id", "execution_first_year", "execution_last_year"]
+    last = x.merge(
+        span, left_on=["programme_id", "year"], right_on=["programme_id", "execution_last_year"]
+    )
+    last = last.rename(
+        columns={
+            "basis": "execution_basis",
+            "covered": "execution_covered",
+            "cum_planned_mvnd": "planned_to_date_mvnd",
+            "cum_allocated_mvnd": "allocated_to_date_mvnd",
+            "cum_disbursed_mvnd": "disbursed_to_date_mvnd",
+            "period_planned_mvnd": "execution_period_planned_mvnd",
+            "cum_disbursed_pct_of_planned": "disbursed_to_date_pct_of_planned",
+            "cum_disbursed_pct_of_period": "disbursed_to_date_pct_of_period",
+        }
+    )
+    return last[["programme_id", *TO_DATE]]
+
+
+# --- yearly execution (queries/execution_years.sql and the queries reading it) ---------------
+
+_SCOPE_KEY = ["programme_id", "scope", "scope_code"]
+EXECUTION_YEARS_COLUMNS = [
+    "programme_id", "scope", "section_code", "section_order", "year", "basis", "covered",
+    "scope_planned_mvnd", "planned_mvnd", "allocated_mvnd", "disbursed_mvnd",
+    "allocated_pct_of_planned", "disbursed_pct_of_planned", "disbursed_pct_of_allocated",
+    "stated_pct_text", "stated_disbursed_pct_of_allocated", "stated_status", "cum_planned_mvnd",
+    "cum_allocated_mvnd", "cum_disbursed_mvnd", "period_planned_mvnd",
+    "cum_disbursed_pct_of_planned", "cum_disbursed_pct_of_allocated",
+    "cum_disbursed_pct_of_period", "last_reported_year", "source_file", "source_lines",
+]  # fmt: skip
+
+
+def _scope_key(frame: pd.DataFrame) -> pd.Series:
+    """programme, scope and scope code as one text key (a missing code as '')."""
+    return frame["programme_id"] + "|" + frame["scope"] + "|" + frame["scope_code"].fillna("")
+
+
+def execution_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    be = f["budget_execution"]
+    be = be[be["year"].notna() & be["measure"].isin(["allocated", "disbursed"])]
+    tasks = f["tasks"][["programme_id", "task_code", "section_code", "csv_line"]]
+    r = be.merge(
+        tasks.rename(columns={"section_code": "_task_section", "csv_line": "_task_order"}),
+        on=["programme_id", "task_code"],
+        how="left",
+    )
+    r["section_code"] = _coalesce(r["section_code"], r["_task_section"])
+    r["level"] = np.where(r["task_code"].notna(), 2, np.where(r["section_code"].notna(), 1, 0))
+    whole = r.assign(scope="programme", scope_code=None)
+    parts = r[r["level"] >= 1].assign(scope="section", scope_code=lambda x: x["section_code"])
+    scoped = pd.concat([whole, parts], ignore_index=True)
+    scoped["_key"] = _scope_key(scoped)
+    level = scoped.groupby("_key")["level"].min().rename("_level").reset_index()
+    kept = scoped.merge(level, on="_key")
+    kept = kept[kept["level"] == kept["_level"]]
+    # the plan of what the kept rows cover
+    covered = kept.drop_duplicates(["_key", "section_code", "task_code"])
+    bl = f["budget_lines"]
+    pairs = covered[["_key", "programme_id", "level", "section_code", "task_code"]].merge(
+        bl[["programme_id", "section_code", "task_code", "year", "amount_mvnd"]],
+        on="programme_id",
+        suffixes=("", "_b"),
+    )
+    hit = (
+        (pairs["level"] == 0)
+        | ((pairs["level"] == 1) & _eq(pairs["section_code_b"], pairs["section_code"]))
+        | ((pairs["level"] == 2) & _eq(pairs["task_code_b"], pairs["task_code"]))
+    )
+    planned = (
+        pairs[hit].groupby(["_key", "year"])["amount_mvnd"].sum(min_count=1).rename("planned_mvnd")
+    )
+    # each scope's whole plan: the programme's, and the reported sections'
+    whole_plan = bl.groupby(["programme_id", "year"])["amount_mvnd"].sum(min_count=1).reset_index()
+    whole_plan = whole_plan.assign(scope="programme", scope_code=None)
+    sections_reported = kept.loc[kept["scope"] == "section", ["programme_id", "scope_code"]]
+    section_plan = (
+        bl.merge(
+            sections_reported.drop_duplicates(),
+            left_on=["programme_id", "section_code"],
+            right_on=["programme_id", "scope_code"],
+        )
+        .groupby(["programme_id", "scope_code", "year"])["amount_mvnd"]
+        .sum(min_count=1)
+        .reset_index()
+        .assign(scope="section")
+    )
+    scope_plan = pd.concat([whole_plan, section_plan], ignore_index=True)
+    scope_plan["_key"] = _scope_key(scope_plan)
+    scope_plan = scope_plan.rename(columns={"amount_mvnd": "scope_planned_mvnd"})
+    g = kept.groupby(["_key", "year"])
+    figures = pd.DataFrame(
+        {
+            "allocated_mvnd": kept[kept["measure"] == "allocated"]
+            .groupby(["_key", "year"])["amount_mvnd"]
+            .sum(min_count=1),
+            "disbursed_mvnd": kept[kept["measure"] == "disbursed"]
+            .groupby(["_key", "year"])["amount_mvnd"]
+            .sum(min_count=1),
+            "_n": g.size(),
+        }
+    ).reset_index()
+    cited_rows = kept.drop_duplicates(["_key", "year", "source_file", "source_line"]).copy()
+    cited_rows["_line"] = pd.to_numeric(cited_rows["source_line"], errors="coerce")
+    cited_rows = cited_rows.sort_values(["_line", "source_line"], na_position="last")
+    cg = cited_rows.groupby(["_key", "year"], sort=False)
+    cited = pd.DataFrame(
+        {
+            "source_file": cg["source_file"].min(),
+            "source_lines": cg["source_line"].agg(lambda v: _str_agg(v, ";")),
+        }
+    ).reset_index()
+    # the sections or tasks summed where they are not the scope's own rows
+    finer = covered[covered["level"] > np.where(covered["scope"] == "programme", 0, 1)]
+    finer = finer.merge(
+        f["sections"][["programme_id", "section_code", "csv_line"]].rename(
+            columns={"csv_line": "_section_order"}
+        ),
+        on=["programme_id", "section_code"],
+        how="left",
+    ).sort_values(["_section_order", "_task_order"], na_position="last")
+    codes = (
+        finer.assign(_code=_coalesce(finer["task_code"], finer["section_code"]))
+        .groupby("_key", sort=False)["_code"]
+        .agg(lambda v: _str_agg(v, ", "))
+        .rename("covered")
+        .reset_index()
+    )
+    pc = f["percentage_checks"]
+    pc = pc[
+        _eq(pc["numerator"], "disbursed")
+        & _eq(pc["denominator"], "allocated")
+        & pc["year"].notna()
+        & pc["task_code"].isna()
+    ]
+    stated = (
+        _group(pc, ["programme_id", "year", "section_code"])
+        .agg(
+            stated_pct_text=("printed_text", "min"),
+            stated_disbursed_pct_of_allocated=("stated_pct", "min"),
+            stated_status=("status", "min"),
+        )
+        .reset_index()
+    )
+    spine = pd.concat(
+        [
+            scope_plan[[*_SCOPE_KEY, "_key", "year"]],
+            kept.drop_duplicates(["_key", "year"])[[*_SCOPE_KEY, "_key", "year"]],
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["_key", "year"])
+    out = (
+        spine.merge(level, on="_key", how="left")
+        .merge(scope_plan[["_key", "year", "scope_planned_mvnd"]], on=["_key", "year"], how="left")
+        .merge(planned.reset_index(), on=["_key", "year"], how="left")
+        .merge(figures, on=["_key", "year"], how="left")
+        .merge(codes, on="_key", how="left")
+        .merge(cited, on=["_key", "year"], how="left")
+    )
+    out["section_code"] = out["scope_code"]
+    sections = f["sections"][["programme_id", "section_code", "csv_line"]]
+    out = out.merge(
+        sections.rename(columns={"csv_line": "section_order"}),
+        on=["programme_id", "section_code"],
+        how="left",
+    )
+    out["basis"] = out["_level"].map({0: "programme", 1: "section", 2: "task"})
+    out["planned_mvnd"] = out["planned_mvnd"].where(
+        out["_level"].notna(), out["scope_planned_mvnd"]
+    )
+    own = np.where(out["scope"] == "programme", 0, 1)
+    out = out.merge(stated, on=["programme_id", "year", "section_code"], how="left")
+    for column in ("stated_pct_text", "stated_disbursed_pct_of_allocated", "stated_status"):
+        out[column] = out[column].where(out["_level"] == own)
+    out["last_reported_year"] = (
+        out["year"].where(out["_n"].notna()).groupby(out["_key"]).transform("max")
+    )
+    out = out.sort_values(["_key", "year"])
+    sums = out.groupby("_key")
+    reported = out["year"] <= out["last_reported_year"]
+    # a sum over no figure is NULL, as SQL's: cumsum of NaN only stays NaN
+    for column, into in (
+        ("allocated_mvnd", "cum_allocated_mvnd"),
+        ("disbursed_mvnd", "cum_disbursed_mvnd"),
+        ("planned_mvnd", "cum_planned_mvnd"),
+    ):
+        running = sums[column].transform(lambda s: s.fillna(0).cumsum())
+        seen = sums[column].transform(lambda s: s.notna().cumsum()) > 0
+        out[into] = running.where(seen)
+    for into in ("cum_allocated_mvnd", "cum_disbursed_mvnd"):
+        out[into] = out[into].where(reported)
+    out["period_planned_mvnd"] = sums["planned_mvnd"].transform(lambda s: s.sum(min_count=1))
+    plan, alloc = _nullif0(out["planned_mvnd"].astype(float)), out["allocated_mvnd"].astype(float)
+    out["allocated_pct_of_planned"] = 100.0 * alloc / plan
+    out["disbursed_pct_of_planned"] = 100.0 * out["disbursed_mvnd"] / plan
+    out["disbursed_pct_of_allocated"] = 100.0 * out["disbursed_mvnd"] / _nullif0(alloc)
+    cum = out["cum_disbursed_mvnd"].astype(float)
+    out["cum_disbursed_pct_of_planned"] = 100.0 * cum / _nullif0(out["cum_planned_mvnd"])
+    out["cum_disbursed_pct_of_allocated"] = 100.0 * cum / _nullif0(out["cum_allocated_mvnd"])
+    out["cum_disbursed_pct_of_period"] = 100.0 * cum / _nullif0(out["period_planned_mvnd"])
+    return out[EXECUTION_YEARS_COLUMNS].sort_values(
+        ["programme_id", "scope", "section_order", "year"]
+    )
+
+
+def programme_budget_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    x = _opt(f["execution_years"], "programme_id", p["programme_id"])
+    sections = f["sections"][["programme_id", "section_code", "section_name"]]
+    out = x.merge(sections, on=["programme_id", "section_code"], how="left")
+    out["has_figures"] = out["last_reported_year"].notna()
+    cols = [
+        "programme_id", "scope", "section_code", "section_name", "year", "basis", "covered",
+        "scope_planned_mvnd", "planned_mvnd", "allocated_mvnd", "disbursed_mvnd",
+        "allocated_pct_of_planned", "disbursed_pct_of_planned", "disbursed_pct_of_allocated",
+        "stated_pct_text", "stated_disbursed_pct_of_allocated", "stated_status",
+        "cum_planned_mvnd", "cum_allocated_mvnd", "cum_disbursed_mvnd", "period_planned_mvnd",
+        "cum_disbursed_pct_of_planned", "cum_disbursed_pct_of_allocated",
+        "cum_disbursed_pct_of_period", "last_reported_year", "has_figures", "source_file",
+        "source_lines", "section_order",
+    ]  # fmt: skip
+    return out[cols].sort_values(["programme_id", "scope", "section_order", "year"])
+
+
+def target_results_by_year(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    tr = _opt(f["target_results"], "programme_id", p["programme_id"])
+    key = ["programme_id", "indicator", "unit"]
+    period = (
+        tr[tr["year"].isna() & tr["target_point"].notna()]
+        .groupby(key)["target_point"]
+        .max()
+        .rename("period_target")
+        .reset_index()
+    )
+    y = tr[tr["year"].notna()].sort_values([*key, "year", "source_file", "source_line"]).copy()
+    g = y.groupby(key, sort=False)
+    y["cum_achieved"] = g["achieved"].cumsum()
+    targets = y["target_point"].astype(float)
+    all_given = g["target_point"].transform(lambda s: s.isna().cumsum()) == 0
+    y["cum_target"] = targets.fillna(0).groupby([y[k] for k in key]).cumsum().where(all_given)
+    y["indicator_order"] = g["source_line"].transform(
+        lambda s: pd.to_numeric(s, errors="coerce").min()
+    )
+    out = y.merge(period, on=key, how="left")
+    out["cum_pct_of_target"] = 100.0 * out["cum_achieved"] / _nullif0(out["cum_target"])
+    out["cum_pct_of_period_target"] = 100.0 * out["cum_achieved"] / _nullif0(out["period_target"])
+    cols = [
+        "programme_id", "result_code", "content_area", "indicator", "indicator_en", "unit",
+        "year", "achieved", "achieved_qualifier", "achieved_text", "target_basis",
+        "target_point", "achievement_pct", "stated_pct", "stated_pct_text", "cum_achieved",
+        "cum_target", "cum_pct_of_target", "period_target", "cum_pct_of_period_target",
+        "indicator_order", "source_file", "source_line",
+    ]  # fmt: skip
+    return out[cols].sort_values(
+        ["programme_id", "indicator_order", "indicator", "unit", "year", "source_file",
+         "source_line"]
+    )  # fmt: skip
 
 
 def programme_findings(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -1550,7 +1960,7 @@ def target_page_results(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "programme_id", "result_code", "content_area", "indicator", "indicator_en", "unit",
         "achieved", "achieved_qualifier", "achieved_text", "target_basis", "target_min",
         "target_max", "target_point", "target_text", "achievement_pct", "stated_pct",
-        "stated_pct_text", "note", "source_file", "source_line", "has_target",
+        "stated_pct_text", "note", "source_file", "source_line", "has_target", "year",
     ]  # fmt: skip
     return r[cols].sort_values(["programme_id", "result_code"])
 
@@ -1580,7 +1990,7 @@ def target_results(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
         "programme_id", "result_code", "content_area", "indicator", "indicator_en", "unit",
         "comparable_indicator", "target_basis", "target_min", "target_max", "target_point",
         "achieved", "achieved_qualifier", "achievement_pct", "stated_pct", "stated_pct_text",
-        "achieved_text", "target_text", "note", "source_file", "source_line",
+        "achieved_text", "target_text", "note", "source_file", "source_line", "year",
     ]  # fmt: skip
     return r[cols].sort_values(["programme_id", "result_code"])
 
@@ -1862,6 +2272,251 @@ def total_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     return checks[cols].sort_values(["programme_id", "csv_line", "parts_basis", "kind"])
 
 
+# --- support against the plan (issue 17: quality page, province comparison, presenter kit) ----
+
+
+def _active(r: pd.DataFrame) -> pd.Series:
+    """Records not cancelled (status is never NULL: the table's default is 'approved')."""
+    return ~_eq(r["status"], "cancelled")
+
+
+def support_plan_checks(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["support_records"], "programme_id", p["programme_id"])
+    ba = _opt(f["budget_amounts"], "programme_id", p["programme_id"])
+    plan_keys = ["programme_id", "task_code", "year"]
+    cells = (
+        _group(ba, [*plan_keys, "funding_source"])["amount_mvnd"]
+        .sum(min_count=1)
+        .rename("planned_mvnd")
+        .reset_index()
+    )
+    split = (
+        cells.assign(by_source=cells["funding_source"].notna())
+        .groupby(plan_keys, sort=False)["by_source"]
+        .any()
+        .reset_index()
+    )
+    r = r.merge(split, on=plan_keys, how="left")
+    # `=` never matches NULL: a record without a task is never split by source
+    by_source = r["by_source"].astype("boolean").fillna(False).astype(bool) & r["task_code"].notna()
+    r = r.assign(
+        source_key=r["funding_source"].where(by_source, None).astype(object),
+        active=_active(r),
+    )
+    r = r.assign(paid=r["amount_mvnd"].where(r["active"]))
+    keys = ["programme_id", "year", "task_code", "source_key"]
+    g = _group(r, keys)
+    groups = pd.DataFrame(
+        {
+            "records": g["active"].sum(),
+            "cancelled_records": g["active"].agg(lambda s: int((~s).sum())),
+            "amount_mvnd": g["paid"].sum(min_count=1).fillna(0.0),
+            "n_files": g["source_file"].nunique(),
+            "import_ids": g["import_id"].agg(lambda s: _str_agg(sorted(s.dropna().unique()), ", ")),
+        }
+    ).reset_index()
+    firsts = (
+        _group(r, [*keys, "source_file"])["source_line"]
+        .min()
+        .reset_index()
+        .sort_values("source_file", na_position="last", kind="stable")
+        .drop_duplicates(keys)
+    )
+    plan_years = cells[["programme_id", "year"]].drop_duplicates().assign(plan_year=True)
+    tasks = f["tasks"][["programme_id", "task_code", "task_name"]].assign(in_plan=True)
+    out = groups.merge(plan_years, on=["programme_id", "year"], how="left")
+    out = out.merge(tasks, on=["programme_id", "task_code"], how="left")
+    out = out.merge(
+        cells.rename(columns={"funding_source": "source_key"}),
+        on=["programme_id", "task_code", "year", "source_key"],
+        how="left",
+    )
+    out = out.merge(firsts, on=keys, how="left")
+    plan_year = out["plan_year"].astype("boolean").fillna(False).astype(bool)
+    in_plan = out["in_plan"].astype("boolean").fillna(False).astype(bool)
+    planned = out["planned_mvnd"].fillna(0.0).where(plan_year & in_plan)
+    amount = out["amount_mvnd"].astype(float)
+    out["planned_mvnd"] = planned
+    out["difference_mvnd"] = amount - planned
+    out["executed_pct"] = 100.0 * amount / _nullif0(planned)
+    finding = np.select(
+        [
+            out["records"] == 0,
+            ~plan_year,
+            out["task_code"].isna(),
+            planned.isna(),
+            (amount.round(6) > planned.round(6)).fillna(False).astype(bool),
+        ],
+        [None, "no_plan_year", "no_task", "task_not_in_plan", "above_plan"],
+        default=None,
+    )
+    out["finding"] = pd.Series(finding, index=out.index, dtype=object)
+    out = out.rename(columns={"source_key": "funding_source"})
+    cols = [
+        "programme_id", "year", "task_code", "task_name", "funding_source", "records",
+        "cancelled_records", "amount_mvnd", "planned_mvnd", "difference_mvnd", "executed_pct",
+        "finding", "n_files", "import_ids", "source_file", "source_line",
+    ]  # fmt: skip
+    return out[cols].sort_values(
+        ["programme_id", "year", "task_code", "funding_source"], na_position="first"
+    )
+
+
+def _support_areas(f: Frames, r: pd.DataFrame) -> pd.Series:
+    """Each record's content area: the one written on it, else its task's (content_area_map)."""
+    m = f["content_area_map"][["programme_id", "task_code", "content_area"]].rename(
+        columns={"content_area": "mapped"}
+    )
+    j = r[["programme_id", "task_code"]].merge(m, on=["programme_id", "task_code"], how="left")
+    # a record without a task matches no mapping (`=` never matches NULL)
+    mapped = j["mapped"].where(r["task_code"].notna().to_numpy()).to_numpy()
+    return r["content_area"].where(r["content_area"].notna(), pd.Series(mapped, index=r.index))
+
+
+def province_support_vs_plan(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    boundary = p["boundary"]
+    chosen = _chosen_kc(f, p, with_lines=False)[
+        ["programme_id", "province", "province_as_issued", "before_merger"]
+    ]
+    r = f["support_records"]
+    r = r[_active(r) & _in_years(r["year"], p["y0"], p["y1"])]
+    r = r[r["programme_id"].isin(chosen["programme_id"])]
+    r = r.assign(content_area=_support_areas(f, r))
+    r = _opt(r, "content_area", p["content_area"])
+    g = r.groupby(["programme_id", "year"])
+    paid = pd.DataFrame({"records": g.size(), "support_mvnd": g["amount_mvnd"].sum()}).reset_index()
+    bl = f["budget_lines"]
+    bl = bl[
+        _in_years(bl["year"], p["y0"], p["y1"]) & bl["programme_id"].isin(chosen["programme_id"])
+    ]
+    bl = _opt(bl, "content_area", p["content_area"])
+    gb = bl.groupby(["programme_id", "year"])
+    planned = pd.DataFrame(
+        {"planned_mvnd": gb["amount_mvnd"].sum(min_count=1), "source_file": gb["source_file"].min()}
+    ).reset_index()
+    pairs = paid.merge(planned, on=["programme_id", "year"]).merge(chosen, on="programme_id")
+    both = paid.merge(planned[["programme_id", "year"]], on=["programme_id", "year"], how="left",
+                      indicator=True)  # fmt: skip
+    lone = both[both["_merge"] == "left_only"].merge(chosen, on="programme_id")
+    unpaired = lone.groupby("province")["support_mvnd"].sum().rename("unpaired_support_mvnd")
+    gp = pairs.groupby("province", sort=False)
+    out = pd.DataFrame(
+        {
+            "programme_ids": gp["programme_id"].agg(lambda s: _str_agg(sorted(s.unique()), ", ")),
+            "n_years": gp["year"].nunique(),
+            "first_year": gp["year"].min(),
+            "last_year": gp["year"].max(),
+            "records": gp["records"].sum(),
+            "support_mvnd": gp["support_mvnd"].sum(),
+            "planned_mvnd": gp["planned_mvnd"].sum(min_count=1),
+            "issued_names": gp["province_as_issued"].agg(_vi_join),
+            "held": gp["province_as_issued"].agg(set),
+            "before_merger": gp["before_merger"].any(),
+            "source_files": gp["source_file"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ", ")
+            ),
+        }
+    ).reset_index()
+    out["support_per_plan_pct"] = 100.0 * out["support_mvnd"] / _nullif0(out["planned_mvnd"])
+    out["unpaired_support_mvnd"] = out["province"].map(unpaired).fillna(0.0)
+    out["summed_from"] = _summed_from(boundary, out, out["issued_names"])
+    out["missing_from"] = _missing(f, boundary, out, out["held"])
+    cols = [
+        "province", "programme_ids", "n_years", "first_year", "last_year", "records",
+        "support_mvnd", "planned_mvnd", "support_per_plan_pct", "unpaired_support_mvnd",
+        "summed_from", "missing_from", "source_files",
+    ]  # fmt: skip
+    return out[cols].sort_values(
+        ["support_per_plan_pct", "province"], ascending=[False, True], na_position="last"
+    )
+
+
+def programme_support_years(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["support_records"], "programme_id", p["programme_id"])
+    r = r.assign(active=_active(r))
+    r = r.assign(
+        paid=r["amount_mvnd"].where(r["active"]), people=r["beneficiaries"].where(r["active"])
+    )
+    g = r.groupby("year")
+    paid = pd.DataFrame(
+        {
+            "records": g["active"].sum(),
+            "cancelled_records": g["active"].agg(lambda s: int((~s).sum())),
+            "amount_mvnd": g["paid"].sum(min_count=1),
+            "beneficiaries": g["people"].sum(min_count=1),
+            "support_files": g["source_file"].agg(
+                lambda s: _str_agg(sorted(s.dropna().unique()), ", ")
+            ),
+        }
+    )
+    bl = _opt(f["budget_lines"], "programme_id", p["programme_id"])
+    gb = bl.groupby("year")
+    planned = pd.DataFrame(
+        {"planned_mvnd": gb["amount_mvnd"].sum(min_count=1), "source_file": gb["source_file"].min()}
+    )
+    out = paid.join(planned, how="outer").reset_index()
+    for column in ("records", "cancelled_records", "amount_mvnd", "beneficiaries"):
+        out[column] = out[column].fillna(0)
+    out["executed_pct"] = 100.0 * out["amount_mvnd"] / _nullif0(out["planned_mvnd"])
+    cols = [
+        "year", "records", "cancelled_records", "amount_mvnd", "beneficiaries", "planned_mvnd",
+        "executed_pct", "source_file", "support_files",
+    ]  # fmt: skip
+    return out[cols].sort_values("year")
+
+
+def programme_support_areas(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["support_records"], "programme_id", p["programme_id"])
+    r = r[_active(r)]
+    r = r.assign(content_area=_support_areas(f, r))
+    g = r.groupby("content_area", dropna=False)
+    out = pd.DataFrame(
+        {
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+        }
+    ).reset_index()
+    total = out["amount_mvnd"].sum()
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / total if total else np.nan
+    bl = _opt(f["budget_lines"], "programme_id", p["programme_id"])
+    bl = bl[bl["content_area"].notna()]
+    planned = bl.groupby("content_area")["amount_mvnd"].sum(min_count=1).rename("planned_mvnd")
+    out["planned_mvnd"] = out["content_area"].map(planned)
+    cols = ["content_area", "records", "amount_mvnd", "beneficiaries", "share_pct", "planned_mvnd"]
+    return out[cols].sort_values("content_area", na_position="last")
+
+
+def programme_support_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    r = _opt(f["support_records"], "programme_id", p["programme_id"])
+    r = r[_active(r)]
+    g = r.groupby("establishment_id")
+    out = pd.DataFrame(
+        {
+            "establishment": g["establishment"].min(),
+            "district": g["district"].min(),
+            "commune": g["commune"].min(),
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(),
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+        }
+    ).reset_index()
+    total = out["amount_mvnd"].sum()
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / total if total else np.nan
+    out["_order"] = out["amount_mvnd"].round(6)
+    out = out.sort_values(["_order", "establishment_id"], ascending=[False, True])
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    if p["limit"] is not None:
+        out = out[out["rank"] <= int(p["limit"])]
+    cols = [
+        "rank", "establishment_id", "establishment", "district", "commune", "records",
+        "amount_mvnd", "share_pct", "beneficiaries", "first_year", "last_year",
+    ]  # fmt: skip
+    return out[cols]
+
+
 PORTS: dict[str, Port] = {
     fn.__name__: fn
     for fn in (
@@ -1873,6 +2528,7 @@ PORTS: dict[str, Port] = {
         budget_lines,
         budget_lines_grouped,
         budget_shares,
+        execution_years,
         filter_choices,
         funding_shares,
         percentage_checks,
@@ -1880,13 +2536,18 @@ PORTS: dict[str, Port] = {
         period_price_years,
         period_programmes,
         programme_budgets,
+        programme_budget_years,
         programme_findings,
         programme_list,
         programme_overview,
         programme_shares,
+        programme_support_areas,
+        programme_support_establishments,
+        programme_support_years,
         province_budget_per_year,
         province_shares,
         province_funding_shares,
+        province_support_vs_plan,
         province_unit_costs,
         quality_check_counts,
         quality_discrepancies,
@@ -1898,18 +2559,27 @@ PORTS: dict[str, Port] = {
         source_documents,
         source_figures,
         support_by_area,
+        support_by_district,
         support_by_province,
+        support_by_source,
         support_by_year,
         support_cells,
+        support_district_cells,
+        support_plan_checks,
         support_establishment_bounds,
         support_establishment_cells,
+        support_establishment_sources,
         support_establishments,
+        support_sources,
+        support_status_cells,
+        support_status_counts,
         support_top_establishments,
         support_year_gaps,
         support_yoy,
         target_page_programmes,
         target_page_results,
         target_results,
+        target_results_by_year,
         timeline_programmes,
         timeline_tasks,
         total_checks,

@@ -3,9 +3,11 @@
 Two ways a query runs on SQLite:
 1. `RECORDS_SQL`: the five support aggregations written against the raw `support_records` (the
    contract in the issue), as someone without DuckDB's pre-aggregates would write them; this is the
-   baseline for "support aggregations >= 10x faster than SQLite on the same data". The content
-   area filter is an EXISTS on content_area_map, skipped when $content_area is null (40 % faster
-   than a LEFT JOIN for every record); support_by_area joins, as it groups by the area;
+   baseline for "support aggregations >= 10x faster than SQLite on the same data". Cancelled
+   records are left out; a record's content area is its own, else its task's: the filter on it is
+   the record's own area or an EXISTS on content_area_map, skipped when $content_area is null
+   (40 % faster than a LEFT JOIN for every record); support_by_area and
+   support_top_establishments join, as they group or cite by the area;
 2. `shim(sql)`: the query file itself through a small dialect shim, then for a few queries an
    `OVERRIDES` rewrite of what the shim cannot express (`union all by name`, `group by all`,
    `unnest(range())`, VALUES with column aliases, a CTE named `values`). The shim:
@@ -485,7 +487,7 @@ records as (
     select
         coalesce(n.province, r.province) as province,
         r.province as written,
-        r.establishment,
+        r.establishment_id,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
@@ -495,14 +497,17 @@ records as (
         ($provinces is null or coalesce(n.province, r.province) in (
             select value from json_each($provinces)
         ))
+        and r.status != 'cancelled'
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
-        and ($content_area is null or exists (
-            select 1 from content_area_map as m
-            where
-                m.programme_id = r.programme_id
-                and m.task_code = r.task_code
-                and m.content_area = $content_area
+        and ($content_area is null or r.content_area = $content_area or (
+            r.content_area is null and exists (
+                select 1 from content_area_map as m
+                where
+                    m.programme_id = r.programme_id
+                    and m.task_code = r.task_code
+                    and m.content_area = $content_area
+            )
         ))
 ),
 merger as (
@@ -513,7 +518,7 @@ totals as (
     select
         r.province,
         count(*) as records,
-        count(distinct r.written || char(31) || r.establishment) as establishments,
+        count(distinct r.establishment_id) as establishments,
         sum(r.amount_mvnd) as amount_mvnd,
         sum(r.beneficiaries) as beneficiaries,
         max(case when r.year < m.merger_year then 1 else 0 end) = 1 as before_merger
@@ -573,7 +578,7 @@ records as (
     select
         coalesce(n.province, r.province) as province,
         r.province as written,
-        r.establishment,
+        r.establishment_id,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
@@ -583,14 +588,17 @@ records as (
         ($provinces is null or coalesce(n.province, r.province) in (
             select value from json_each($provinces)
         ))
+        and r.status != 'cancelled'
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
-        and ($content_area is null or exists (
-            select 1 from content_area_map as m
-            where
-                m.programme_id = r.programme_id
-                and m.task_code = r.task_code
-                and m.content_area = $content_area
+        and ($content_area is null or r.content_area = $content_area or (
+            r.content_area is null and exists (
+                select 1 from content_area_map as m
+                where
+                    m.programme_id = r.programme_id
+                    and m.task_code = r.task_code
+                    and m.content_area = $content_area
+            )
         ))
 )
 
@@ -615,9 +623,9 @@ records as (
     select
         coalesce(n.province, r.province) as province,
         r.province as written,
-        r.establishment,
+        r.establishment_id,
         r.year,
-        m.content_area,
+        coalesce(r.content_area, m.content_area) as content_area,
         r.amount_mvnd,
         r.beneficiaries
     from support_records as r
@@ -628,9 +636,10 @@ records as (
         ($provinces is null or coalesce(n.province, r.province) in (
             select value from json_each($provinces)
         ))
+        and r.status != 'cancelled'
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
-        and ($content_area is null or m.content_area = $content_area)
+        and ($content_area is null or coalesce(r.content_area, m.content_area) = $content_area)
 ),
 areas as (
     select
@@ -653,15 +662,44 @@ with names as (
         case when $boundary = 'current' then successor else province end as province
     from provinces
 ),
+counted as (
+    select * from support_records where status != 'cancelled'
+),
+shown as (
+    -- each establishment under the name written on its most recent record
+    select
+        establishment_id,
+        establishment,
+        row_number() over (order by province, establishment, establishment_id) as establishment_no
+    from (
+        select
+            establishment_id,
+            establishment,
+            province,
+            row_number() over (
+                partition by establishment_id
+                order by
+                    year desc, made_on desc nulls last, import_id desc nulls last,
+                    source_line desc nulls last, establishment, province
+            ) as recency
+        from counted
+    )
+    where recency = 1
+),
 records as (
     select
         coalesce(n.province, r.province) as province,
         r.province as written,
-        r.establishment,
+        r.establishment_id,
         r.year,
+        coalesce(r.content_area, m.content_area) as content_area,
+        r.source_file,
+        r.source_line,
         r.amount_mvnd,
         r.beneficiaries
-    from support_records as r
+    from counted as r
+    left join content_area_map as m
+        on m.programme_id = r.programme_id and m.task_code = r.task_code
     left join names as n on n.written = r.province
     where
         ($provinces is null or r.province in (
@@ -669,37 +707,59 @@ records as (
         ))
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
-        and ($content_area is null or exists (
-            select 1 from content_area_map as m
-            where
-                m.programme_id = r.programme_id
-                and m.task_code = r.task_code
-                and m.content_area = $content_area
-        ))
+        and ($content_area is null or coalesce(r.content_area, m.content_area) = $content_area)
 ),
 sums as (
     select
-        written,
-        min(province) as province,
-        establishment,
+        establishment_id,
         count(*) as records,
         sum(amount_mvnd) as amount_mvnd,
-        sum(beneficiaries) as beneficiaries
+        sum(beneficiaries) as beneficiaries,
+        str_agg_distinct(province, ', ', province, 1) as province,
+        str_agg_distinct(written, ', ', written, 1) as province_written
     from records
-    group by written, establishment
+    group by establishment_id
 ),
 ranked as (
     select
-        row_number() over (order by round(amount_mvnd, 6) desc, written, establishment) as rank,
-        *
-    from sums
+        row_number() over (order by round(s.amount_mvnd, 6) desc, e.establishment_no) as rank,
+        s.*,
+        e.establishment
+    from sums as s
+    inner join shown as e on e.establishment_id = s.establishment_id
+),
+cells as (
+    -- a file's rows cell by cell (year, province written, area), as the pre-aggregate has them
+    select
+        establishment_id, source_file, year, written, content_area,
+        str_agg(cast(source_line as text), ';', source_line, 1) as lines
+    from records
+    where source_line is not null
+    group by establishment_id, source_file, year, written, content_area
+),
+files as (
+    select
+        establishment_id,
+        source_file,
+        str_agg(lines, ';', year, 1, written, 1, content_area, 1) as lines
+    from cells
+    group by establishment_id, source_file
+),
+refs as (
+    select
+        establishment_id,
+        str_agg(source_file, '/', source_file, 1) as source_files,
+        str_agg(lines, '/', source_file, 1) as source_lines
+    from files
+    group by establishment_id
 )
 select
-    rank, province, establishment, records, amount_mvnd, beneficiaries,
-    written as province_written
-from ranked
-where $limit is null or rank <= $limit
-order by rank
+    r.rank, r.province, r.establishment, r.records, r.amount_mvnd, r.beneficiaries,
+    r.province_written, r.establishment_id, f.source_files, f.source_lines
+from ranked as r
+left join refs as f on f.establishment_id = r.establishment_id
+where $limit is null or r.rank <= $limit
+order by r.rank
 """,
     "support_yoy": """
 with names as (
@@ -713,7 +773,7 @@ records as (
     select
         coalesce(n.province, r.province) as province,
         r.province as written,
-        r.establishment,
+        r.establishment_id,
         r.year,
         r.amount_mvnd,
         r.beneficiaries
@@ -723,14 +783,17 @@ records as (
         ($provinces is null or coalesce(n.province, r.province) in (
             select value from json_each($provinces)
         ))
+        and r.status != 'cancelled'
         and ($y0 is null or r.year >= $y0)
         and ($y1 is null or r.year <= $y1)
-        and ($content_area is null or exists (
-            select 1 from content_area_map as m
-            where
-                m.programme_id = r.programme_id
-                and m.task_code = r.task_code
-                and m.content_area = $content_area
+        and ($content_area is null or r.content_area = $content_area or (
+            r.content_area is null and exists (
+                select 1 from content_area_map as m
+                where
+                    m.programme_id = r.programme_id
+                    and m.task_code = r.task_code
+                    and m.content_area = $content_area
+            )
         ))
 ),
 yearly as (

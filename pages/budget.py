@@ -8,6 +8,7 @@ from plans.app.cache import query
 from plans.app.ui import (
     chart_with_data,
     cite,
+    cite_many,
     data_downloads,
     filters,
     funding_chart,
@@ -15,7 +16,14 @@ from plans.app.ui import (
     view_tabs,
 )
 from plans.charts.budget import (
+    EXECUTION_COLUMNS,
     allocation_tree,
+    execution_chart,
+    execution_data,
+    execution_headers,
+    execution_note,
+    execution_scopes,
+    has_execution,
     year_stack,
 )
 from plans.charts.tables import for_display, headers_for
@@ -119,6 +127,10 @@ views = {
     "shares": t("budget.shares", lang),
     "funding": t("funding.tab", lang),
 }
+# a results report's yearly allocated and disbursed figures, where one is stored
+execution = query("programme_budget_years", programme_id=f.programme)
+if has_execution(execution):
+    views["execution"] = t("execution.tab", lang)
 view, tab = view_tabs(views, key="budget_view")
 with tab:
     if view == "tree":
@@ -172,6 +184,38 @@ with tab:
         caption = t("budget.caption", lang, source=cite(info["source_file"]))
         if not funding_chart(funding, title, caption, "budget_funding", info["source_file"], lang):
             st.info(t("funding.not_split", lang))
+    elif view == "execution":
+        # the whole period, whatever years the sidebar chose: to date means from its start
+        scopes = execution_scopes(execution, lang)
+        scope = st.radio(
+            t("execution.scope_choice", lang),
+            options=list(scopes),
+            format_func=scopes.get,
+            horizontal=True,
+            key="budget_execution_scope",
+        )
+        shown = execution_data(execution, lang, scope)
+        reports = list(shown["source_file"].dropna().unique())
+        caption = t(
+            "execution.caption",
+            lang,
+            plan=cite(info["source_file"]),
+            reports=cite_many(reports) if reports else "—",
+        )
+        chart_with_data(
+            execution_chart(
+                execution,
+                t("execution.chart_title", lang, prog=f.programme, scope=scopes[scope]),
+                lang,
+                scope,
+            ),
+            shown,
+            list(EXECUTION_COLUMNS),
+            " ".join(filter(None, [execution_note(execution, lang, scope), caption])),
+            key="budget_execution",
+            headers=execution_headers(lang),
+            files=[info["source_file"], *reports],
+        )
     else:
         shares = shares.assign(label=shares[label])
         columns = ["key", "label", "amount_mvnd", "share_pct"]

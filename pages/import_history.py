@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from plans import settings
@@ -22,8 +23,13 @@ HEADERS = {
     "filename": t("import_history.h_filename", lang),
     "programme_id": t("import_history.h_programme_id", lang),
     "n_warnings": t("import_history.h_n_warnings", lang),
+    "records": t("import_history.h_records", lang),
 }
-KINDS = {"plan": N_("import_history.kind_plan"), "results": N_("import_history.kind_results")}
+KINDS = {
+    "plan": N_("import_history.kind_plan"),
+    "results": N_("import_history.kind_results"),
+    "support": N_("import_history.kind_support"),
+}
 
 
 def kind_label(kind: str) -> str:
@@ -44,12 +50,22 @@ if not records:
 else:
     history = history_frame(records, lang)
     history["kind"] = history["kind"].map(kind_label)
+    by_id = {r["id"]: r for r in records}
+    # a support file's record count (meta.json 'records'), and all its warnings: meta.json
+    # keeps the first ones word for word and counts the rest ('warnings_total')
+    history["records"] = pd.to_numeric(  # a number where there is one: "200.000", else "—"
+        pd.Series([by_id[i].get("records") for i in history["id"]], dtype=object),
+        errors="coerce",
+    )
+    history["n_warnings"] = [
+        by_id[i].get("warnings_total", n)
+        for i, n in zip(history["id"], history["n_warnings"], strict=True)
+    ]
     st.dataframe(
         for_display(history, list(history.columns), lang, HEADERS),
         hide_index=True,
         key="history_table",
     )
-    by_id = {r["id"]: r for r in records}
     chosen = st.selectbox(
         t("import_history.choose", lang),
         options=list(history["id"]),

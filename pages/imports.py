@@ -18,6 +18,7 @@ from plans import settings
 from plans.app.auth_ui import require_editor
 from plans.app.ui import chart_with_data, cite, filters
 from plans.charts.base import share_bar
+from plans.charts.budget import funding_label
 from plans.charts.tables import for_display
 from plans.data import templates
 from plans.data.import_preview import (
@@ -42,22 +43,43 @@ from plans.data.imports import (
     choose_areas,
     commit,
     list_imports,
-    read_table,
+    separate,
+    upload_header,
     validate,
 )
 from plans.data.suggest import area_names, preview_rows
+from plans.data.support import Match
 from plans.messages import N_, escape_markdown, t
 from plans.numbers import format_mvnd, format_number
 
 f = filters()
 lang = f.lang
 # What a kind of file is called, the progress steps of plans.data.imports.validate.
-KINDS = {"plan": N_("imports.plan"), "results": N_("imports.results")}
+KINDS = {
+    "plan": N_("imports.plan"),
+    "results": N_("imports.results"),
+    "support": N_("imports.support"),
+}
 STEPS = {
     "read": N_("imports.step_read"),
     "validate": N_("imports.step_validate"),
     "trial": N_("imports.step_trial"),
     "checked": N_("imports.step_checked"),
+    # a support file's (plans.data.support.stage_support)
+    "support_rows": N_("imports.step_support_rows"),
+    "support_identity": N_("imports.step_support_identity"),
+    "support_write": N_("imports.step_support_write"),
+    "support_done": N_("imports.step_support_done"),
+}
+TEMPLATE_KINDS = {
+    "plan": N_("imports.tpl_plan"),
+    "results": N_("imports.tpl_results"),
+    "support": N_("imports.tpl_support"),
+}
+TEMPLATE_STEMS = {
+    "plan": "mau_ke_hoach",
+    "results": "mau_bao_cao_ket_qua",
+    "support": "mau_ho_tro_co_so",
 }
 PROBLEM_HEADERS = {
     "row": t("imports.h_row", lang),
@@ -87,6 +109,47 @@ AREA_HEADERS = {
     "reason": t("imports.area_reason", lang),
 }
 PIVOT_HEADERS = {"year": t("imports.h_year", lang), "total_mvnd": t("imports.h_total_mvnd", lang)}
+SUPPORT_TOTAL_HEADERS = {
+    "programme_id": t("imports.support_programme", lang),
+    "year": t("imports.h_year", lang),
+    "funding": t("imports.support_funding", lang),
+    "records": t("imports.support_records", lang),
+    "amount_mvnd": t("imports.support_amount_mvnd", lang),
+    "cancelled": t("imports.support_cancelled", lang),
+}
+SUPPORT_ROW_HEADERS = {
+    "source_line": t("imports.support_row", lang),
+    "programme_id": t("imports.support_programme", lang),
+    "year": t("imports.h_year", lang),
+    "establishment": t("imports.support_establishment", lang),
+    "establishment_id": t("imports.support_establishment_id", lang),
+    "tax_code": t("imports.support_tax_code", lang),
+    "district": t("imports.support_district", lang),
+    "commune": t("imports.support_commune", lang),
+    "ward_current": t("imports.support_ward_current", lang),
+    "task_code": t("imports.task_code", lang),
+    "content_area": t("imports.task_content_area", lang),
+    "funding": t("imports.support_funding", lang),
+    "amount_mvnd": t("imports.support_amount_mvnd", lang),
+    "beneficiaries": t("imports.support_beneficiaries", lang),
+    "status": t("imports.support_status", lang),
+    "decision": t("imports.support_decision", lang),
+}
+MATCH_HEADERS = {
+    "row": t("imports.support_row", lang),
+    "rule": t("imports.match_rule", lang),
+    "name": t("imports.match_name", lang),
+    "earlier_name": t("imports.match_earlier_name", lang),
+    "earlier": t("imports.match_earlier", lang),
+    "separate": t("imports.match_separate", lang),
+}
+MATCH_RULES = {"tax_code": N_("imports.rule_tax_code"), "name_in_ward": N_("imports.rule_name")}
+STATUSES = {
+    "approved": N_("imports.status_approved"),
+    "accepted": N_("imports.status_accepted"),
+    "cancelled": N_("imports.status_cancelled"),
+}
+MATCHES_SHOWN = 500  # identity decisions in the editor; more are counted (the CLI takes rows)
 RESULTS_HEADERS = {
     "programme_id": t("imports.result_programme_id", lang),
     "result_code": t("imports.result_code", lang),
@@ -99,6 +162,12 @@ RESULTS_HEADERS = {
     "target_text": t("imports.result_target_text", lang),
     "source_line": t("imports.result_source_line", lang),
 }
+
+
+def word_of(words: dict[str, str], code: str) -> str:
+    """A code ('approved', 'tax_code', 'support') in the reader's words; an unknown one as is."""
+    key = words.get(code)
+    return t(key, lang) if key else code
 
 
 @st.cache_data(show_spinner=False)
@@ -122,10 +191,8 @@ with st.expander(t("imports.templates", lang), expanded=False):
     c1, c2, c3, c4 = st.columns(4)
     tpl_kind = c1.selectbox(
         t("imports.tpl_kind", lang),
-        ["plan", "results"],
-        format_func=lambda k: (
-            t("imports.tpl_plan", lang) if k == "plan" else t("imports.tpl_results", lang)
-        ),
+        list(TEMPLATE_KINDS),
+        format_func=lambda k: word_of(TEMPLATE_KINDS, k),
         key="imports_tpl_kind",
     )
     tpl_period = c2.selectbox(
@@ -156,7 +223,7 @@ with st.expander(t("imports.templates", lang), expanded=False):
         format_func=lambda code: t("frame.lang_name", code),  # each in its own words
         key="imports_tpl_lang",
     )
-    stem = "mau_ke_hoach" if tpl_kind == "plan" else "mau_bao_cao_ket_qua"
+    stem = TEMPLATE_STEMS[tpl_kind]
     name = f"{stem}_{start_year}-{end_year}" if start_year != end_year else f"{stem}_{start_year}"
     d1, d2 = st.columns(2)
     for col, fmt in ((d1, "csv"), (d2, "xlsx")):
@@ -175,16 +242,29 @@ with st.expander(t("imports.templates", lang), expanded=False):
 
 # --- upload ---------------------------------------------------------------------------------
 limit_mb = settings.MAX_UPLOAD_BYTES / 2**20
+support_mb = settings.MAX_SUPPORT_BYTES / 2**20
 uploaded = st.file_uploader(
     t("imports.upload", lang),
     # a plan table, or the decision itself (plans.data.documents reads it)
     type=["csv", "xlsx", *(suffix.lstrip(".") for suffix in DOCUMENT_SUFFIXES)],
     key="imports_file",
-    help=t(
-        "imports.upload_help", lang, limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang)
+    help=" ".join(
+        (
+            t(
+                "imports.upload_help",
+                lang,
+                limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang),
+            ),
+            t(
+                "imports.upload_help_support",
+                lang,
+                support=format_number(support_mb, 0 if support_mb >= 1 else 1, lang),
+            ),
+        )
     ),
-    # the browser refuses larger files at once; plans.data.imports checks the exact limit again
-    max_upload_size=max(1, math.ceil(limit_mb)),
+    # the browser refuses larger files at once (a support file's limit, the larger one);
+    # plans.data.imports checks the exact limit of each kind again
+    max_upload_size=max(1, math.ceil(max(limit_mb, support_mb))),
 )
 done = st.session_state.get("imports_done")
 
@@ -235,10 +315,13 @@ def run(name: str, data: bytes) -> None:
 
     document = is_document(name)
     given = given_fields() if document else {}
-    # a document's columns are found by its reader: no mapping to choose
-    header, _ = ([], []) if document else read_table(name, data, [])
+    # a document's columns are found by its reader: no mapping to choose; nor a support
+    # file's, whose officials' headers are read by their aliases (plans.data.support)
+    header, guessed = ([], None) if document else upload_header(name, data)
     mapping: dict[str, str] = {}
-    if header:
+    if guessed == "support":
+        st.caption(t("imports.support_detected", lang))
+    elif header:
         _kind, suggested = default_mapping(header)
         unmatched = any(v == IGNORE for v in suggested.values())
         with st.expander(t("imports.mapping", lang), expanded=unmatched):
@@ -300,7 +383,9 @@ def run(name: str, data: bytes) -> None:
         # the importer's areas, applied before the report counts what is still unanswered
         choose_areas(staged, area_choices(staged))
     report(staged)
-    if staged.tables:
+    if staged.support is not None:
+        support_preview(staged)
+    elif staged.tables:
         preview(staged)
     confirm(staged, data)
 
@@ -463,6 +548,121 @@ def preview(staged: Staged) -> None:
     )
 
 
+def support_preview(staged: Staged) -> None:
+    """A support file: its totals by year and source, its first rows as they will be stored,
+    and each establishment recognised as an earlier one, with a box to say it is not."""
+    staging = staged.support
+    assert staging is not None
+    st.subheader(t("imports.preview", lang))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("imports.support_records", lang), format_number(staging.rows, 0, lang))
+    c2.metric(t("imports.support_new", lang), format_number(staging.establishments_new, 0, lang))
+    c3.metric(
+        t("imports.support_known", lang), format_number(staging.establishments_known, 0, lang)
+    )
+    st.markdown(t("imports.programme_id", lang) + f": **{escape_markdown(staged.programme_id)}**")
+    totals = pd.DataFrame(staging.totals)
+    if not totals.empty:
+        st.markdown("**" + t("imports.support_totals", lang) + "**")
+        totals["funding"] = [funding_label(code, lang) for code in totals["funding_source"]]
+        totals["year"] = totals["year"].astype(str)  # a year, not a quantity: "2021"
+        st.dataframe(
+            for_display(totals, list(SUPPORT_TOTAL_HEADERS), lang, SUPPORT_TOTAL_HEADERS),
+            hide_index=True,
+            key="imports_support_totals",
+        )
+        st.caption(t("imports.support_totals_caption", lang))
+    shown = pd.DataFrame(staging.preview)
+    if not shown.empty:
+        st.markdown(
+            "**"
+            + t("imports.support_first_rows", lang, n=format_number(len(shown), 0, lang))
+            + "**"
+        )
+        shown["funding"] = [funding_label(code, lang) for code in shown["funding_source"]]
+        shown["status"] = [word_of(STATUSES, s) for s in shown["status"]]
+        for column in ("year", "source_line"):  # numbers that name, not amounts: "2021", "12"
+            shown[column] = shown[column].astype(str)
+        columns = [c for c in SUPPORT_ROW_HEADERS if c in shown.columns]
+        st.dataframe(
+            for_display(shown, columns, lang, SUPPORT_ROW_HEADERS),
+            hide_index=True,
+            key="imports_support_rows",
+        )
+    matches_editor(staging.matches)
+
+
+def match_key() -> str:
+    return "imports_support_matches"
+
+
+def matches_editor(matches: list[Match]) -> None:
+    """The identity decisions, each with a box 'không phải cùng một cơ sở' (applied at commit)."""
+    st.markdown("**" + t("imports.matches", lang) + "**")
+    if not matches:
+        st.caption(t("imports.no_matches", lang))
+        return
+    st.caption(t("imports.matches_help", lang))
+    shown = matches[:MATCHES_SHOWN]
+    frame = pd.DataFrame(
+        {
+            "row": [m.row for m in shown],
+            "rule": [word_of(MATCH_RULES, m.rule) for m in shown],
+            "name": [m.name for m in shown],
+            "earlier_name": [m.earlier_name for m in shown],
+            "earlier": [earlier_place(m) for m in shown],
+            "separate": [False] * len(shown),
+        }
+    )
+    st.data_editor(
+        frame.rename(columns=MATCH_HEADERS),
+        hide_index=True,
+        disabled=[MATCH_HEADERS[c] for c in ("row", "rule", "name", "earlier_name", "earlier")],
+        column_config={
+            MATCH_HEADERS["separate"]: st.column_config.CheckboxColumn(
+                MATCH_HEADERS["separate"], default=False
+            )
+        },
+        key=match_key(),
+    )
+    if len(matches) > MATCHES_SHOWN:
+        st.caption(
+            t(
+                "imports.matches_more",
+                lang,
+                shown=format_number(MATCHES_SHOWN, 0, lang),
+                n=format_number(len(matches), 0, lang),
+            )
+        )
+
+
+def earlier_place(match: Match) -> str:
+    """Where the earlier establishment was read: a row of this file, or a stored import's."""
+    if match.earlier_import:
+        return t(
+            "imports.match_in_import",
+            lang,
+            id=match.earlier_import,
+            file=match.earlier_file or "",
+            line=match.earlier_line or "",
+        )
+    return t("imports.match_in_file", lang, row=match.earlier_row or "")
+
+
+def separated_rows(staged: Staged) -> list[int]:
+    """The rows whose box 'không phải cùng một cơ sở' is ticked (the editor's edits so far)."""
+    if staged.support is None:
+        return []
+    edits = st.session_state.get(match_key(), {}).get("edited_rows", {})
+    column = MATCH_HEADERS["separate"]
+    shown = staged.support.matches[:MATCHES_SHOWN]
+    return [
+        shown[int(i)].row
+        for i, change in edits.items()
+        if change.get(column) and int(i) < len(shown)
+    ]
+
+
 def confirm(staged: Staged, data: bytes) -> None:
     """The editor's sign-in and the confirm button; only here is anything written."""
     st.subheader(t("imports.confirm_head", lang))
@@ -470,7 +670,7 @@ def confirm(staged: Staged, data: bytes) -> None:
     editor = require_editor(lang) or ""
     if editor:
         st.markdown(t("imports.editor", lang, name=escape_markdown(editor)))
-    blocked = bool(staged.errors) or not staged.tables
+    blocked = not staged.storable
     clicked = st.button(
         t("imports.confirm", lang),
         key="imports_confirm",
@@ -486,6 +686,9 @@ def confirm(staged: Staged, data: bytes) -> None:
     with st.status(t("imports.writing", lang), expanded=True) as status:
         bar = st.progress(0.2, text=t("imports.writing", lang))
         try:
+            rows = separated_rows(staged)
+            if rows:  # the importer said these are other establishments: undone before storing
+                separate(staged, rows)
             import_id = commit(staged, data, editor)
         except Exception as exc:  # any failure leaves the database as it was
             status.update(state="error", expanded=True)

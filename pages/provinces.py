@@ -18,6 +18,8 @@ from plans.charts.budget import (
     states_sources,
     unit_cost_bars,
 )
+from plans.charts.support import province_bars
+from plans.charts.support_compare import support_plan_bars
 from plans.messages import t
 
 f = filters()
@@ -101,6 +103,7 @@ views = {
     "per_year": t("provinces.per_year_tab", lang),
     "unit_costs": t("provinces.unit_costs_tab", lang),
     "funding": t("funding.tab", lang),
+    "support": t("provinces.support_tab", lang),
 }
 view, tab = view_tabs(views, key="provinces_view")
 with tab:
@@ -143,6 +146,86 @@ with tab:
             )
         else:
             st.info(t("funding.not_split_any", lang))
+    elif view == "support":
+        st.markdown(t("provinces.support_intro", lang))
+        # the support page's filters: the sidebar's years and content area (a section code is
+        # not a content area of records), the period buttons above are the plans' own
+        support_scope = scope | {
+            "y0": f.year_from or None,
+            "y1": f.year_to or None,
+            "content_area": (f.area or None) if f.area_mode == "content_area" else None,
+        }
+        if f.area_mode == "section" and f.area:
+            st.caption(t("provinces.support_section_note", lang))
+        paid = query("support_by_province", **support_scope)
+        if paid.empty:
+            anything = query(
+                "support_by_province",
+                boundary=f.boundary,
+                provinces=None,
+                y0=None,
+                y1=None,
+                content_area=None,
+            )
+            st.info(
+                t("provinces.support_empty", lang)
+                if anything.empty
+                else t("provinces.support_none", lang)
+            )
+        else:
+            support_headers = {
+                "province": t("provinces.support_province", lang),
+                "records": t("provinces.support_records", lang),
+                "establishments": t("provinces.support_establishments", lang),
+                "amount_mvnd": t("provinces.support_amount", lang),
+                "beneficiaries": t("provinces.support_beneficiaries", lang),
+                "programme_ids": t("provinces.programme_ids", lang),
+                "first_year": t("provinces.support_first_year", lang),
+                "last_year": t("provinces.support_last_year", lang),
+                "support_mvnd": t("provinces.support_amount", lang),
+                "planned_mvnd": t("provinces.support_planned", lang),
+                "support_per_plan_pct": t("provinces.support_per_plan", lang),
+                "unpaired_support_mvnd": t("provinces.support_unpaired_h", lang),
+            }
+            chart_with_data(
+                province_bars(paid, t("provinces.support_chart", lang), lang),
+                # each province under the name its bar gives it (what it sums across the merger)
+                paid.assign(province=series_names(paid, lang, "province")),
+                [
+                    *("province", "records", "establishments", "amount_mvnd"),
+                    *("beneficiaries", "share_pct"),
+                ],
+                t("provinces.support_caption", lang),
+                key="provinces_support",
+                headers=support_headers,
+            )
+            st.subheader(t("provinces.support_vs_plan", lang))
+            vs_plan = query("province_support_vs_plan", **support_scope)
+            if vs_plan.empty:
+                st.info(t("provinces.support_no_plan", lang))
+            else:
+                plan_files = sorted(
+                    {x for s in vs_plan["source_files"].dropna() for x in s.split(", ")}
+                )
+                # a year is a label, not a quantity: no thousands separator
+                shown = vs_plan.assign(
+                    province=series_names(vs_plan, lang, "province"),
+                    first_year=vs_plan["first_year"].astype(str),
+                    last_year=vs_plan["last_year"].astype(str),
+                )
+                chart_with_data(
+                    support_plan_bars(vs_plan, t("provinces.support_vs_plan", lang), lang),
+                    shown,
+                    [
+                        *("province", "programme_ids", "first_year", "last_year"),
+                        *("support_mvnd", "planned_mvnd", "support_per_plan_pct"),
+                        "unpaired_support_mvnd",
+                    ],
+                    t("provinces.support_plan_caption", lang, sources=cite_many(plan_files)),
+                    key="provinces_support_plan",
+                    headers=support_headers,
+                    files=plan_files,
+                )
     else:
         st.markdown(t("provinces.unit_intro", lang))
         costs = in_period(query("province_unit_costs", **scope))

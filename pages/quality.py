@@ -21,6 +21,7 @@ from plans.app.ui import (
     filters,
     source_caption,
 )
+from plans.charts.budget import funding_label
 from plans.charts.tables import for_display
 from plans.charts.timeline import findings_dumbbell
 from plans.data.sources import short_ref
@@ -339,4 +340,87 @@ else:
     short_refs(
         [*discrepancies["source_file"], *discrepancies["other_file"]],
         [*discrepancies["source_line"], *discrepancies["other_line"]],
+    )
+
+# Support records against the plan -------------------------------------------------------------
+# What support_plan_checks finds when records are set against the plan's cells (its `finding`).
+SUPPORT_FINDINGS = {
+    "above_plan": N_("quality.support_above_plan"),
+    "no_plan_year": N_("quality.support_no_plan_year"),
+    "no_task": N_("quality.support_no_task"),
+    "task_not_in_plan": N_("quality.support_task_not_in_plan"),
+}
+st.subheader(t("quality.support", lang))
+plan_checks = in_view(query("support_plan_checks", programme_id=programme))
+support_findings = plan_checks[plan_checks["finding"].notna()].copy()
+if plan_checks.empty:
+    st.write(t("quality.support_no_records", lang))
+elif support_findings.empty:
+    st.write(t("quality.support_ok", lang, n=num(len(plan_checks))))
+else:
+    st.caption(t("quality.support_intro", lang))
+    kinds = support_findings["finding"].value_counts()
+    st.markdown(
+        "\n".join(
+            f"- {t(key, lang)}: {num(kinds[kind])}"
+            for kind, key in SUPPORT_FINDINGS.items()
+            if kind in kinds
+        )
+    )
+    support_findings["finding_label"] = [
+        label(SUPPORT_FINDINGS, k, k) for k in support_findings["finding"]
+    ]
+    support_findings["source_label"] = [
+        funding_label(s, lang) if isinstance(s, str) else None
+        for s in support_findings["funding_source"]
+    ]
+
+    def cited_import(name: object, line: object, n_files: int) -> str:
+        """The group's first record as its import names it: 'ho_tro.csv, dòng 5' (+ files)."""
+        # plans.data.synth writes 'synthetic' as its records' file: said in words
+        if not isinstance(name, str) or name == "synthetic":
+            text = t("sources.synthetic", lang)
+        else:
+            text = cite(name, None if line != line or line is None else str(int(line)))
+        more = int(n_files) - 1
+        return text + t("quality.support_more_files", lang, n=more) if more > 0 else text
+
+    support_findings["cited"] = [
+        cited_import(a, b, n)
+        for a, b, n in zip(
+            support_findings["source_file"],
+            support_findings["source_line"],
+            support_findings["n_files"],
+            strict=True,
+        )
+    ]
+    # a year is a label, not a quantity: no thousands separator; no task, no source: a dash
+    support_findings["year"] = support_findings["year"].astype(str)
+    support_findings["task_code"] = support_findings["task_code"].fillna("—")
+    support_findings["source_label"] = support_findings["source_label"].fillna("—")
+    st.dataframe(
+        for_display(
+            support_findings,
+            [
+                *("programme_id", "year", "task_code", "source_label", "finding_label"),
+                *("records", "cancelled_records", "amount_mvnd", "planned_mvnd"),
+                *("difference_mvnd", "executed_pct", "cited", "import_ids"),
+            ],
+            lang,
+            H
+            | {
+                "source_label": t("quality.support_h_source", lang),
+                "finding_label": t("quality.support_h_finding", lang),
+                "records": t("quality.support_h_records", lang),
+                "cancelled_records": t("quality.support_h_cancelled", lang),
+                "amount_mvnd": t("quality.support_h_amount", lang),
+                "planned_mvnd": t("quality.support_h_planned", lang),
+                "difference_mvnd": t("quality.support_h_difference", lang),
+                "executed_pct": t("quality.support_h_executed", lang),
+                "cited": t("quality.support_h_cited", lang),
+                "import_ids": t("quality.support_h_imports", lang),
+            },
+        ),
+        hide_index=True,
+        key="quality_support",
     )

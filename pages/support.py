@@ -1,13 +1,23 @@
-"""Support records: what was paid to which establishments, by province, year and content area."""
+"""Support records: what was paid to which establishments, by province, year, area, place."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, filters, source_caption, view_tabs
-from plans.charts.budget import series_names
-from plans.charts.support import area_bars, change_heatmap, province_bars, year_bars
+from plans.app.ui import chart_with_data, cite_many, filters, source_caption, view_tabs
+from plans.charts.budget import funding_labels, series_names
+from plans.charts.support import (
+    DISTRICT_BARS,
+    area_bars,
+    change_heatmap,
+    district_bars,
+    place_labels,
+    province_bars,
+    source_bars,
+    source_refs,
+    year_bars,
+)
 from plans.charts.tables import for_display
 from plans.messages import t
 from plans.numbers import format_mvnd, format_number
@@ -28,9 +38,12 @@ HEADERS = {
     "content_area": t("support.content_area", lang),
     "area_name": t("support.area_name", lang),
     "province_written": t("support.province_written", lang),
+    "place": t("support.place", lang),
+    "district": t("support.district", lang),
+    "ward": t("support.ward", lang),
+    "province_share_pct": t("support.province_share_pct", lang),
+    "funding": t("support.funding_source", lang),
 }
-# Support records are not documents: the caption names the table they come from.
-caption = t("support.caption", lang)
 
 st.title(t("support.title", lang))
 st.markdown(t("support.intro", lang))
@@ -52,6 +65,30 @@ params = {
 }
 if f.area_mode == "section" and f.area:
     st.caption(t("support.section_note", lang))
+
+# Imported records are cited by their files (an import keeps its file name); synthetic records
+# are not documents: the caption names the table they come from.
+files = query("support_sources", **params)
+imported = files[files["import_id"].notna()]
+cited_files = list(dict.fromkeys(str(name) for name in imported["source_file"].dropna()))
+caption = (
+    t("support.caption_imports", lang, sources=cite_many(cited_files))
+    if cited_files
+    else t("support.caption", lang)
+)
+
+# Cancelled đề án are kept in the records but never summed: the page says how many.
+statuses = query("support_status_counts", **params)
+cancelled = statuses[statuses["status"] == "cancelled"]
+if not cancelled.empty:
+    st.caption(
+        t(
+            "support.cancelled",
+            lang,
+            records=format_number(float(cancelled["records"].iloc[0]), 0, lang),
+            amount=format_mvnd(float(cancelled["amount_mvnd"].iloc[0]), lang),
+        )
+    )
 
 provinces = query("support_by_province", **params)
 if provinces.empty:
@@ -89,6 +126,8 @@ views = {
     "provinces": t("support.view_provinces", lang),
     "years": t("support.view_years", lang),
     "areas": t("support.view_areas", lang),
+    "districts": t("support.view_districts", lang),
+    "sources": t("support.view_sources", lang),
     "top": t("support.view_top", lang),
 }
 view, tab = view_tabs(views, key="support_view")
@@ -102,6 +141,7 @@ with tab:
             caption,
             key="support_provinces",
             headers=HEADERS,
+            files=cited_files,
         )
     elif view == "years":
         years = query("support_by_year", **params)
@@ -112,6 +152,7 @@ with tab:
             caption + t("support.caption_change", lang),
             key="support_years",
             headers=HEADERS,
+            files=cited_files,
         )
         yoy = query("support_yoy", **params)
         chart_with_data(
@@ -121,6 +162,7 @@ with tab:
             caption + t("support.caption_change", lang),
             key="support_changes",
             headers=HEADERS,
+            files=cited_files,
         )
     elif view == "areas":
         areas = query("support_by_area", **params)
@@ -140,6 +182,33 @@ with tab:
             caption,
             key="support_areas",
             headers=HEADERS,
+            files=cited_files,
+        )
+    elif view == "districts":
+        districts = query("support_by_district", **params)
+        note = t("support.caption_district", lang)
+        if len(districts) > DISTRICT_BARS:
+            note += t("support.district_largest", lang, n=DISTRICT_BARS, total=len(districts))
+        chart_with_data(
+            district_bars(districts, t("support.by_district", lang), lang),
+            districts.assign(place=place_labels(districts, lang)),
+            ["province", "place", "records", "amount_mvnd", "beneficiaries", "share_pct",
+             "province_share_pct"],
+            caption + note,
+            key="support_districts",
+            headers=HEADERS,
+            files=cited_files,
+        )  # fmt: skip
+    elif view == "sources":
+        sources = query("support_by_source", **params)
+        chart_with_data(
+            source_bars(sources, t("support.by_source", lang), lang),
+            sources.assign(funding=funding_labels(sources, lang)),
+            ["funding", "records", "amount_mvnd", "beneficiaries", "share_pct"],
+            caption + t("support.caption_source", lang),
+            key="support_sources",
+            headers=HEADERS,
+            files=cited_files,
         )
     else:
         st.subheader(t("support.top", lang))
@@ -151,7 +220,16 @@ with tab:
         if (top["province_written"] != top["province"]).any():
             # an establishment belongs to the province on its records: say which when it differs
             columns.insert(2, "province_written")
+        if top["source_files"].notna().any():
+            # an imported establishment is cited by the rows of the files its records are on
+            top = top.assign(
+                source=[
+                    cite_many(*source_refs(names, lines)) if isinstance(names, str) else None
+                    for names, lines in zip(top["source_files"], top["source_lines"], strict=True)
+                ]
+            )
+            columns.append("source")
         st.dataframe(
             for_display(top, columns, lang, HEADERS), hide_index=True, key="support_top_table"
         )
-        source_caption(caption)
+        source_caption(caption + t("support.caption_names", lang), cited_files)

@@ -5,14 +5,29 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import query
-from plans.app.ui import chart_with_data, cite, filters, view_tabs
+from plans.app.ui import chart_with_data, cite, cite_many, filters, view_tabs
+from plans.charts.budget import (
+    EXECUTION_COLUMNS,
+    execution_chart,
+    execution_data,
+    execution_headers,
+    execution_note,
+    has_execution,
+)
 from plans.charts.targets import (
+    OUTPUT_COLUMNS,
     achievement_chart,
+    output_headers,
+    output_indicators,
+    output_rows,
+    outputs_year_chart,
+    outputs_year_data,
     results_data,
     results_table,
     target_band_chart,
     untargeted_table,
     with_targets,
+    with_year_labels,
 )
 from plans.messages import t
 from plans.numbers import format_number
@@ -74,7 +89,8 @@ if f.programme not in options:
 
 # Results carry common content areas (KC codes), not the sections of a plan.
 area = f.area if f.area_mode == "content_area" and f.area else None
-results = query("target_page_results", programme_id=programme, content_area=area)
+# a yearly report's outputs carry their year in their name: one row per indicator and year
+results = with_year_labels(query("target_page_results", programme_id=programme, content_area=area))
 if area:
     st.caption(t("targets.area_note", lang, area=area))
 if results.empty:
@@ -98,6 +114,11 @@ views = {
 }
 if targeted.empty:
     views = {"tables": t("targets.tables_tab", lang)}  # nothing to chart: the results as a table
+# plan against execution year by year, where a report gives yearly figures or outputs
+execution = query("programme_budget_years", programme_id=programme)
+outputs = query("target_results_by_year", programme_id=programme)
+if has_execution(execution) or not outputs.empty:
+    views["years"] = t("execution.years_tab", lang)
 view, tab = view_tabs(views, key="targets_view")
 with tab:
     if view == "band":
@@ -122,6 +143,58 @@ with tab:
             headers=HEADERS,
             files=results["source_file"],
         )
+    elif view == "years":
+        if has_execution(execution):
+            st.subheader(t("execution.budget_heading", lang))
+            shown = execution_data(execution, lang)
+            reports = list(shown["source_file"].dropna().unique())
+            chart_with_data(
+                execution_chart(
+                    execution,
+                    t(
+                        "execution.chart_title",
+                        lang,
+                        prog=programme,
+                        scope=t("execution.scope_label_programme", lang),
+                    ),
+                    lang,
+                ),
+                shown,
+                list(EXECUTION_COLUMNS),
+                " ".join(
+                    filter(
+                        None,
+                        [
+                            execution_note(execution, lang),
+                            t("execution.targets_caption", lang, reports=cite_many(reports)),
+                        ],
+                    )
+                ),
+                key="targets_execution",
+                headers=execution_headers(lang),
+                files=reports,
+            )
+        if not outputs.empty:
+            st.subheader(t("execution.outputs_heading", lang))
+            indicators = output_indicators(outputs, lang)
+            chosen = st.selectbox(
+                t("execution.outputs_indicator", lang),
+                options=list(indicators),
+                format_func=indicators.get,
+                key="targets_output",
+            )
+            rows = output_rows(outputs, chosen)
+            chart_with_data(
+                outputs_year_chart(
+                    rows, t("execution.outputs_title", lang, indicator=indicators[chosen]), lang
+                ),
+                outputs_year_data(rows, lang),
+                list(OUTPUT_COLUMNS),
+                t("execution.outputs_caption", lang, sources=cite_many(rows["source_file"])),
+                key="targets_outputs",
+                headers=output_headers(lang),
+                files=rows["source_file"],
+            )
     else:
         if not targeted.empty:
             st.subheader(t("targets.table", lang))

@@ -30,10 +30,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_import = sub.add_parser(
         "import",
-        help="import a plan table or results report (CSV/XLSX), or a decision document"
-        " (DOCX, PDF with a text layer, TXT/MD)",
+        help="import a plan table, results report or support records (CSV/XLSX), or a decision"
+        " document (DOCX, PDF with a text layer, TXT/MD)",
     )
     p_import.add_argument("file", type=Path)
+    p_import.add_argument(
+        "--kind",
+        choices=("plan", "results", "support"),
+        default=None,
+        help="what the file holds (default: from its columns)",
+    )
+    p_import.add_argument(
+        "--separate",
+        default="",
+        metavar="ROW[,ROW]",
+        help="support records: rows whose establishment is not the earlier one the check"
+        " recognised (the summary lists these decisions)",
+    )
     # what a decision document's heading may not print (the document's own words win)
     p_import.add_argument("--province", default="", help="province, e.g. 'Hà Nội'")
     p_import.add_argument("--period", default="", help="period, e.g. 2021-2025 (or 2021)")
@@ -93,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "import":
         given = _given(args.province, args.period, args.title, args.decision)
-        return _import(args.file, args.dry_run, args.editor, args.lang, given)
+        try:
+            separate = [int(row) for row in args.separate.split(",") if row.strip()]
+        except ValueError:
+            p_import.error(f"--separate: {args.separate!r}")
+        return _import(args.file, args.dry_run, args.editor, args.lang, given, args.kind, separate)
     if args.command == "template":
         return _template(args.kind, args.period, args.template_lang or args.lang, args.out)
     if args.command == "imports":
@@ -163,22 +180,46 @@ def _given(province: str, period: str, title: str, decision: str) -> dict[str, s
 
 
 def _import(
-    path: Path, dry_run: bool, editor: str, lang: str, given: dict[str, str] | None = None
+    path: Path,
+    dry_run: bool,
+    editor: str,
+    lang: str,
+    given: dict[str, str] | None = None,
+    kind: str | None = None,
+    separate: list[int] | None = None,
 ) -> int:
-    """Validate a file, print the report, store it unless --dry-run or errors."""
+    """Validate a file, print the report, store it unless --dry-run or errors.
+
+    A support file's summary is printed either way: it lists the establishments recognised
+    as earlier ones, which --separate undoes (by row) before anything is stored.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         print(f"{path}: {exc.strerror}", file=sys.stderr)
         return 1
-    staged = imports.validate(path.name, data, given=given or None)
+    staged = imports.validate(path.name, data, kind=kind, given=given or None)
     print(staged.report(lang))
     if staged.errors:
         return 1
-    if dry_run:
+    if separate:
+        if staged.support is None:
+            print(t("import.separate_not_support", lang), file=sys.stderr)
+            return 1
+        try:
+            imports.separate(staged, separate)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    if dry_run or staged.support is not None:
         print(staged.summary(lang))  # what would be stored, as the preview shows it
+    if dry_run:
         return 0
-    import_id = imports.commit(staged, data, editor)
+    try:
+        import_id = imports.commit(staged, data, editor)
+    except BuildError as exc:  # another import came in since: the rows no longer fit
+        print(exc.report(lang), file=sys.stderr)
+        return 1
     print(t("data.imported", lang, id=import_id, programme=staged.programme_id))
     return 0
 
@@ -205,6 +246,8 @@ def _template(kind: str, period: str, lang: str, out: Path) -> int:
         return 1
     label = f"{start}-{end}" if start != end else str(start)
     print(t("templates.written", lang, path=out, kind=kind, period=label, rows=len(rows) - 1))
+    if kind == "support":  # a header and a guide, no invented records (templates.support_rows)
+        print(t("templates.written_support", lang))
     if example is not None:
         sheet = t("templates.example_sheet", lang)
         if fmt == "xlsx":

@@ -18,6 +18,9 @@ IMPORTS_DIR: Path = Path(os.environ.get("PLANS_IMPORTS_DIR", ROOT / "build" / "i
 
 # Uploads larger than this are refused before they are read (PLANS_MAX_UPLOAD_MB).
 MAX_UPLOAD_BYTES: int = int(float(os.environ.get("PLANS_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+# A file of support records (one row per supported establishment: 200.000 rows are ~30 MB as
+# CSV) may be larger: this limit applies once its header says it is one (PLANS_MAX_SUPPORT_MB).
+MAX_SUPPORT_BYTES: int = int(float(os.environ.get("PLANS_MAX_SUPPORT_MB", "64")) * 1024 * 1024)
 
 QUERIES_DIR: Path = ROOT / "queries"
 

@@ -4,6 +4,9 @@
 -- params: none (materialised as a table at build).
 -- sources: stated_percentages, budget_execution, results.
 -- tolerance: half a unit of the last printed decimal (94,5% -> 0.05).
+-- A percentage compares the figures of its own year, section and task (all null: the whole
+-- period, as 001:5's 2011-2015 figures), matched null to null: one row per percentage, never
+-- one per year or section of the programme.
 with sp as (
     select * from stated_percentages
 ),
@@ -29,12 +32,25 @@ budget as (
         sp.context,
         sp.note,
         sp.source_file,
-        sp.source_line
+        sp.source_line,
+        sp.year,
+        sp.section_code,
+        sp.task_code
     from sp
     inner join budget_execution as num
-        on num.programme_id = sp.programme_id and num.measure = sp.numerator
+        on
+            num.programme_id = sp.programme_id
+            and num.measure = sp.numerator
+            and num.year is not distinct from sp.year
+            and num.section_code is not distinct from sp.section_code
+            and num.task_code is not distinct from sp.task_code
     inner join budget_execution as den
-        on den.programme_id = sp.programme_id and den.measure = sp.denominator
+        on
+            den.programme_id = sp.programme_id
+            and den.measure = sp.denominator
+            and den.year is not distinct from sp.year
+            and den.section_code is not distinct from sp.section_code
+            and den.task_code is not distinct from sp.task_code
 ),
 
 -- a result without a printed target has its target derived from the percentage
@@ -47,8 +63,9 @@ checked_results as (
 result_pcts as (
     select
         programme_id,
-        'Kết quả: ' || indicator as location,
-        'Result: ' || indicator_en as location_en,
+        -- a yearly output is named with its year: one indicator reported in several years
+        'Kết quả: ' || indicator || coalesce(' (' || year::varchar || ')', '') as location,
+        'Result: ' || indicator_en || coalesce(' (' || year::varchar || ')', '') as location_en,
         'achieved' as numerator,
         'target' as denominator,
         stated_pct_text as printed_text,
@@ -65,7 +82,10 @@ result_pcts as (
         achieved_text || ' / ' || coalesce(target_text, '') as context,
         note,
         source_file,
-        source_line
+        source_line,
+        year,
+        null as section_code,
+        null as task_code
     from checked_results
 ),
 

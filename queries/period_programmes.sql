@@ -65,9 +65,14 @@ counted as (
 ),
 
 planned as (
+    -- the whole-period plan of a results report (a yearly figure is one year's, not the plan)
     select programme_id, source_file, source_line
     from budget_execution
-    where measure = 'planned'
+    where
+        measure = 'planned'
+        and year is null
+        and section_code is null
+        and task_code is null
 ),
 
 final as (

@@ -6,9 +6,10 @@
 -- sources: provinces, support_cells and support_year_gaps, pre-aggregates of support_records
 --          joined with content_area_map; tests/test_support.py checks the results against the
 --          records.
--- An establishment is a (province written on the record, establishment name). Rows are ordered
--- by the amount rounded to 1 đồng, so equal amounts keep the same order whatever order a sum was
--- taken in.
+-- Cancelled records are not counted (the pre-aggregates leave them out; support_status_counts
+-- says how many there are). An establishment is its establishment_id, counted once per row:
+-- one with records in two rows' provinces counts in each. Rows are ordered by the amount
+-- rounded to 1 đồng, so equal amounts keep the same order whatever order a sum was taken in.
 -- Records carry the province written on them; under 'current' each counts under that province's
 -- successor since 1/7/2025 (provinces, 63 rows, joined at query time: the pre-aggregates stay
 -- keyed by the written province), under 'as_issued' under the written name. Under 'current'
@@ -98,13 +99,15 @@ missing as (
 ),
 
 gaps as (
+    -- kept per boundary view: an establishment with records under an old province and its
+    -- successor is one establishment of the successor
     select
-        coalesce(n.province, g.province) as province,
+        g.province,
         g.establishments
     from support_year_gaps as g
-    left join names as n on n.written = g.province
     where
-        g.per_area = ($content_area is not null)
+        g.boundary = $boundary
+        and g.per_area = ($content_area is not null)
         and ($content_area is null or g.content_area = $content_area)
         and ($y0 is null or g.year >= $y0)
         and ($y1 is null or g.year <= $y1)

@@ -3,6 +3,8 @@
 -- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all).
 -- sources: provinces, support_cells, the pre-aggregate of support_records joined with content_area_map;
 --          tests/test_support.py checks the results against the records.
+-- Cancelled records are not summed (support_cells leaves them out); a record's content area
+-- is the one written on it, else its task's.
 -- Records carry the province written on them; under 'current' each counts under that province's
 -- successor since 1/7/2025 (provinces, 63 rows, joined at query time: the pre-aggregates stay
 -- keyed by the written province), under 'as_issued' under the written name.

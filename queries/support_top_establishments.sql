@@ -1,23 +1,33 @@
 -- support_top_establishments: the establishments with the largest support amount, with their
---                             rank, number of records and beneficiaries.
--- grain: one row per (written province, establishment) among the $limit largest amounts in the
---        filter; rank 1.. follows the order amount desc, written province, establishment.
+--                             rank, number of records, beneficiaries and the rows of the
+--                             uploaded files they come from.
+-- grain: one row per establishment (establishment_id) among the $limit largest amounts in the
+--        filter; rank 1.. follows the order amount desc, then establishment_no (the order of
+--        the province and name it is shown under, support_establishments).
 -- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all), $limit (how many establishments; null = all).
--- sources: provinces, support_cells, support_establishments, support_establishment_cells and
---          support_establishment_bounds, pre-aggregates of support_records joined with
---          content_area_map; tests/test_support.py checks the results against the records.
--- Summing millions of establishments per request is too slow. When the filter holds at most
--- 100 000 records (support_cells says how many), their establishment cells are summed directly.
--- Otherwise, in each chosen province, the 300 (or 10 x $limit) establishments with the largest
--- totals are summed first; the $limit-th best of those amounts is a floor the whole top must
--- reach, and an establishment whose total (or total in the chosen area) is below the floor
--- cannot reach it, so only the others are summed.
+-- sources: provinces, support_cells, support_establishments, support_establishment_cells,
+--          support_establishment_bounds and support_establishment_sources, pre-aggregates of
+--          support_records joined with content_area_map; tests/test_support.py checks the
+--          results against the records.
+-- Cancelled records are not summed (the pre-aggregates leave them out). Summing millions of
+-- establishments per request is too slow. When the filter holds at most 100 000 records
+-- (support_cells says how many), their establishment cells are summed directly. Otherwise, in
+-- each chosen province, the 300 (or 10 x $limit) establishments with the largest totals are
+-- summed first; the $limit-th best of those amounts is a floor the whole top must reach (an
+-- establishment with records in two provinces may be summed there for one of them only, which
+-- only lowers the floor), and an establishment whose total (or total in the chosen area) is
+-- below the floor cannot reach it, so only the others are summed.
 -- Amounts are compared rounded to 1 đồng (6 decimals of a million), so equal amounts keep the
 -- same order whatever order a sum was taken in; the floor leaves room for that rounding.
--- Records carry the province written on them, and an establishment is a (written province,
--- name): under 'current' the chosen provinces are first turned into the written names they hold
--- (provinces, 63 rows), so the pre-aggregates are read by their own key as under 'as_issued';
--- `province` is then the successor since 1/7/2025 and `province_written` the name on the records.
+-- Records carry the province written on them: under 'current' the chosen provinces are first
+-- turned into the written names they hold (provinces, 63 rows), so the pre-aggregates are read
+-- by their own key as under 'as_issued'. province_written = the provinces written on the
+-- establishment's records in the filter (one, unless it has records made before and since
+-- 1/7/2025 under an old province and its successor), province = their names in the view, both
+-- joined by ', '. establishment = the name written on its most recent record. source_files and
+-- source_lines: the files its records in the filter come from and, in the same order, each
+-- file's row numbers (';'), both joined by '/' (never in a file name); null for synthetic
+-- records, which have no rows.
 with names as (
     -- the name each written province counts under in the boundary view
     select
@@ -47,7 +57,7 @@ lead_sums as (
     -- in each chosen province the 300 (or 10 x $limit) establishments with the largest
     -- totals, summed in the filter
     select
-        c.establishment_id,
+        c.establishment_no,
         round(sum(c.amount_mvnd), 6) as amount_mvnd
     from support_establishment_bounds as c
     where
@@ -56,7 +66,7 @@ lead_sums as (
         and ($y0 is null or c.year >= $y0)
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
-    group by c.establishment_id
+    group by c.establishment_no
 ),
 
 lead_best as (
@@ -84,7 +94,8 @@ few as (
 
 cells as (
     select
-        c.establishment_id,
+        c.establishment_no,
+        c.province,
         c.records,
         c.amount_mvnd,
         c.beneficiaries
@@ -98,7 +109,8 @@ cells as (
         and ($content_area is null or c.area_bound_mvnd >= f.amount_mvnd)
     union all
     select
-        c.establishment_id,
+        c.establishment_no,
+        c.province,
         c.records,
         c.amount_mvnd,
         c.beneficiaries
@@ -110,42 +122,110 @@ cells as (
         and ($content_area is null or c.content_area = $content_area)
 ),
 
-candidates as (
+by_province as (
+    -- each candidate per province written on its records (nearly always one)
     select
-        establishment_id,
+        establishment_no,
+        province,
         sum(records)::bigint as records,
         sum(amount_mvnd) as amount_mvnd,
         sum(beneficiaries)::bigint as beneficiaries
     from cells
-    group by establishment_id
+    group by establishment_no, province
+),
+
+candidates as (
+    select
+        establishment_no,
+        sum(records)::bigint as records,
+        sum(amount_mvnd) as amount_mvnd,
+        sum(beneficiaries)::bigint as beneficiaries
+    from by_province
+    group by establishment_no
 ),
 
 ranked as (
-    -- establishment_id follows (province, establishment), so it breaks ties in that order
+    -- establishment_no follows (province, name), so it breaks ties in that order
     select
         row_number() over (
-            order by round(amount_mvnd, 6) desc, establishment_id
+            order by round(amount_mvnd, 6) desc, establishment_no
         ) as rank,
         *
     from (
         select * from candidates
-        order by round(amount_mvnd, 6) desc, establishment_id
+        order by round(amount_mvnd, 6) desc, establishment_no
         limit $limit
     )
+),
+
+written as (
+    select
+        p.establishment_no,
+        string_agg(p.province, ', ' order by p.province collate vi) as province_written
+    from by_province as p
+    inner join ranked as r on r.establishment_no = p.establishment_no
+    group by p.establishment_no
+),
+
+viewed as (
+    select
+        establishment_no,
+        string_agg(province, ', ' order by province collate vi) as province
+    from (
+        select distinct
+            p.establishment_no,
+            coalesce(n.province, p.province) as province
+        from by_province as p
+        inner join ranked as r on r.establishment_no = p.establishment_no
+        left join names as n on n.written = p.province
+    )
+    group by establishment_no
+),
+
+cited as (
+    -- each file's rows of the ranked establishments' records in the filter
+    select
+        s.establishment_no,
+        s.source_file,
+        string_agg(
+            s.source_lines, ';' order by s.year, s.province, s.content_area
+        ) as source_lines
+    from support_establishment_sources as s
+    inner join ranked as r on r.establishment_no = s.establishment_no
+    where
+        ($provinces is null or s.province in (select written from chosen))
+        and ($y0 is null or s.year >= $y0)
+        and ($y1 is null or s.year <= $y1)
+        and ($content_area is null or s.content_area = $content_area)
+    group by s.establishment_no, s.source_file
+),
+
+refs as (
+    select
+        establishment_no,
+        string_agg(source_file, '/' order by source_file) as source_files,
+        string_agg(source_lines, '/' order by source_file) as source_lines
+    from cited
+    group by establishment_no
 ),
 
 final as (
     select
         r.rank,
-        coalesce(n.province, e.province) as province,
+        v.province,
         e.establishment,
         r.records,
         r.amount_mvnd,
         r.beneficiaries,
-        e.province as province_written
+        w.province_written,
+        e.establishment_id,
+        f.source_files,
+        f.source_lines
     from ranked as r
-    inner join support_establishments as e using (establishment_id)
-    left join names as n on n.written = e.province
+    inner join support_establishments as e on e.establishment_no = r.establishment_no
+    inner join written as w on w.establishment_no = r.establishment_no
+    inner join viewed as v on v.establishment_no = r.establishment_no
+    left join refs as f on f.establishment_no = r.establishment_no
 )
 
 select * from final

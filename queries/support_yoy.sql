@@ -3,6 +3,8 @@
 -- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all).
 -- sources: provinces, support_cells, the pre-aggregate of support_records joined with content_area_map;
 --          tests/test_support.py checks the results against the records.
+-- Cancelled records are not summed (support_cells leaves them out); a record's content area
+-- is the one written on it, else its task's.
 -- prev_amount_mvnd is the same province's amount in year - 1 within the filter (null when it has
 -- no records that year, so also for the first year of the range); change_pct is null when there
 -- is no previous amount or it is 0.

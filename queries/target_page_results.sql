@@ -32,7 +32,8 @@ final as (
         note,
         source_file,
         source_line,
-        target_basis is not null as has_target
+        target_basis is not null as has_target,
+        year  -- a yearly report's output: the page labels it with its year
     from results
 )
 

@@ -54,7 +54,8 @@ final as (
         target_text,
         note,
         source_file,
-        source_line
+        source_line,
+        year  -- the year of a yearly report's output; null: the whole period
     from targets
 )
 

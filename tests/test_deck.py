@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import support_plan_fixture as fx
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -15,6 +16,7 @@ from plans import db, settings
 from plans.__main__ import main
 from plans.present.deck import build_deck, catalog, deck_info
 from plans.present.images import renderer
+from plans.present.kit import SUPPORT_KEYS
 
 HN21 = "HN-2021-2025"
 HN11 = "HN-2011-2015"
@@ -208,3 +210,99 @@ def test_deck_info_leaves_out_what_a_document_does_not_print(national_path) -> N
     with duckdb.connect(str(national_path), read_only=True) as con:
         info = deck_info(con, "YB-2021-2025", "vi", day=date(2026, 11, 23))
     assert "Nguồn: dữ liệu tổng hợp (synthetic)" == info.sources
+
+
+# --- support slides: HN-2021-2025 with the records of tests/support_plan_fixture.py ------------
+
+
+@pytest.fixture(scope="module")
+def support_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fx.with_support_records(built_db, tmp_path_factory.mktemp("deck-sup") / "plans.duckdb")
+
+
+def _support_charts(path: Path, programme: str, lang: str = "vi") -> dict[str, object]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {c.key: c for c in catalog(con, programme, lang)}
+
+
+@pytest.mark.parametrize(
+    ("lang", "key", "headline"),
+    [
+        # 6 records not cancelled, 17.000 (fx.PAID_HN21) of 50.220 + 50.120 + 50.220 = 11,3%
+        pytest.param("vi", "support_years",
+                     "6 hồ sơ hỗ trợ, 17 tỷ đồng: bằng 11,3% kinh phí kế hoạch các năm 2021-2023",
+                     id="years vi"),
+        pytest.param("en", "support_years",
+                     "6 support records, 17 billion VND: 11.3% of the planned budget of 2021-2023",
+                     id="years en"),
+        # KC1 = I.1: 3.000 + 2.500 + 2.000 = 7.500 of 17.000
+        pytest.param("vi", "support_areas", "Lĩnh vực KC1 nhận 44,1% kinh phí hỗ trợ (7,5 tỷ đồng)",
+                     id="areas"),
+        # Bát Tràng: 2.000 + 7.200 = 9.200; the three establishments hold all of it
+        pytest.param("vi", "support_top",
+                     "3 cơ sở nhận 100,0% kinh phí hỗ trợ; nhiều nhất: HTX Gốm sứ Bát Tràng "
+                     "(9,2 tỷ đồng)", id="top"),
+    ],
+)  # fmt: skip
+def test_support_slide_headlines(support_db: Path, lang: str, key: str, headline: str) -> None:
+    assert headline == _support_charts(support_db, HN21, lang)[key].headline
+
+
+def test_support_slides_come_last_with_the_records_figures(support_db: Path) -> None:
+    charts = _support_charts(support_db, HN21)
+    assert ["sections", "years", "areas", "periods", "provinces", *SUPPORT_KEYS] == list(charts)
+    bars, plan = charts["support_years"].figure.data
+    assert [3000.0, 4500.0, 9500.0, 0.0, 0.0] == list(bars.y)  # line 5's cancelled 9.000 left out
+    assert [50220.0, 50120.0, 50220.0, 50120.0, 50220.0] == list(plan.y)
+    areas = charts["support_areas"].figure.data[0]
+    assert (["KC1", "KC3", "KC4", "—"], [7500.0, 7200.0, 1500.0, 800.0]) == (
+        list(areas.x),
+        list(areas.y),
+    )
+    top = charts["support_top"].figure.data[0]
+    assert [9200.0, 6300.0, 1500.0] == list(top.x)
+    year_2022 = charts["support_years"].table.iloc[1]
+    assert ["2022", "2", "1", "4.500", "50.120", "9,0%"] == list(year_2022)
+    assert f"Nguồn: danh sách hỗ trợ cơ sở đã nhập ({fx.FILE}); kế hoạch: {DOC_000}" in (
+        charts["support_years"].caption
+    )
+
+
+def test_no_support_slides_without_records(con: object, support_db: Path) -> None:
+    seed = {c.key for c in catalog(con, HN21, "vi")}  # type: ignore[arg-type]
+    assert set() == seed & set(SUPPORT_KEYS)
+    # HY-2018-2020 has no record in the copy either
+    assert set() == set(_support_charts(support_db, "HY-2018-2020")) & set(SUPPORT_KEYS)
+    # HN-2016-2020's one record (line 9): slides, said to have no yearly plan
+    older = _support_charts(support_db, "HN-2016-2020")
+    headline = (
+        "1 hồ sơ hỗ trợ cơ sở, tổng 600 triệu đồng (2019); kế hoạch không ghi kinh phí từng năm"
+    )
+    assert headline == older["support_years"].headline
+
+
+def test_support_slides_in_the_deck(support_db: Path) -> None:
+    charts = _support_charts(support_db, HN21)
+    with duckdb.connect(str(support_db), read_only=True) as con:
+        info = deck_info(con, HN21, "vi", day=date(2026, 12, 2))
+    prs = Presentation(io.BytesIO(build_deck([charts[k] for k in SUPPORT_KEYS], info)))
+    assert 4 == len(prs.slides)
+    for slide, key in zip(list(prs.slides)[1:], SUPPORT_KEYS, strict=True):
+        texts = _texts(slide)
+        assert charts[key].headline == texts[0]  # type: ignore[attr-defined]
+        assert fx.FILE in texts[-1] and texts[-1].startswith("Nguồn:")
+        assert MSO_SHAPE_TYPE.PICTURE in [s.shape_type for s in slide.shapes]
+
+
+def test_cli_says_why_a_programme_has_no_support_slides(
+    built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)
+    out = tmp_path / "x.pptx"
+    assert 1 == main(["deck", "--programme", HN11, "--charts", "support_years", "--out", str(out)])
+    assert (
+        "Không có biểu đồ support_years cho HN-2011-2015. Các biểu đồ có: results, periods, "
+        "provinces HN-2011-2015 chưa có hồ sơ hỗ trợ cơ sở nào (chưa hủy) nên không có trang "
+        "hỗ trợ."
+    ) in capsys.readouterr().err
+    assert not out.exists()

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+import support_plan_fixture as fx
 from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
-from plans import db
+from plans import db, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +89,95 @@ def test_weak_spots_are_listed_or_said_to_be_none() -> None:
     discrepancies = next(t for t in tables if "Nơi thứ hai" in t.columns)
     assert 15 == len(discrepancies)
     assert "000:262" == discrepancies.iloc[0]["Nơi thứ hai"]  # D01: 4153 vs 4159/QĐ-UBND
+
+
+# --- support records against the plan: the records of tests/support_plan_fixture.py ----------
+
+
+@pytest.fixture(scope="module")
+def support_db(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fx.with_support_records(built_db, tmp_path_factory.mktemp("qual-sup") / "plans.duckdb")
+
+
+@pytest.fixture()
+def support_app(app_db: Path, support_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import streamlit as st
+
+    monkeypatch.setattr(settings, "DB_PATH", support_db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return support_db
+
+
+def support_table(at: AppTest):
+    [table] = [d.value for d in at.dataframe if "Phát hiện" in d.value.columns]
+    return table
+
+
+def test_support_section_on_the_seed_database() -> None:
+    at = open_page()
+    assert "Hỗ trợ cơ sở so với kế hoạch" in [h.value for h in at.subheader]
+    assert "Chưa có hồ sơ hỗ trợ cơ sở nào để đối chiếu với kế hoạch." in [
+        m.value for m in at.markdown
+    ]
+
+
+@pytest.mark.usefixtures("support_app")
+def test_support_findings_are_listed_with_their_figures_and_rows() -> None:
+    at = open_page()
+    assert (
+        "- Hỗ trợ vượt kinh phí kế hoạch của nhiệm vụ trong năm: 1\n"
+        "- Năm kế hoạch không ghi kinh phí: 1\n"
+        "- Hồ sơ chỉ ghi lĩnh vực, không ghi nhiệm vụ: 1\n"
+        "- Nhiệm vụ không có trong kế hoạch: 1"
+    ) in [m.value for m in at.markdown]
+    table = support_table(at)
+    # fixture lines 9, 3 (+4, 5 cancelled), 7, 8; the two groups within the plan are not listed
+    assert ["HN-2016-2020", "HN-2021-2025", "HN-2021-2025", "HN-2021-2025"] == list(
+        table["Chương trình"]
+    )
+    above = table.iloc[1]
+    # 2.500 + 2.000 against 000:267's 4.200: 300 above, 107,1%
+    assert ["2022", "I.1", "2", "1", "4.500", "4.200", "300", "107,1%"] == [
+        above[c]
+        for c in (
+            *("Năm", "Mã", "Số hồ sơ", "Hồ sơ đã hủy", "Đã hỗ trợ (triệu đồng)"),
+            *("Kế hoạch (triệu đồng)", "Chênh lệch (triệu đồng)", "So với kế hoạch"),
+        )
+    ]
+    assert f"{fx.FILE}, dòng 3" == above["Tệp nhập, dòng đầu"]
+    assert fx.IMPORT == above["Lần nhập"]
+    assert ["—", "—"] == [table.iloc[2]["Mã"], table.iloc[2]["Kế hoạch (triệu đồng)"]]  # line 7
+
+
+@pytest.mark.usefixtures("support_app")
+def test_support_findings_follow_the_programme_and_the_provinces() -> None:
+    at = open_page(prog="HN-2016-2020")
+    at.toggle(key="quality_all").set_value(False).run()
+    assert not at.exception
+    assert ["2019"] == list(support_table(at)["Năm"])  # line 9 alone
+    at = open_page(prov="Hưng Yên")
+    assert "Chưa có hồ sơ hỗ trợ cơ sở nào để đối chiếu với kế hoạch." in [
+        m.value for m in at.markdown
+    ]
+
+
+def test_support_within_the_plan_is_said_to_be(
+    app_db: Path, support_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    from plans.data.build import derive_support
+
+    # only lines 2 (3.000 of 4.200), 5 (cancelled: counted, not a finding) and 6 (7.200 of 7.200)
+    path = tmp_path / "plans.duckdb"
+    path.write_bytes(support_db.read_bytes())
+    with db.connect(path, read_only=False) as writer:
+        writer.execute("delete from support_records where source_line not in (2, 5, 6)")
+        derive_support(writer)
+    monkeypatch.setattr(settings, "DB_PATH", path)
+    st.cache_data.clear()
+    at = open_page()
+    texts = [m.value for m in at.markdown]
+    assert "Không có: 3 nhóm hồ sơ hỗ trợ đều nằm trong kinh phí kế hoạch." in texts
+    assert [] == [d for d in at.dataframe if "Phát hiện" in d.value.columns]

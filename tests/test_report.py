@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import support_plan_fixture as fx
 
 from plans import db, settings
 from plans.__main__ import main
 from plans.charts import base as figures
 from plans.charts import tables
 from plans.present import images
-from plans.present.kit import Chart, DeckInfo
+from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
 from plans.present.report import build_report
 
 PID = "HN-2021-2025"
@@ -199,3 +200,43 @@ def test_cli_writes_the_report(fake_deck, capsys, tmp_path: Path) -> None:
     n_png, pages = _pdf_pages(out)
     assert 2 == n_png
     assert "Page 2 of 2" in pages[1]
+
+
+# --- support pages: HN-2021-2025 with the records of tests/support_plan_fixture.py ------------
+
+
+def test_support_pages_with_their_numbers(built_db: Path, tmp_path: Path) -> None:
+    from plans.present.deck import catalog, deck_info
+
+    path = fx.with_support_records(built_db, tmp_path / "plans.duckdb")
+    con = db.connect(path, read_only=True)
+    try:
+        charts = [c for c in catalog(con, PID, "vi") if c.key in SUPPORT_KEYS]
+        info = deck_info(con, PID, "vi")
+    finally:
+        con.close()
+    pdf = tmp_path / "support.pdf"
+    pdf.write_bytes(build_report(charts, info))
+    n_png, pages = _pdf_pages(pdf)
+    assert 4 == n_png  # the cover and one page per support chart
+    years, areas, top = pages[1:]
+    # 17.000 paid of 150.560 planned in 2021-2023 (tests/support_plan_fixture.py)
+    assert "6 hồ sơ hỗ trợ, 17 tỷ đồng: bằng 11,3% kinh phí kế hoạch các năm 2021-2023" in years
+    # 2022: 2.500 + 2.000 of 50.120 (line 5's cancelled 9.000 counted, never summed)
+    assert all(f in years for f in ("4.500", "50.120", "9,0%", "Hồ sơ đã hủy"))
+    assert "9.000" not in years
+    assert all(f in areas for f in ("KC1", "7.500", "44,1%", "21.000"))
+    assert all(f in top for f in ("HTX Gốm sứ Bát Tràng", "9.200", "54,1%"))
+
+
+def test_cli_says_why_a_programme_has_no_support_page(
+    built_db: Path, monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(settings, "DB_PATH", built_db)  # the seed database: no support records
+    out = tmp_path / "r.pdf"
+    assert 1 == main(["report", "--programme", PID, "--charts", "support_top", "--out", str(out)])
+    assert (
+        "HN-2021-2025 chưa có hồ sơ hỗ trợ cơ sở nào (chưa hủy) nên không có trang hỗ trợ."
+        in capsys.readouterr().err
+    )
+    assert not out.exists()

@@ -280,3 +280,26 @@ def test_the_summary_of_a_results_report_gives_its_targets() -> None:
         "    Lao động nông thôn được truyền nghề, nhân cấy nghề: 17.800 lao động; mục tiêu suy "
         "ra từ 71,2%: 24.982–25.018" in summary
     )
+
+
+# --- outputs of one year (the template's nam column) --------------------------------------------
+
+
+def test_an_output_of_one_year_keeps_its_year_and_one_outside_the_period_is_refused(
+    place,
+) -> None:
+    header = [*HEADER, "nam"]
+    rows = [header, ["HN-2011-2015", "Lớp truyền nghề", "lớp", "95", "", "", "2013"]]
+    staged = run(place, "kq_2013.csv", templates.to_csv(rows))
+    assert [] == staged.problems
+    assert [2013] == [r["year"] for r in staged.tables["results"]]
+    rows[1][-1] = "2016"  # after 2011-2015
+    before = digest(place["db"])
+    staged = run(place, "kq_2016.csv", templates.to_csv(rows))
+    assert [("execution.year_outside", 2, "nam")] == [
+        (p.key, p.row, p.column) for p in staged.errors
+    ]
+    assert "Year 2016 is outside the period 2011-2015 of programme HN-2011-2015." == (
+        staged.errors[0].text("en")
+    )
+    assert before == digest(place["db"])

@@ -692,3 +692,270 @@ def province_funding_bars(shares: pd.DataFrame, title: str, lang: str = "vi") ->
         uniformtext={"minsize": 9, "mode": "hide"},
     )
     return fig
+
+
+# --- yearly execution: plan, allocated and disbursed (queries/programme_budget_years.sql) -----
+
+# A stated rate's check (percentage_checks.status) in the reader's words.
+CHECK_IDS: dict[str, str] = {
+    "ok": N_("execution.check_ok"),
+    "differs": N_("execution.check_differs"),
+    "not_checkable": N_("execution.check_not_checkable"),
+}
+# The three bars of a year: the plan of what the figures cover, allocated, disbursed.
+EXECUTION_BARS: tuple[tuple[str, str, str, str], ...] = (
+    ("planned_mvnd", N_("execution.planned"), PALETTE[8], ""),
+    ("allocated_mvnd", N_("execution.allocated"), PALETTE[0], "/"),
+    ("disbursed_mvnd", N_("execution.disbursed"), PALETTE[2], ""),
+)
+
+
+def _number(value: object) -> float | None:
+    """A figure of the frame, or None for a missing one (NaN, NA, None)."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def execution_scope(years: pd.DataFrame, section: str | None = None) -> pd.DataFrame:
+    """The rows of one scope, in year order: the programme (`section` None or '') or a section."""
+    if section:
+        rows = years[(years["scope"] == "section") & (years["section_code"] == section)]
+    else:
+        rows = years[years["scope"] == "programme"]
+    return rows.sort_values("year").reset_index(drop=True)
+
+
+def has_execution(years: pd.DataFrame) -> bool:
+    """Whether any year of the programme has an allocated or disbursed figure."""
+    return bool(len(years)) and bool(years["has_figures"].fillna(False).astype(bool).any())
+
+
+def execution_scopes(years: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
+    """The scopes a reader may choose ('' = the whole programme, then each section reported)
+    with their labels."""
+    scopes = {"": t("execution.scope_label_programme", lang)}
+    sections = years[(years["scope"] == "section")].drop_duplicates("section_code")
+    for row in sections.itertuples():
+        name = row.section_name if _given(row.section_name) else ""
+        scopes[str(row.section_code)] = t(
+            "execution.scope_label_section", lang, code=row.section_code, name=_short(name, 60)
+        )
+    return scopes
+
+
+def _pct_or_dash(value: object, lang: str) -> str:
+    number = _number(value)
+    return "—" if number is None else format_pct(number, 1, lang)
+
+
+def _check_word(status: object, lang: str) -> str:
+    if not _given(status):
+        return ""
+    key = CHECK_IDS[str(status)]
+    return t(key, lang)
+
+
+def stated_rate(row: pd.Series, lang: str = "vi") -> str:
+    """The document's own disbursement rate beside its check: '97,5% (không khớp)', or ''."""
+    if not _given(row.get("stated_pct_text")):
+        return ""
+    return t(
+        "execution.stated_value",
+        lang,
+        stated=row["stated_pct_text"],
+        check=_check_word(row.get("stated_status"), lang),
+    )
+
+
+def execution_chart(
+    years: pd.DataFrame, title: str, lang: str = "vi", section: str | None = None
+) -> go.Figure:
+    """Plan, allocated and disbursed of each year (bars), and disbursed to date as a share of
+    the period plan (line, right axis), for one scope of queries/programme_budget_years.sql.
+
+    Traces 0-2 are the bars (planned of what the figures cover, allocated, disbursed), trace 3
+    the line. The disbursed bar's hover gives the rate computed (disbursed / allocated and
+    / planned) and, where the report states one, its own rate with whether it matches.
+    """
+    rows = execution_scope(years, section)
+    x = rows["year"].astype(int).tolist()
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for column, key, colour, pattern in EXECUTION_BARS:
+        name = t(key, lang)
+        hover = []
+        for _, row in rows.iterrows():
+            amount = _number(row[column])
+            shown = "—" if amount is None else format_mvnd(amount, lang)
+            parts = [f"<b>{int(row['year'])}</b> · {name}: {shown}"]
+            if column == "allocated_mvnd" and amount is not None:
+                parts.append(
+                    t(
+                        "execution.hover_of_plan",
+                        lang,
+                        pct=_pct_or_dash(row["allocated_pct_of_planned"], lang),
+                    )
+                )
+            if column == "disbursed_mvnd" and amount is not None:
+                parts.append(
+                    t(
+                        "execution.hover_rate",
+                        lang,
+                        pct=_pct_or_dash(row["disbursed_pct_of_allocated"], lang),
+                    )
+                )
+                parts.append(
+                    t(
+                        "execution.hover_of_plan",
+                        lang,
+                        pct=_pct_or_dash(row["disbursed_pct_of_planned"], lang),
+                    )
+                )
+                stated = stated_rate(row, lang)
+                if stated:
+                    parts.append(t("execution.hover_stated", lang, stated=stated))
+            hover.append("<br>".join(parts))
+        values = [_number(v) for v in rows[column]]
+        # the disbursed bar carries its computed rate, as a reader reads it off first
+        rates = [_pct_or_dash(p, lang) for p in rows["disbursed_pct_of_allocated"]]
+        labels = [r if v is not None else "" for r, v in zip(rates, values, strict=True)]
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=values,
+                name=name,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                text=labels if column == "disbursed_mvnd" else None,
+                textposition="outside",
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+            ),
+            secondary_y=False,
+        )
+    cum_name = t("execution.cum_line", lang)
+    cum_hover, cum_text = [], []
+    for _, row in rows.iterrows():
+        to_date, plan = _number(row["cum_disbursed_mvnd"]), _number(row["period_planned_mvnd"])
+        pct = _pct_or_dash(row["cum_disbursed_pct_of_period"], lang)
+        cum_text.append("" if _number(row["cum_disbursed_pct_of_period"]) is None else pct)
+        cum_hover.append(
+            ""
+            if to_date is None
+            else t(
+                "execution.hover_cum",
+                lang,
+                year=int(row["year"]),
+                amount=format_mvnd(to_date, lang),
+                pct=pct,
+                plan="—" if plan is None else format_mvnd(plan, lang),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[_number(v) for v in rows["cum_disbursed_pct_of_period"]],
+            name=cum_name,
+            mode="lines+markers+text",
+            line={"color": PALETTE[5], "width": 3},
+            marker={"size": 9},
+            text=cum_text,
+            textposition="top center",
+            customdata=cum_hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    top = max([100.0, *[v for v in map(_number, rows["cum_disbursed_pct_of_period"]) if v]])
+    fig.update_layout(
+        title=_title(title),
+        barmode="group",
+        xaxis={"title": t("charts_budget.year", lang), "dtick": 1, "type": "linear"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 60, "t": 70, "b": 80},
+        separators=plotly_separators(lang),
+    )
+    fig.update_yaxes(
+        title_text=t("charts_budget.amount", lang), tickformat=",.0f", secondary_y=False
+    )
+    fig.update_yaxes(
+        title_text=t("execution.axis_cum", lang),
+        ticksuffix="%",
+        range=[0, top * 1.15],
+        showgrid=False,
+        secondary_y=True,
+    )
+    return fig
+
+
+def execution_data(
+    years: pd.DataFrame, lang: str = "vi", section: str | None = None
+) -> pd.DataFrame:
+    """The numbers behind the execution chart for one scope, with the stated rate and its check
+    as text and the report's rows cited (for the table under the chart and its downloads)."""
+    rows = execution_scope(years, section)
+    return rows.assign(
+        year=rows["year"].astype(int).astype(str),  # a year is a label, not an amount
+        # the ratios under names ending in _pct: tables show them as percentages
+        allocated_plan_pct=rows["allocated_pct_of_planned"],
+        disbursed_plan_pct=rows["disbursed_pct_of_planned"],
+        rate_pct=rows["disbursed_pct_of_allocated"],
+        cum_period_pct=rows["cum_disbursed_pct_of_period"],
+        stated=[stated_rate(row, lang) or "—" for _, row in rows.iterrows()],
+        source=[
+            f"{f}:{ln}" if _given(f) and _given(ln) else "—"
+            for f, ln in zip(rows["source_file"], rows["source_lines"], strict=True)
+        ],
+    )
+
+
+def execution_note(years: pd.DataFrame, lang: str = "vi", section: str | None = None) -> str:
+    """What the figures are compared with: the plan of exactly what the report covers.
+
+    '' when the scope's own rows are reported (or nothing is); else a sentence naming the
+    sections or tasks added up and the plan they are set against, beside the scope's whole.
+    """
+    rows = execution_scope(years, section)
+    reported = rows[rows["has_figures"].fillna(False).astype(bool)]
+    if reported.empty or not _given(reported["covered"].iloc[0]):
+        return ""
+    whole = reported["scope_planned_mvnd"].sum(min_count=1)
+    return t(
+        "execution.note_covered",
+        lang,
+        covered=reported["covered"].iloc[0],
+        plan=format_mvnd(float(reported["period_planned_mvnd"].iloc[0]), lang),
+        total=format_mvnd(float(whole), lang) if _number(whole) is not None else "—",
+    )
+
+
+# The columns of the table under the execution chart (execution_data), in order.
+EXECUTION_COLUMNS: tuple[str, ...] = (
+    "year",
+    "planned_mvnd",
+    "allocated_mvnd",
+    "disbursed_mvnd",
+    "allocated_plan_pct",
+    "disbursed_plan_pct",
+    "rate_pct",
+    "stated",
+    "cum_disbursed_mvnd",
+    "cum_period_pct",
+    "source",
+)
+
+
+def execution_headers(lang: str = "vi") -> dict[str, str]:
+    """The reader's headers of EXECUTION_COLUMNS."""
+    return {
+        "year": t("execution.col_year", lang),
+        "planned_mvnd": t("execution.col_planned", lang),
+        "allocated_mvnd": t("execution.col_allocated", lang),
+        "disbursed_mvnd": t("execution.col_disbursed", lang),
+        "allocated_plan_pct": t("execution.col_allocated_pct", lang),
+        "disbursed_plan_pct": t("execution.col_disbursed_plan_pct", lang),
+        "rate_pct": t("execution.col_rate", lang),
+        "stated": t("execution.col_stated", lang),
+        "cum_disbursed_mvnd": t("execution.col_cum", lang),
+        "cum_period_pct": t("execution.col_cum_pct", lang),
+        "source": t("execution.col_source", lang),
+    }

@@ -1,4 +1,4 @@
-"""Figure builders of the support-records page (pure plotly): provinces, years, areas."""
+"""Figure builders of the support-records page (pure plotly): provinces, years, areas, places."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plans.charts.base import PALETTE
-from plans.charts.budget import series_names
+from plans.charts.budget import FUNDING_COLOURS, funding_label, series_names
 from plans.messages import t
 from plans.numbers import (
     format_mvnd,
@@ -17,6 +17,8 @@ from plans.numbers import (
 )
 
 NO_AREA = "—"  # how a record whose task has no content area is labelled on the axis
+# The places a district chart draws at most (the largest amounts); the table under it has all.
+DISTRICT_BARS = 30
 # Okabe-Ito vermillion (fall) through white to blue (rise): readable without colour vision.
 CHANGE_SCALE = ((0.0, "#D55E00"), (0.5, "#FFFFFF"), (1.0, "#0072B2"))
 
@@ -26,6 +28,9 @@ def _title(title: str) -> dict[str, object]:
 
 
 def _count(value: float, word: str, lang: str) -> str:
+    # nothing for a count not written (beneficiaries of imported records may be NULL)
+    if value is None or pd.isna(value):
+        return ""
     return f"{format_number(float(value), 0, lang)} {word}"
 
 
@@ -251,3 +256,158 @@ def area_bars(
         separators=plotly_separators(lang),
     )
     return fig
+
+
+def _text(value: object) -> str | None:
+    """A text cell, None for NULL, NaN or ''."""
+    return value if isinstance(value, str) and value else None
+
+
+def place_label(row: dict[str, object], lang: str = "vi") -> str:
+    """A place of queries/support_by_district.sql in words: the district as written (with the
+    old province it belonged to when the row counts under another one), else the ward since
+    1/7/2025 of a record without a district, else that nothing was written."""
+    district, ward = _text(row.get("district")), _text(row.get("ward"))
+    province, written = _text(row.get("province")), _text(row.get("province_written"))
+    if district is not None:
+        if written is not None and written != province:
+            return t("charts_support.district_of", lang, district=district, province=written)
+        return district
+    if ward is not None:
+        return t("charts_support.ward_no_district", lang, ward=ward)
+    return t("charts_support.no_place", lang)
+
+
+def place_labels(districts: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """Each row's place_label; with the province beside it when the rows hold several."""
+    several = districts["province"].nunique() > 1
+    labels = []
+    for row in districts.to_dict("records"):
+        label = place_label(row, lang)
+        labels.append(f"{label} · {row['province']}" if several else label)
+    return labels
+
+
+def district_bars(
+    districts: pd.DataFrame, title: str, lang: str = "vi", limit: int = DISTRICT_BARS
+) -> go.Figure:
+    """Horizontal bars of the support amount per place, largest at the top, at most `limit`.
+
+    `districts` is queries/support_by_district.sql: province, province_written, district, ward,
+    records, amount_mvnd, beneficiaries, share_pct, province_share_pct. Each bar reads its
+    amount and share of the filter; the hover adds its share of its province.
+    """
+    records = t("charts_support.records", lang)
+    beneficiaries = t("charts_support.beneficiaries", lang)
+    labels = place_labels(districts, lang)
+    frame = districts.assign(_label=labels, _order=districts["amount_mvnd"].round(6))
+    frame = frame.sort_values("_order", ascending=False, kind="stable").head(limit)
+    fig = go.Figure(
+        go.Bar(
+            x=frame["amount_mvnd"].tolist(),
+            y=frame["_label"].tolist(),
+            orientation="h",
+            marker={"color": PALETTE[0]},
+            text=[
+                f"{format_mvnd_label(a, lang)} · {format_pct(s, 1, lang)}"
+                for a, s in zip(frame["amount_mvnd"], frame["share_pct"], strict=True)
+            ],
+            textposition="auto",
+            customdata=[
+                [
+                    f"{format_mvnd(a, lang)} · {format_pct(s, 1, lang)}",
+                    t("charts_support.in_province", lang, pct=format_pct(ps, 1, lang)),
+                    _count(r, records, lang),
+                    _count(b, beneficiaries, lang),
+                ]
+                for a, s, ps, r, b in zip(
+                    frame["amount_mvnd"],
+                    frame["share_pct"],
+                    frame["province_share_pct"],
+                    frame["records"],
+                    frame["beneficiaries"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}<br>%{customdata[1]}"
+            "<br>%{customdata[2]} · %{customdata[3]}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        yaxis={
+            "title": t("charts_support.district", lang),
+            "autorange": "reversed",
+            "automargin": True,
+        },
+        height=max(320, 24 * len(frame) + 140),
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        separators=plotly_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+    return fig
+
+
+def source_bars(sources: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """The support amount per funding source (queries/support_by_source.sql, in its order):
+    one bar each, with its share and amount; a source not written is a bar of its own."""
+    records = t("charts_support.records", lang)
+    beneficiaries = t("charts_support.beneficiaries", lang)
+    codes = [_text(c) for c in sources["funding_source"]]
+    fig = go.Figure(
+        go.Bar(
+            x=sources["amount_mvnd"].tolist(),
+            y=[funding_label(c, lang) for c in codes],
+            orientation="h",
+            marker={"color": [FUNDING_COLOURS.get(c, FUNDING_COLOURS[None]) for c in codes]},
+            text=[
+                f"{format_pct(s, 1, lang)} · {format_mvnd_label(a, lang)}"
+                for a, s in zip(sources["amount_mvnd"], sources["share_pct"], strict=True)
+            ],
+            textposition="auto",
+            customdata=[
+                [
+                    format_mvnd(a, lang),
+                    _count(r, records, lang),
+                    _count(b, beneficiaries, lang),
+                ]
+                for a, r, b in zip(
+                    sources["amount_mvnd"],
+                    sources["records"],
+                    sources["beneficiaries"],
+                    strict=True,
+                )
+            ],
+            hovertemplate="<b>%{y}</b>: %{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}"
+            "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_title(title),
+        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        yaxis={
+            "title": t("charts_support.source", lang),
+            "autorange": "reversed",
+            "automargin": True,
+        },
+        height=max(260, 40 * len(sources) + 140),
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        separators=plotly_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+    return fig
+
+
+def source_refs(files: object, lines: object) -> tuple[list[str], list[str]]:
+    """The files and, for each, its row numbers ascending ('2;3;17'), from the source_files and
+    source_lines of queries/support_top_establishments.sql ('/' between files); empty when the
+    records have no rows (synthetic records). For plans.data.sources.cite_many."""
+    names, rows = _text(files), _text(lines)
+    if names is None or rows is None:
+        return [], []
+    out = []
+    for part in rows.split("/"):
+        numbers = sorted({int(n) for n in part.split(";") if n.strip().isdigit()})
+        out.append(";".join(str(n) for n in numbers))
+    return names.split("/"), out

@@ -739,3 +739,170 @@ def comparable_data(comparable: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             for f, ln in zip(comparable["source_file"], comparable["source_line"], strict=True)
         ],
     )
+
+
+# --- outputs year by year (queries/target_results_by_year.sql) -------------------------------
+
+
+def with_year_labels(results: pd.DataFrame) -> pd.DataFrame:
+    """Results with a yearly output's year in its indicator's name ('Lớp truyền nghề (2021)'),
+    so the same indicator of several years stays several rows in the charts and tables."""
+    if "year" not in results.columns:
+        return results
+    years = results["year"]
+    out = results.copy()
+    for column in ("indicator", "indicator_en"):
+        out[column] = [
+            name if _missing(year) or year is pd.NA else f"{name} ({int(year)})"
+            for name, year in zip(results[column], years, strict=True)
+        ]
+    return out
+
+
+def output_indicators(outputs: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
+    """The indicators of a yearly report (key: indicator and unit as written) with labels."""
+    name = _name_column(lang)
+    seen: dict[str, str] = {}
+    for row in outputs.itertuples():
+        key = f"{row.indicator}|{row.unit}"
+        seen.setdefault(key, f"{getattr(row, name)} ({row.unit})")
+    return seen
+
+
+def output_rows(outputs: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of one indicator (output_indicators' key), in year order."""
+    rows = outputs[(outputs["indicator"] + "|" + outputs["unit"]) == key]
+    return rows.sort_values(["year", "source_file", "source_line"]).reset_index(drop=True)
+
+
+def _or_none(value: object) -> float | None:
+    return None if _missing(value) or value is pd.NA else float(value)  # type: ignore[arg-type]
+
+
+def outputs_year_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
+    """One indicator's outputs per year (bars) against each year's target (markers), and the
+    outputs to date as a share of the period target (line, right axis; of the yearly targets
+    to date when no period target is written).
+
+    Trace 0 the achieved bars, trace 1 the yearly targets, trace 2 the line. The bar's hover
+    gives the achievement computed and the percentage the report states.
+    """
+    x = rows["year"].astype(int).tolist()
+    unit = str(rows["unit"].iloc[0]) if len(rows) else ""
+    achieved, target = t("execution.outputs_achieved", lang), t("execution.outputs_target", lang)
+    hover = []
+    for _, row in rows.iterrows():
+        parts = [
+            f"<b>{int(row['year'])}</b> · {achieved}: {quantity(row['achieved'], lang)} {unit}"
+        ]
+        if _or_none(row["achievement_pct"]) is not None:
+            parts.append(
+                t("execution.outputs_pct", lang, pct=pct_text(row["achievement_pct"], lang))
+            )
+        if _or_none(row["stated_pct"]) is not None:
+            parts.append(t("execution.outputs_stated", lang, pct=pct_text(row["stated_pct"], lang)))
+        hover.append("<br>".join(parts))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=rows["achieved"].astype(float).tolist(),
+            name=achieved,
+            marker={"color": PALETTE[0]},
+            text=[quantity(v, lang) for v in rows["achieved"]],
+            textposition="outside",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    targets = [_or_none(v) for v in rows["target_point"]]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=targets,
+            name=target,
+            mode="markers",
+            marker={"symbol": "line-ew", "size": 28, "line": {"width": 3, "color": PALETTE[7]}},
+            customdata=["—" if v is None else quantity(v, lang) for v in targets],
+            hovertemplate=f"%{{x}} · {target}: %{{customdata}} {unit}<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    period = bool(len(rows)) and _or_none(rows["period_target"].iloc[0]) is not None
+    column = "cum_pct_of_period_target" if period else "cum_pct_of_target"
+    key = N_("execution.outputs_cum_period") if period else N_("execution.outputs_cum_years")
+    line = [_or_none(v) for v in rows[column]]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=line,
+            name=t(key, lang),
+            mode="lines+markers+text",
+            line={"color": PALETTE[5], "width": 3},
+            text=["" if v is None else pct_text(v, lang) for v in line],
+            textposition="top center",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    top = max([100.0, *[v for v in line if v is not None]])
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        xaxis={"title": t("execution.axis_year", lang), "dtick": 1, "type": "linear"},
+        legend=BOTTOM_LEGEND,
+        margin={"l": 60, "r": 60, "t": 70, "b": 40 + BOTTOM_LEGEND_PX},
+        separators=plotly_separators(lang),
+    )
+    fig.update_yaxes(title_text=unit, tickformat=",~r", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(
+        title_text=t("execution.axis_cum_outputs", lang),
+        ticksuffix="%",
+        range=[0, top * 1.15],
+        showgrid=False,
+        secondary_y=True,
+    )
+    return fig
+
+
+def outputs_year_data(rows: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The numbers behind the outputs chart, with the year as a label and the row cited."""
+    return rows.assign(
+        year=rows["year"].astype(int).astype(str),
+        cum_period_pct=rows["cum_pct_of_period_target"],  # _pct: shown as a percentage
+        source=[
+            short_ref(f, ln) for f, ln in zip(rows["source_file"], rows["source_line"], strict=True)
+        ],
+    )
+
+
+# The columns of the table under the outputs chart (outputs_year_data), in order.
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "year",
+    "achieved",
+    "target_point",
+    "achievement_pct",
+    "stated_pct",
+    "cum_achieved",
+    "cum_target",
+    "period_target",
+    "cum_period_pct",
+    "source",
+)
+
+
+def output_headers(lang: str = "vi") -> dict[str, str]:
+    """The reader's headers of OUTPUT_COLUMNS."""
+    return {
+        "year": t("execution.col_year", lang),
+        "achieved": t("execution.outputs_achieved", lang),
+        "target_point": t("execution.outputs_target", lang),
+        "achievement_pct": t("execution.col_output_pct", lang),
+        "stated_pct": t("execution.col_output_stated", lang),
+        "cum_achieved": t("execution.col_cum_achieved", lang),
+        "cum_target": t("execution.col_cum_target", lang),
+        "period_target": t("execution.col_period_target", lang),
+        "cum_period_pct": t("execution.col_cum_period_pct", lang),
+        "source": t("execution.col_source", lang),
+    }

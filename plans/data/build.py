@@ -28,29 +28,65 @@ from plans.data.sources import document_lines, parse_line_refs
 from plans.data.targets import parse_targets
 from plans.messages import t
 
-# Support records (one per establishment supported): none in data/, so a build from the
-# documents leaves the table empty; plans.data.synth fills it. Every queries/support_*.sql
-# runs on both.
+# Support records (one row per supported đề án or establishment and funding source): none in
+# data/; imports of kind 'support' (plans.data.support, imports/<id>/tables/support_records.csv
+# with exactly SUPPORT_COLUMNS) and plans.data.synth fill it. Every queries/support_*.sql runs
+# on both. Places are kept as written (district, commune) beside the ward they belong to since
+# 1/7/2025 (vietnamadminunits), so a district that no longer exists still counts.
 SUPPORT_RECORDS_DDL = """
 create table support_records (
     programme_id varchar not null,
     province varchar not null,
     district varchar,
+    commune varchar,
+    ward_current varchar,
+    ward_code varchar,
     year integer not null,
-    task_code varchar not null,
+    made_on date,
+    task_code varchar,
+    content_area varchar,
     establishment varchar not null,
+    establishment_id varchar not null,
+    establishment_key varchar,
+    tax_code varchar,
+    funding_source varchar
+        check (funding_source in ('trung_uong', 'dia_phuong', 'doi_ung', 'khac')),
+    amount_text varchar,
     amount_mvnd double not null check (amount_mvnd >= 0),
-    beneficiaries integer not null check (beneficiaries >= 0)
+    beneficiaries integer check (beneficiaries >= 0),
+    status varchar not null default 'approved'
+        check (status in ('approved', 'accepted', 'cancelled')),
+    decision varchar,
+    import_id varchar,
+    source_file varchar,
+    source_line integer
 )
 """
+# The columns of support_records, in order, with their DuckDB types: an import's
+# tables/support_records.csv has exactly these (read by DuckDB's CSV reader, not row by row).
+# province: the province the record was made in (its programme's before 1/7/2025, the
+#   successor since); establishment: the name as written on the row; establishment_id: the
+#   same establishment across rows, years and imports (tax code, or the same normalised name,
+#   establishment_key, in the same ward); content_area: as written on the row (else its task's,
+#   content_area_map); status 'cancelled': kept and shown, never summed into amounts.
+SUPPORT_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (m.group(1), m.group(2))
+    for m in re.finditer(r"^    (\w+) (\w+)", SUPPORT_RECORDS_DDL, re.MULTILINE)
+)
+# The file an import of kind 'support' keeps its rows in (imports/<id>/tables/<this>): loaded
+# by DuckDB's CSV reader with SUPPORT_COLUMNS' types, so it is not one of schema.SPECS.
+SUPPORT_FILE = "support_records.csv"
 # Pre-aggregates of support_records (queries/<name>.sql, in this order), so the support queries
 # stay fast with millions of records; recomputed by derive_support after the table is filled.
 SUPPORT_DERIVED: tuple[str, ...] = (
     "support_cells",
+    "support_status_cells",
+    "support_district_cells",
     "support_year_gaps",
     "support_establishments",
     "support_establishment_cells",
     "support_establishment_bounds",
+    "support_establishment_sources",
 )
 # Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
 DERIVED: tuple[str, ...] = (
@@ -63,6 +99,7 @@ DERIVED: tuple[str, ...] = (
     "percentage_checks",
     "reconciliation",
     "target_results",
+    "execution_years",
     "programme_budgets",
     *SUPPORT_DERIVED,
 )
@@ -358,7 +395,15 @@ def _check_semantics(
         p["programme_id"]: (p["period_start"], p["period_end"]) for p in context["programmes"]
     }
     styles = {d["source_file"]: d["number_style"] for d in context["documents"]}
-    for name in ("budget_amounts", "stated_totals"):
+    # a results report's yearly figures and outputs (year empty: the whole period) too
+    with_years = (
+        "budget_amounts",
+        "stated_totals",
+        "budget_execution",
+        "stated_percentages",
+        "results",
+    )
+    for name in with_years:
         spec = SPEC_BY_TABLE[name]
         for row in tables[name]:
             period = periods.get(row["programme_id"])
@@ -827,18 +872,19 @@ def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
             present = {entry.name: entry for entry in entries}
     except FileNotFoundError:
         present = {}
-    for spec in SPECS:
-        entry = present.get(spec.path)
+    # the support file too: a support import's rows are its only input to the build
+    for path in (*(spec.path for spec in SPECS), SUPPORT_FILE):
+        entry = present.get(path)
         if entry is not None:
             stat = entry.stat()
-        elif "/" in spec.path and spec.path.split("/")[0] in present:
+        elif "/" in path and path.split("/")[0] in present:
             try:  # a file in a sub-folder (the reference tables, which imports do not write)
-                stat = os.stat(os.path.join(tables, spec.path))
+                stat = os.stat(os.path.join(tables, path))
             except FileNotFoundError:
                 continue
         else:
             continue
-        stamp.append((spec.path, stat.st_size, stat.st_mtime_ns))
+        stamp.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(stamp)
 
 
@@ -1130,6 +1176,120 @@ def derive_support(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table {name} as {sql}")  # sql: internal names
 
 
+def write_support(path: Path, folders: tuple[Path, ...]) -> None:
+    """Load these import folders' support records into the fresh file at `path` (after
+    write_database), in order, then their pre-aggregates: as add_import does one by one, so a
+    full build equals the imports made one after another. BuildError for one that cannot be."""
+    if not folders:
+        return
+    con = duckdb.connect(str(path))
+    try:
+        for folder in folders:
+            load_support(con, folder)
+        orphans = _support_orphans(con)
+        if orphans:
+            raise BuildError(orphans)
+        derive_support(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def support_folders(imports_dir: Path | None) -> tuple[Path, ...]:
+    """The stored imports that hold support records, in the order they were made."""
+    return tuple(f for f in import_dirs(imports_dir) if (f / "tables" / SUPPORT_FILE).is_file())
+
+
+def import_id_of(folder: Path) -> str:
+    """An import's id as its meta.json records it (the folder may be parked '.removing-<id>')."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        return str(meta["id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return folder.name.removeprefix(".removing-").removeprefix(".incoming-")
+
+
+# DuckDB's reader names the line and the column of a value it cannot read (its message also
+# names the file by its path on the server, which is never shown: the import is named instead).
+_CSV_LINE = re.compile(r"Line: (\d+)")
+_CSV_COLUMN = re.compile(r'column "(\w+)"')
+
+
+def load_support(con: duckdb.DuckDBPyConnection, folder: Path) -> int:
+    """Add one import folder's support records to support_records; returns how many.
+
+    The file is read by DuckDB with SUPPORT_COLUMNS' types (no Python per row: a full build
+    loads millions this way) and the table's own checks; import_id is set to the import's id
+    (the file leaves it empty). A file that cannot be read so is a BuildError naming the
+    import, the line and the column, never a path on the server; nothing is added then.
+    """
+    import_id = import_id_of(folder)
+    label = f"imports/{import_id}/tables/{SUPPORT_FILE}"
+    return load_support_file(con, folder / "tables" / SUPPORT_FILE, import_id, label)
+
+
+def load_support_file(
+    con: duckdb.DuckDBPyConnection, path: Path, import_id: str, label: str
+) -> int:
+    """load_support for a file anywhere (an upload's staged rows are tried this way): `label`
+    names it in the errors."""
+    expected = ",".join(name for name, _ in SUPPORT_COLUMNS)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            first = handle.readline().rstrip("\r\n").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        first = None
+    if first != expected:
+        # another header would load values under the wrong columns without a word
+        raise BuildError([_err(label, 1, None, "data.support_header", id=import_id)])
+    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in SUPPORT_COLUMNS)
+    before = con.execute("select count(*) from support_records").fetchone()[0]
+    sql = (
+        "insert into support_records by name select * replace ($id as import_id) "  # noqa: S608  # sql: internal names
+        f"from read_csv($path, header = true, auto_detect = false, columns = {{{columns}}}, "
+        "delim = ',', quote = '\"', escape = '\"', dateformat = '%Y-%m-%d')"
+    )
+    try:
+        con.execute(sql, {"id": import_id, "path": str(path)})
+    except duckdb.Error as exc:
+        text = str(exc)
+        line, column = _CSV_LINE.search(text), _CSV_COLUMN.search(text)
+        raise BuildError(
+            [
+                _err(
+                    label,
+                    int(line.group(1)) if line else None,
+                    column.group(1) if column else None,
+                    "data.support_unreadable",
+                    id=import_id,
+                )
+            ]
+        ) from None
+    return con.execute("select count(*) from support_records").fetchone()[0] - before
+
+
+def _support_orphans(con: duckdb.DuckDBPyConnection) -> list[DataError]:
+    """Support records whose programme is not built (its plan's import was removed)."""
+    rows = con.execute(
+        "select import_id, programme_id, min(source_line) from support_records"
+        " where programme_id not in (select programme_id from programmes)"
+        " group by all order by all limit $most",
+        {"most": MAX_ERRORS},
+    ).fetchall()
+    return [
+        _err(
+            f"imports/{import_id}/tables/{SUPPORT_FILE}",
+            None,
+            "programme_id",
+            "data.support_orphan",
+            id=import_id or "—",
+            programme=programme,
+            line=line,
+        )
+        for import_id, programme, line in rows
+    ]
+
+
 def build(
     db_path: Path | None = None,
     data_dir: Path | None = None,
@@ -1146,7 +1306,9 @@ def build(
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB wants to create the file itself
     try:
-        write_database(tables, tmp, data_checksum(data_dir, imports_dir))
+        checksum = data_checksum(data_dir, imports_dir)
+        write_database(tables, tmp, checksum)
+        write_support(tmp, support_folders(imports_dir))
         os.replace(tmp, db_path)  # atomic on one filesystem: readers see old or new, never half
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -1190,7 +1352,8 @@ def ensure_database(
 # inputs as they were (missing, stale, foreign, written by another tool) the callers build().
 
 
-# An import never touches support_records: their pre-aggregates stay as built.
+# The derived tables recomputed per programme. The support pre-aggregates are not among them:
+# only an import of support records (or its removal) changes them, recomputed whole then.
 _IMPORT_DERIVED = tuple(name for name in DERIVED if name not in SUPPORT_DERIVED)
 
 
@@ -1374,6 +1537,7 @@ def add_import(
     tables, errors = read_import(folder)
     if errors:
         raise BuildError(errors[:MAX_ERRORS])
+    support = (folder / "tables" / SUPPORT_FILE).is_file()
 
     def change(con: duckdb.DuckDBPyConnection) -> None:
         found = check_import(tables, BuiltTables(con), data_dir)
@@ -1385,6 +1549,14 @@ def add_import(
                 _create(con, spec.table, spec, tables[spec.table], insert=True)
         _retarget(con, _programme_ids(tables))
         _derive_programmes(con, _programme_ids(tables))
+        if support:
+            # support records as a full build loads them (load_support), then every
+            # pre-aggregate again: they sum over all records, not per programme
+            load_support(con, folder)
+            orphans = _support_orphans(con)
+            if orphans:
+                raise BuildError(orphans)
+            derive_support(con)
 
     return _rewrite(db_path, before, data_checksum(data_dir, imports_dir), change)
 
@@ -1408,15 +1580,25 @@ def remove_import(
     tables, errors = read_import(folder)
     if errors:
         return False
+    support = (folder / "tables" / SUPPORT_FILE).is_file()
+    import_id = import_id_of(folder)
 
     def change(con: duckdb.DuckDBPyConnection) -> None:
         for spec in SPECS:
             if tables[spec.table]:
                 _delete_rows(con, spec, tables[spec.table])
         found = _dangling(con, {name for name, rows in tables.items() if rows})
+        if support:
+            # the build set import_id from the folder's id: that is how its rows are found
+            con.execute("delete from support_records where import_id = $id", {"id": import_id})
+        elif tables["programmes"]:
+            # a plan whose programme support records of another import belong to stays
+            found += _support_orphans(con)
         if found:
-            raise BuildError(found)
+            raise BuildError(found[:MAX_ERRORS])
         _retarget(con, _programme_ids(tables))
         _derive_programmes(con, _programme_ids(tables))
+        if support:
+            derive_support(con)
 
     return _rewrite(db_path, before, data_checksum(data_dir, imports_dir), change)

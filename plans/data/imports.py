@@ -4,34 +4,46 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from plans import settings
 from plans.data import provinces, suggest
+from plans.data import support as support_io
 from plans.data.build import (
+    SUPPORT_FILE,
+    SUPPORT_RECORDS_DDL,
+    BuildError,
+    _open_built,
     add_import,
     build,
     check_import,
     current_tables,
     data_checksum,
     folder_record,
+    load_support_file,
     read_import,
     remove_import,
 )
 from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure, words_to_vnd
-from plans.data.reading import Problem, _fold, _problem, read_table, row_texts
+from plans.data.reading import Problem, _fold, _problem, iter_table, read_table, row_texts
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
+from plans.data.support import SupportStaging
 from plans.messages import N_, t
 from plans.numbers import format_number, format_pct, format_trimmed
 
@@ -44,7 +56,9 @@ __all__ = [
     "read_table",
     "remove",
     "row_texts",
+    "separate",
     "suggest_mapping",
+    "upload_header",
     "validate",
     "write_lock",
 ]
@@ -78,6 +92,11 @@ COLUMN_MESSAGES: dict[str, str] = {
     "dat_duoc": N_("columns.dat_duoc"),
     "ty_le_ghi": N_("columns.ty_le_ghi"),
     "muc_tieu": N_("columns.muc_tieu"),
+    # a results report's yearly execution (with muc / ma_nhiem_vu for a section or a task)
+    "nam": N_("execution.col_nam"),
+    "von_giao": N_("execution.col_von_giao"),
+    "giai_ngan": N_("execution.col_giai_ngan"),
+    "ty_le_giai_ngan_ghi": N_("execution.col_ty_le_giai_ngan_ghi"),
 }
 COLUMNS: tuple[str, ...] = tuple(COLUMN_MESSAGES)  # the template's columns, in order
 _YEAR_OF_COLUMN = re.compile(r"^(kinh_phi|so_luong)_(\d{4})")
@@ -113,6 +132,7 @@ TOTAL_WORDS = {"tong", "tong cong", "cong"}
 ABSURD_MVND = 10_000_000  # 10 nghìn tỷ đồng for one cell: surely a unit mistake
 # A decision itself (Word, PDF with a text layer, its text): plans.data.documents reads it.
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+MAX_STORED_WARNINGS = 1000  # warnings an import's meta.json keeps word for word
 _YEAR_COL = re.compile(r"^(kinh_phi|so_luong)_(\d{4})(?:\s*\((.*)\))?$")
 
 
@@ -120,12 +140,21 @@ _YEAR_COL = re.compile(r"^(kinh_phi|so_luong)_(\d{4})(?:\s*\((.*)\))?$")
 class Staged:
     """An upload read and validated, with exactly the rows that would be stored."""
 
-    kind: str  # "plan" | "results"
+    kind: str  # "plan" | "results" | "support"
     filename: str
     checksum: str
     problems: list[Problem] = field(default_factory=list)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    programme_id: str = ""
+    programme_id: str = ""  # a support file's programmes joined by ','
+    # A support file's records, staged as the CSV to store (plans.data.support), not as tables
+    support: SupportStaging | None = None
+    # removes the staged CSV's folder: when the Staged is collected, or once it is stored
+    discard: Callable[[], Any] = field(default=lambda: None, repr=False, compare=False)
+
+    @property
+    def storable(self) -> bool:
+        """Whether there is anything to store: rows read, and no error."""
+        return not self.errors and bool(self.tables or self.support)
 
     @property
     def errors(self) -> list[Problem]:
@@ -159,6 +188,8 @@ class Staged:
     def summary(self, lang: str = "vi") -> str:
         """What would be stored, as text (--dry-run prints it): the programme, the total and
         its shares by section and content area, the targets, and the findings to come."""
+        if self.support is not None:  # its lines open with their own head
+            return "\n".join(support_io.summary_lines(self.support, lang))
         if not self.tables:
             return ""
         lines = [t("import.summary_head", lang)]
@@ -318,6 +349,14 @@ class Staged:
         if len(rows) > self.SHOWN:
             more = len(rows) - self.SHOWN
             lines.append("    " + t("import.summary_more", lang, count=more))
+        executed = self.tables.get("budget_execution", [])
+        if executed:
+            years = sorted({r["year"] for r in executed if r["year"]})
+            span = f"{years[0]}–{years[-1]}" if years else t("execution.whole_period", lang)
+            stated = len(self.tables.get("stated_percentages", []))
+            lines.append(
+                "  " + t("execution.summary", lang, count=len(executed), years=span, stated=stated)
+            )
         return lines
 
 
@@ -344,7 +383,18 @@ ALIASES: dict[str, str] = {
     "ma chuong trinh": "ma_chuong_trinh", "chi tieu": "chi_tieu", "dat duoc": "dat_duoc",
     "ket qua": "dat_duoc", "ty le": "ty_le_ghi", "ty le dat": "ty_le_ghi",
     "muc tieu": "muc_tieu", "ke hoach": "muc_tieu",
+    # a results report's yearly execution, as reports head the columns
+    "nam": "nam", "nam bao cao": "nam", "nam thuc hien": "nam",
+    "ke hoach von giao": "von_giao", "von giao": "von_giao", "ke hoach von": "von_giao",
+    "du toan giao": "von_giao", "du toan duoc giao": "von_giao", "kinh phi giao": "von_giao",
+    "kinh phi duoc giao": "von_giao", "von duoc giao": "von_giao",
+    "giai ngan": "giai_ngan", "da giai ngan": "giai_ngan", "kinh phi giai ngan": "giai_ngan",
+    "gia tri giai ngan": "giai_ngan", "so giai ngan": "giai_ngan", "von giai ngan": "giai_ngan",
+    "ty le giai ngan": "ty_le_giai_ngan_ghi", "ty le giai ngan ghi": "ty_le_giai_ngan_ghi",
 }  # fmt: skip
+# Money columns of a results report whose header's unit ("Giải ngân (tỷ đồng)") is kept when
+# an alias maps it, so its cells are read in that unit.
+EXECUTION_MONEY = ("von_giao", "giai_ngan")
 _YEAR_WORDS = re.compile(r"^(?:(kinh phi|so luong)\s*)?(?:nam\s*)?(\d{4})$")
 
 
@@ -365,6 +415,8 @@ def suggest_mapping(header: list[str], kind: str) -> dict[str, str]:
             out[column] = canonical
         elif folded in ALIASES:
             out[column] = ALIASES[folded]
+            if ALIASES[folded] in EXECUTION_MONEY and " (" in canonical:
+                out[column] += " (" + canonical.split(" (", 1)[1]
         elif year:
             measure = "so_luong" if year.group(1) == "so luong" else "kinh_phi"
             unit = canonical.split(" (", 1)[1].rstrip(")") if " (" in canonical else ""
@@ -1229,6 +1281,9 @@ def _in_users_words(
 _TRIAL_COLUMNS: dict[str, dict[str, str]] = {
     "tasks": {"task_name": "nhiem_vu", "expected_result": "ket_qua", "unit": "dvt"},
     "content_area_map": {"content_area": "linh_vuc"},
+    "budget_execution": {"year": "nam", "section_code": "muc", "task_code": "ma_nhiem_vu"},
+    "stated_percentages": {"printed_text": "ty_le_giai_ngan_ghi", "year": "nam"},
+    "results": {"year": "nam"},
 }
 
 
@@ -1486,10 +1541,27 @@ class _ResultsReading:
     # row is an unknown programme); '' = it says, but wrongly (already reported).
     from_file: str | None = None
     created: list[dict[str, Any]] = field(default_factory=list)  # the programme row staged
+    # Yearly execution (kế hoạch vốn giao, giải ngân of a year, a section or a task):
+    # programme id -> its period; -> {section code folded: code}; -> {task code folded: (code,
+    # its section)}; the (programme, year, section, task) already stored -> their file
+    periods: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    stored_execution: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    executed: list[dict[str, Any]] = field(default_factory=list)  # budget_execution rows
+    percentages: list[dict[str, Any]] = field(default_factory=list)  # stated_percentages rows
+    execution_rows: dict[tuple[Any, ...], int] = field(default_factory=dict)  # key -> its row
+    # template money column -> (its index, the unit its header writes or None)
+    money_columns: dict[str, tuple[int, str | None]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = {h: i for i, h in enumerate(self.header) if h}
         self.header_words = {_fold(h) for h in self.header}
+        self.money_columns = {}
+        for i, h in enumerate(self.header):
+            base, _, unit = (h or "").partition(" (")
+            if base in EXECUTION_MONEY and base not in self.money_columns:
+                self.money_columns[base] = (i, unit.rstrip(")").strip() or None)
 
     def programme_from_file(
         self, body: list[list[str]], existing: dict[str, list[dict[str, Any]]]
@@ -1695,6 +1767,295 @@ class _ResultsReading:
                 )
             )
 
+    # --- yearly execution ------------------------------------------------------------------
+
+    def period_of(self, programme: str) -> tuple[int, int] | None:
+        """The period of a known programme, or of the one the file creates."""
+        if programme in self.periods:
+            return self.periods[programme]
+        made = next((p for p in self.created if p["programme_id"] == programme), None)
+        return (int(made["period_start"]), int(made["period_end"])) if made else None
+
+    def year_of(self, n: int, cells: list[str], programme: str) -> tuple[bool, int | None]:
+        """The row's `nam` (None: the whole period); False when it is wrong (then reported)."""
+        text = self.cell(cells, "nam")
+        if not text:
+            return True, None
+        match = re.fullmatch(r"(?:năm\s*)?(\d{4})", text, re.IGNORECASE)
+        if match is None:
+            self.problems.append(_problem("error", n, "nam", "import.bad_year", value=text))
+            return False, None
+        year, period = int(match.group(1)), self.period_of(programme)
+        if period is not None and not period[0] <= year <= period[1]:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    "nam",
+                    "execution.year_outside",
+                    year=year,
+                    start=period[0],
+                    end=period[1],
+                    programme=programme,
+                )
+            )
+            return False, None
+        return True, year
+
+    def scope_of(
+        self, n: int, cells: list[str], programme: str
+    ) -> tuple[bool, str | None, str | None]:
+        """(ok, section, task) a row's figures are of: its muc and ma_nhiem_vu, both empty =
+        the whole programme. A ma_nhiem_vu naming a section (an STT column of I, II, …) is the
+        section; a task in another section than the row's muc, or a code the plan does not
+        have, is an error naming the codes it has."""
+        section, task = self.cell(cells, "muc"), self.cell(cells, "ma_nhiem_vu")
+        sections, tasks = self.sections.get(programme, {}), self.tasks.get(programme, {})
+        if task:
+            found = tasks.get(task.upper())
+            if found is None and not section and task.upper() in sections:
+                return True, sections[task.upper()], None
+            if found is None:
+                known = ", ".join(code for code, _ in tasks.values()) or "—"
+                self.problems.append(
+                    _problem(
+                        "error",
+                        n,
+                        "ma_nhiem_vu",
+                        "execution.unknown_task",
+                        value=task,
+                        programme=programme,
+                        known=known,
+                    )
+                )
+                return False, None, None
+            if section and sections.get(section.upper()) != found[1]:
+                self.problems.append(
+                    _problem(
+                        "error",
+                        n,
+                        "ma_nhiem_vu",
+                        "execution.task_not_in_section",
+                        task=found[0],
+                        section=section,
+                        own=found[1],
+                    )
+                )
+                return False, None, None
+            return True, found[1], found[0]
+        if section:
+            if section.upper() not in sections:
+                known = ", ".join(sections.values()) or "—"
+                self.problems.append(
+                    _problem(
+                        "error",
+                        n,
+                        "muc",
+                        "execution.unknown_section",
+                        value=section,
+                        programme=programme,
+                        known=known,
+                    )
+                )
+                return False, None, None
+            return True, sections[section.upper()], None
+        return True, None, None
+
+    def money(self, n: int, cells: list[str], column: str) -> tuple[bool, dict[str, Any] | None]:
+        """A von_giao / giai_ngan cell as officials write it ("6.300", "21,6 tỷ đồng", a bare
+        figure in its header's unit): its printed text, million VND and precision; None when
+        empty; False when it is not one amount of money (then reported)."""
+        text = self.money_text(cells, column)
+        unit = self.money_columns.get(column, (None, None))[1]
+        if not text:
+            return True, None
+        if text.startswith("-"):
+            self.problems.append(_problem("error", n, column, "import.negative", value=text))
+            return False, None
+        try:
+            figure = read_figure(text, _money_unit(unit))
+        except NumberFormatError:
+            self.problems.append(_problem("error", n, column, "import.not_number", value=text))
+            return False, None
+        if figure.high is not None:  # "5.000-6.000": a range says two amounts, not one
+            self.problems.append(
+                _problem("error", n, column, "execution.not_one_amount", value=text)
+            )
+            return False, None
+        if figure.value > ABSURD_MVND:
+            self.problems.append(
+                _problem("error", n, column, "import.absurd", value=text, limit=ABSURD_MVND)
+            )
+            return False, None
+        return True, {
+            "printed_text": _with_unit(text, unit),
+            "amount_mvnd": figure.value,
+            "precision": max(figure.precision, 1e-9),
+        }
+
+    def money_text(self, cells: list[str], column: str) -> str:
+        """The text of a money column in one row ('' when absent or empty)."""
+        at = self.money_columns.get(column, (None, None))[0]
+        return cells[at].strip() if at is not None and at < len(cells) else ""
+
+    @staticmethod
+    def scope_words(section: str | None, task: str | None, lang: str) -> str:
+        """'mục I', 'nhiệm vụ I.1' or 'toàn chương trình', in `lang`."""
+        if task:
+            return t("execution.scope_task", lang, code=task)
+        if section:
+            return t("execution.scope_section", lang, code=section)
+        return t("execution.scope_programme", lang)
+
+    def execution(self, n: int, cells: list[str], programme: str, year: int | None) -> bool:
+        """The row's allocated and disbursed figures (and its stated disbursement rate) as
+        budget_execution and stated_percentages rows; False when the row is wrong (reported).
+
+        One row per programme, year, section and task, in the file and against what is
+        stored. A stated rate must follow from giải ngân / vốn giao within half a unit of its
+        printed digits; one that does not is a warning now and, stored, a finding
+        (queries/percentage_checks.sql checks the stored row the same way)."""
+        ok, section, task = self.scope_of(n, cells, programme)
+        if not ok:
+            return False
+        figures = {}
+        for column, measure in (("von_giao", "allocated"), ("giai_ngan", "disbursed")):
+            read, figure = self.money(n, cells, column)
+            if not read:
+                return False
+            if figure is not None:
+                figures[measure] = (column, figure)
+        key = (programme, year, section, task)
+        words = {f"scope_{x}": self.scope_words(section, task, x) for x in ("vi", "en")}
+        when = {f"when_{x}": self.when_words(year, x) for x in ("vi", "en")}
+        if key in self.execution_rows:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    None,
+                    "execution.duplicate_row",
+                    first=self.execution_rows[key],
+                    **when,
+                    **words,
+                )
+            )
+            return False
+        if key in self.stored_execution:
+            self.problems.append(
+                _problem(
+                    "error",
+                    n,
+                    None,
+                    "execution.duplicate_stored",
+                    source=self.stored_execution[key],
+                    **when,
+                    **words,
+                )
+            )
+            return False
+        pct_text = self.cell(cells, "ty_le_giai_ngan_ghi")
+        if pct_text and not re.fullmatch(r"\d+(?:,\d+)?\s*%?", pct_text):
+            self.problems.append(
+                _problem("error", n, "ty_le_giai_ngan_ghi", "import.bad_pct", value=pct_text)
+            )
+            return False
+        if pct_text and len(figures) < 2:
+            self.problems.append(
+                _problem("error", n, "ty_le_giai_ngan_ghi", "execution.pct_needs_both")
+            )
+            return False
+        self.execution_rows[key] = n
+        for measure, (_column, figure) in figures.items():
+            self.executed.append(
+                {
+                    "programme_id": programme,
+                    "measure": measure,
+                    **figure,
+                    "source_file": self.source,
+                    "source_line": str(n),
+                    "year": year,
+                    "section_code": section,
+                    "task_code": task,
+                }
+            )
+        if pct_text:
+            self.stated_rate(n, pct_text, figures, key)
+        return True
+
+    @staticmethod
+    def when_words(year: int | None, lang: str) -> str:
+        """'năm 2021' or 'cả giai đoạn', in `lang`."""
+        if year is None:
+            return t("execution.whole_period", lang)
+        return t("execution.in_year", lang, year=year)
+
+    def stated_rate(
+        self,
+        n: int,
+        pct_text: str,
+        figures: dict[str, tuple[str, dict[str, Any]]],
+        key: tuple[Any, ...],
+    ) -> None:
+        """The row's "Tỷ lệ giải ngân (%)" as a stated percentage of giải ngân / vốn giao."""
+        programme, year, section, task = key
+        # the header's "(%)" written into the figure, so the stored text reads as a percentage
+        printed = pct_text if "%" in pct_text else f"{pct_text}%"
+        number = printed.rstrip("% ")
+        stated = float(parse_number(number))
+        decimals = len(number.partition(",")[2])
+        allocated = figures["allocated"][1]
+        disbursed = figures["disbursed"][1]
+        if allocated["amount_mvnd"] > 0:
+            computed = 100.0 * disbursed["amount_mvnd"] / allocated["amount_mvnd"]
+            if abs(stated - computed) > 0.5 * 10**-decimals + 1e-9:
+                shown = max(2, decimals + 1)
+                self.problems.append(
+                    _problem(
+                        "warning",
+                        n,
+                        "ty_le_giai_ngan_ghi",
+                        "execution.pct_differs",
+                        stated=printed,
+                        computed_vi=format_pct(computed, shown, "vi"),
+                        computed_en=format_pct(computed, shown, "en"),
+                        disbursed=disbursed["printed_text"],
+                        allocated=allocated["printed_text"],
+                    )
+                )
+        place = {
+            lang: t(
+                "execution.location",
+                lang,
+                when=self.when_words(year, lang),
+                scope=self.scope_words(section, task, lang),
+            )
+            for lang in ("vi", "en")
+        }
+        self.percentages.append(
+            {
+                "programme_id": programme,
+                "location": place["vi"],
+                "location_en": place["en"],
+                "numerator": "disbursed",
+                "denominator": "allocated",
+                "printed_text": printed,
+                "context": t(
+                    "execution.context",
+                    "vi",
+                    allocated=allocated["printed_text"],
+                    disbursed=disbursed["printed_text"],
+                    pct=printed,
+                ),
+                "note": "",
+                "source_file": self.source,
+                "source_line": str(n),
+                "year": year,
+                "section_code": section,
+                "task_code": task,
+            }
+        )
+
     def row(self, n: int, cells: list[str]) -> dict[str, Any] | None:
         """The results row that sheet row `n` becomes; None if blank or wrong (then reported)."""
         if not any(c.strip() for c in cells):
@@ -1722,6 +2083,18 @@ class _ResultsReading:
                 )
             )
             return None
+        read, year = self.year_of(n, cells, programme)
+        if not read:
+            return None
+        if self.money_columns:
+            # a row of yearly execution; with an indicator or a figure achieved, an output too
+            has_money = any(self.money_text(cells, c) for c in self.money_columns)
+            if has_money and not self.execution(n, cells, programme, year):
+                return None
+            if not (self.cell(cells, "chi_tieu") or self.cell(cells, "dat_duoc")):
+                if not has_money:
+                    self.problems.append(_problem("error", n, None, "execution.empty_row"))
+                return None
         achieved_text = self.cell(cells, "dat_duoc")
         try:
             achieved, qualifier = _achieved(achieved_text)
@@ -1762,6 +2135,7 @@ class _ResultsReading:
             "note": "Nhập từ báo cáo kết quả.",
             "source_file": self.source,
             "source_line": str(n),
+            "year": year,
         }
 
 
@@ -1776,27 +2150,38 @@ def stage_results(
     (with its document) when the file creates it from its tinh, title and period columns."""
     # ma_chuong_trinh may be left out by a report that gives what creates its programme instead
     creates = {"tinh", "ten_chuong_trinh", "nam_bat_dau"} <= set(header)
-    required = tuple(c for c in RESULTS_REQUIRED if not (creates and c == "ma_chuong_trinh"))
+    # a report of yearly execution alone (vốn giao, giải ngân) needs no output columns
+    needed = RESULTS_REQUIRED
+    if _reports_execution(header) and not {"chi_tieu", "dat_duoc"} & set(header):
+        needed = ("ma_chuong_trinh",)
+    required = tuple(c for c in needed if not (creates and c == "ma_chuong_trinh"))
     if not _has_columns(header, required, problems):
         return {}
+    programmes = existing.get("programmes", [])
     report = _ResultsReading(
         filename,
         header,
         problems,
-        known={p["programme_id"] for p in existing.get("programmes", [])},
+        known={p["programme_id"] for p in programmes},
         taken={(r["programme_id"], r["result_code"]) for r in existing.get("results", [])},
-        programmes={
-            p["programme_id"]: (p["province"], int(p["period_start"]))
-            for p in existing.get("programmes", [])
+        programmes={p["programme_id"]: (p["province"], int(p["period_start"])) for p in programmes},
+        periods={
+            p["programme_id"]: (int(p["period_start"]), int(p["period_end"])) for p in programmes
         },
     )
+    if _reports_execution(header):
+        _known_scopes(report, existing)
     report.programme_from_file(body, existing)
     rows = [row for n, cells in enumerate(body, start=2) if (row := report.row(n, cells))]
-    if not rows and not _has_errors(problems):
+    if not rows and not report.executed and not _has_errors(problems):
         problems.append(_problem("error", None, None, "import.no_results"))
     if _has_errors(problems):
         return {}
     created = {"programmes": report.created} if report.created else {}
+    # the yearly execution read, where the report gives it
+    execution = {"budget_execution": report.executed} if report.executed else {}
+    if report.percentages:
+        execution["stated_percentages"] = report.percentages
     return {
         "documents": [
             {
@@ -1813,7 +2198,27 @@ def stage_results(
         ],
         **created,
         "results": rows,
+        **execution,
     }
+
+
+def _reports_execution(header: list[str]) -> bool:
+    """Whether a (mapped) header has a yearly-execution money column (von_giao, giai_ngan)."""
+    return any((h or "").partition(" (")[0] in EXECUTION_MONEY for h in header)
+
+
+def _known_scopes(report: _ResultsReading, existing: dict[str, list[dict[str, Any]]]) -> None:
+    """The sections and tasks a row's muc / ma_nhiem_vu may name (matched in capitals), and the
+    yearly figures already stored (a second report of the same year and scope is refused)."""
+    for row in existing.get("sections", []):
+        codes = report.sections.setdefault(row["programme_id"], {})
+        codes[str(row["section_code"]).upper()] = row["section_code"]
+    for row in existing.get("tasks", []):
+        codes = report.tasks.setdefault(row["programme_id"], {})
+        codes[str(row["task_code"]).upper()] = (row["task_code"], row["section_code"])
+    for row in existing.get("budget_execution", []):
+        key = (row["programme_id"], row.get("year"), row.get("section_code"), row.get("task_code"))
+        report.stored_execution.setdefault(key, row["source_file"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1887,6 +2292,27 @@ def validate(
         from plans.data import documents  # python-docx and pdfplumber load only for documents
 
         header, body = documents.read_document(filename, data, staged.problems, given or {})
+    elif kind in (None, "support"):
+        # A support file may be far larger than a plan (200.000 rows): its rows are read as
+        # they come, under its own size limit, once the header says it is one.
+        header, rows = iter_table(filename, data, sniffed := [], _largest_upload())
+        # over even a support file's limit: refused as that, whatever the file is
+        too_large = any(p.key == "import.too_large" for p in sniffed)
+        if kind == "support" or too_large or (not sniffed and _is_support(header, mapping)):
+            staged.problems += sniffed
+            if staged.errors:
+                return staged
+            say(0.15, "validate")
+            if Path(filename).suffix.lower() == ".csv":
+                if _too_many_rows(data, staged.problems):
+                    return staged
+                # about one row a line (a line break inside a cell counts twice): the bar's scale
+                rows = _Counted(rows, data.count(b"\n"))
+            return _validate_support(
+                staged, header, rows, mapping, data_dir, imports_dir, db_path, say
+            )
+        rows.close()  # the file is read again below, as a plan's always was
+        header, body = read_table(filename, data, staged.problems)
     else:
         header, body = read_table(filename, data, staged.problems)
     if staged.errors:
@@ -1895,7 +2321,7 @@ def validate(
     written, header = header, _apply_mapping(header, mapping)  # written: the user's own headers
     staging_from = len(staged.problems)
     if kind is None:
-        staged.kind = "results" if "dat_duoc" in header else "plan"
+        staged.kind = "results" if "dat_duoc" in header or _reports_execution(header) else "plan"
     say(0.4, "validate")
     # what is built is the cache of everything validated before (closed after the trial)
     existing = current_tables(db_path, data_dir, imports_dir)
@@ -1919,7 +2345,9 @@ def validate(
     if staged.kind == "plan" and staged.tables:
         staged.programme_id = staged.tables["programmes"][0]["programme_id"]
     elif staged.tables:
-        staged.programme_id = staged.tables["results"][0]["programme_id"]
+        # a report of yearly execution alone has no results rows
+        first = staged.tables["results"] or staged.tables["budget_execution"]
+        staged.programme_id = first[0]["programme_id"]
     if staged.tables:
         # The stored rows must build together with everything else: try it now, not at commit.
         say(0.6, "trial")
@@ -1941,6 +2369,243 @@ def validate(
     )
     say(0.7, "checked")
     return staged
+
+
+class _Counted:
+    """Rows read as they come, with about how many there are (stage_support's progress)."""
+
+    def __init__(self, rows: Iterable[list[str]], about: int) -> None:
+        self._rows, self._about = rows, about
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return self._about
+
+
+def _too_many_rows(data: bytes, problems: list[Problem]) -> bool:
+    """Whether a support CSV has more rows than one file may (reported as stage_support does).
+
+    Counted before any row is read as a record: refusing a 300.000-row file after reading
+    250.000 of them would take a minute. A file with fewer lines than the limit cannot be over
+    it (a record takes a line at least), so only a larger one is split into records here.
+    """
+    limit = support_io.MAX_SUPPORT_ROWS
+    if data.count(b"\n") <= limit:
+        return False
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    seen, row, header = 0, 1, False
+    try:
+        for cells in csv.reader(text, strict=True):
+            blank = not any(c.strip() for c in cells)
+            if not header:  # blank rows above the header are not rows: the header is row 1
+                header = not blank
+                continue
+            row += 1
+            if blank:
+                continue
+            seen += 1
+            if seen > limit:
+                problems.append(
+                    _problem("error", row, None, "support_import.too_many_rows", limit=limit)
+                )
+                return True
+    except csv.Error:
+        return False  # reported by the reading itself, on the row where it happens
+    finally:
+        text.close()
+    return False
+
+
+def _largest_upload() -> int:
+    """The byte limit of any upload before its header is read: a support file's, when larger."""
+    return max(settings.MAX_UPLOAD_BYTES, settings.MAX_SUPPORT_BYTES)
+
+
+def support_columns(header: list[str], mapping: dict[str, str] | None = None) -> list[str]:
+    """A support file's header as stage_support reads it: the file's own headers (its reader
+    maps officials' words through support.ALIASES itself, and names the columns as the file
+    writes them), except where the importer's mapping chose a support column."""
+    known = {*support_io.SUPPORT_HEADER, *support_io.WIDE_AMOUNTS}
+    chosen = mapping or {}
+    return [
+        chosen[column] if chosen.get(column, "").partition(" (")[0] in known else column
+        for column in header
+    ]
+
+
+def _is_support(header: list[str], mapping: dict[str, str] | None) -> bool:
+    return bool(header) and support_io.is_support_header(support_columns(header, mapping))
+
+
+def upload_header(name: str, data: bytes) -> tuple[list[str], str | None]:
+    """A CSV or XLSX upload's header row (as written), and 'support' when it is a support file
+    (None: a plan or results table, or a file whose header cannot be read). Reads one row."""
+    header, rows = iter_table(name, data, problems := [], _largest_upload())
+    rows.close()
+    if problems or not header:
+        return [], None
+    return header, ("support" if _is_support(header, None) else None)
+
+
+@contextmanager
+def _built_database(
+    db_path: Path | None, data_dir: Path | None, imports_dir: Path, problems: list[Problem]
+) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to the database of data/ and the stored imports as they are.
+
+    The file itself when it is their build; else a build of them into a temporary file, so a
+    check never writes the database file. None (with the problem reported) when they cannot
+    be built at all: a support file is checked against the programmes, budgets and records
+    stored, and cannot be checked without them.
+    """
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    con = _open_built(Path(db_path or settings.DB_PATH), data_checksum(data_dir, imports_dir))
+    if con is not None:
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="plans-check-") as scratch:
+        path = Path(scratch) / "plans.duckdb"
+        try:
+            build(path, data_dir, imports_dir)
+        except BuildError as exc:
+            problems.append(
+                _problem(
+                    "error",
+                    None,
+                    None,
+                    "import.support_no_database",
+                    error_vi=exc.report("vi"),
+                    error_en=exc.report("en"),
+                )
+            )
+            yield None
+            return
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _validate_support(
+    staged: Staged,
+    written: list[str],
+    rows: Iterable[list[str]],
+    mapping: dict[str, str] | None,
+    data_dir: Path | None,
+    imports_dir: Path,
+    db_path: Path | None,
+    say: Callable[[float, str], None],
+) -> Staged:
+    """validate() for a file of support records: staged as the CSV commit will store."""
+    staged.kind = "support"
+    header = support_columns(written, mapping)
+    staging_from = len(staged.problems)
+    out_dir = Path(tempfile.mkdtemp(prefix="plans-support-"))
+    try:
+        staging = _stage_support(staged, header, rows, data_dir, imports_dir, db_path, say, out_dir)
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    if staging is None or staged.errors:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    else:
+        staged.support = staging
+        staged.programme_id = ",".join(staging.programmes)
+        # the staged file lives as long as the Staged that holds it (a page keeps it across
+        # reruns until it is committed or another file is chosen)
+        staged.discard = weakref.finalize(staged, shutil.rmtree, out_dir, True)
+    staged.problems[staging_from:] = _in_users_words(
+        staged.problems[staging_from:], written, header
+    )
+    say(1.0, "checked")
+    return staged
+
+
+def _stage_support(
+    staged: Staged,
+    header: list[str],
+    rows: Iterable[list[str]],
+    data_dir: Path | None,
+    imports_dir: Path,
+    db_path: Path | None,
+    say: Callable[[float, str], None],
+    out_dir: Path,
+) -> SupportStaging | None:
+    """The rows staged into `out_dir`, checked against what is built; None when refused."""
+    staging = None
+    with _built_database(db_path, data_dir, imports_dir, staged.problems) as con:
+        if con is not None:
+            documents_held = {
+                r[0] for r in con.execute("select source_file from documents").fetchall()
+            }
+            if staged.filename in documents_held:
+                stem, suffix = Path(staged.filename).stem, Path(staged.filename).suffix
+                free = next(
+                    f"{stem}_{n}{suffix}"
+                    for n in range(2, 10_000)
+                    if f"{stem}_{n}{suffix}" not in documents_held
+                )
+                staged.problems.append(
+                    _problem(
+                        "error",
+                        None,
+                        None,
+                        "import.same_name_as_document",
+                        name=staged.filename,
+                        free=free,
+                    )
+                )
+            else:
+                staging = support_io.stage_support(
+                    staged.filename,
+                    header,
+                    rows,
+                    staged.problems,
+                    con,
+                    out_dir,
+                    # the rows are most of the work: they fill the bar from 15 % to 95 %
+                    progress=lambda fraction, step: say(0.15 + 0.8 * fraction, step),
+                )
+    # A fault of the file found after the staging read its last row (a broken quote at the
+    # end) is in the problems too: any error refuses it, whatever stage_support returned.
+    if staging is not None and not staged.errors:
+        # No trial build as for plans: support records are not checked row by row by the
+        # build (not in schema.SPECS), only loaded by DuckDB's CSV reader with the column types
+        # and the table's checks. That load is tried here, on the staged file, into a table
+        # in memory: what commit stores will load, and the database file is not opened to
+        # write (the programmes and earlier records were read above, read-only).
+        say(0.96, "trial")
+        with duckdb.connect() as trial:
+            trial.execute(SUPPORT_RECORDS_DDL)
+            try:
+                load_support_file(trial, staging.path, "", staged.filename)
+            except BuildError as exc:
+                staged.problems += [
+                    _problem(
+                        "error",
+                        None,
+                        None,
+                        "import.build_failed",
+                        error_vi=e.message("vi"),
+                        error_en=e.message("en"),
+                    )
+                    for e in exc.errors
+                ]
+    return staging
+
+
+def separate(staged: Staged, rows: Iterable[int]) -> None:
+    """Undo the preview's identity decisions of these rows of a support file (each row's
+    establishment then stands alone); ValueError for a row that has no decision."""
+    if staged.support is None:
+        raise ValueError(t("import.separate_not_support", "vi"))
+    support_io.separate(staged.support, rows)
 
 
 def choose_areas(staged: Staged, choices: dict[str, str]) -> None:
@@ -2017,7 +2682,7 @@ def commit(
     (build.add_import); `incremental` False, or a file that is not the build of the inputs
     as they were, rebuilds everything instead (build.build).
     """
-    if staged.errors or not staged.tables:
+    if not staged.storable:
         raise ValueError("cannot commit an upload with errors")
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     data_dir = Path(data_dir or settings.DATA_DIR)
@@ -2034,6 +2699,12 @@ def commit(
         tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=imports_dir))
         try:
             _write_tables(tmp, staged.tables)
+            extra: dict[str, Any] = {}
+            if staged.support is not None:
+                (tmp / "tables").mkdir(parents=True, exist_ok=True)
+                # copied, not moved: a commit that fails leaves the staging to try again
+                shutil.copyfile(staged.support.path, tmp / "tables" / SUPPORT_FILE)
+                extra = {"records": staged.support.rows, "warnings_total": len(staged.warnings)}
             (tmp / f"original{Path(staged.filename).suffix.lower()}").write_bytes(data)
             meta = {
                 "id": import_id,
@@ -2043,7 +2714,10 @@ def commit(
                 "editor": editor,
                 "when": datetime.now(UTC).isoformat(timespec="seconds"),
                 "programme_id": staged.programme_id,
-                "warnings": [p.message("vi") for p in staged.warnings],
+                # a support file may warn on every one of 200.000 rows: meta.json, read at
+                # every listing, keeps the first ones (warnings_total counts them all)
+                "warnings": [p.message("vi") for p in staged.warnings[:MAX_STORED_WARNINGS]],
+                **extra,
                 # the table files' sizes, times and digest: a later checksum need not read them
                 **folder_record(tmp),
             }
@@ -2059,6 +2733,7 @@ def commit(
         except Exception:
             shutil.rmtree(folder, ignore_errors=True)  # the database was not swapped: undo
             raise
+    staged.discard()  # a support file's staged copy: stored now
     return import_id
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,14 @@ def _fold(text: str) -> str:
 
 
 def _check_cell(value: str, row: int, column: str, problems: list[Problem]) -> None:
+    # Most cells hold none of the characters either pattern needs ('=', '<', ':', or a leading
+    # '+', '@', '-'): skipped without a regular expression, which a 200.000-row file feels.
+    if not ("=" in value or "<" in value or ":" in value) and value.lstrip()[:1] not in (
+        "+",
+        "@",
+        "-",
+    ):
+        return
     stripped = value.strip()
     if stripped.startswith("=") or re.match(r"^[+@-]\s*[A-Za-z(]+\(", stripped):
         problems.append(_problem("error", row, column, "import.formula", value=stripped[:40]))
@@ -67,9 +77,10 @@ def _check_cell(value: str, row: int, column: str, problems: list[Problem]) -> N
         problems.append(_problem("error", row, column, "import.script", value=stripped[:40]))
 
 
-def upload_fits(data: bytes, problems: list[Problem]) -> bool:
-    """Not over the size limit and not empty (else the problem is reported): checked first."""
-    limit = settings.MAX_UPLOAD_BYTES
+def upload_fits(data: bytes, problems: list[Problem], limit: int | None = None) -> bool:
+    """Not over the size limit (`limit` bytes, default PLANS_MAX_UPLOAD_MB) and not empty
+    (else the problem is reported): checked first."""
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
     if len(data) > limit:
         size = round(len(data) / 1024 / 1024, 1)
         problems.append(
@@ -127,6 +138,113 @@ def read_table(
         for column, value in zip(header, cells, strict=False):
             _check_cell(value, i, column, problems)
     return header, body
+
+
+# The rows of iter_table: a generator, so a caller that stops early closes the file (close()).
+Rows = Generator[list[str], None, None]
+
+
+def _no_rows() -> Rows:
+    yield from ()
+
+
+def iter_table(
+    name: str, data: bytes, problems: list[Problem], limit: int | None = None
+) -> tuple[list[str], Rows]:
+    """Header and rows of the first sheet of a CSV or XLSX upload, the rows read one at a time.
+
+    The same checks as read_table (size, NUL bytes, encoding, formulas and script in cells,
+    blank rows above the header skipped so the header is row 1), for files too large to hold
+    as a list of rows: a CSV is decoded and split as it is read, an XLSX read with openpyxl's
+    read-only mode. The rows come in order, blank ones included, so the k-th is row k + 1.
+    A fault found on the way (a broken quote on row 90.000) is reported into `problems` and
+    ends the rows: the caller checks `problems` after consuming them. `limit`: the byte
+    limit (default PLANS_MAX_UPLOAD_MB).
+    """
+    if not upload_fits(data, problems, limit):
+        return [], _no_rows()
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        if b"\x00" in data:
+            problems.append(_problem("error", None, None, "import.nul"))
+            return [], _no_rows()
+        bad = _utf8_error(data)
+        if bad is not None:
+            problems.append(_problem("error", None, None, "import.encoding", pos=bad))
+            return [], _no_rows()
+        raw = _csv_records(data, problems)
+    elif suffix == ".xlsx":
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            problems.append(_problem("error", None, None, "import.not_xlsx"))
+            return [], _no_rows()
+        opened = _xlsx_records(data, problems)
+        if opened is None:
+            return [], _no_rows()
+        raw = opened
+    else:
+        problems.append(_problem("error", None, None, "import.format", name=name))
+        return [], _no_rows()
+    for first in raw:
+        if any(c.strip() for c in first):
+            header = [h.strip() for h in first]
+            return header, _checked(header, raw, problems)
+    problems.append(_problem("error", None, None, "import.no_header"))
+    return [], _no_rows()
+
+
+def _checked(header: list[str], raw: Iterator[list[str]], problems: list[Problem]) -> Rows:
+    """The rows under the header, each cell checked for formulas and script (row 2 first)."""
+    for n, cells in enumerate(raw, start=2):
+        for column, value in zip(header, cells, strict=False):
+            _check_cell(value, n, column, problems)
+        yield cells
+
+
+def _utf8_error(data: bytes) -> int | None:
+    """The byte offset of the first byte that is not UTF-8, or None: read in slices, so a
+    large file is checked without a second copy of it as text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view, step = memoryview(data), 1 << 20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(view[start : start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as exc:
+            return start + exc.start
+    return None
+
+
+def _csv_records(data: bytes, problems: list[Problem]) -> Iterator[list[str]]:
+    """A CSV's records, decoded and split as they are read (the same reader as read_table)."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    try:
+        yield from csv.reader(text, strict=True)
+    except csv.Error as exc:
+        problems.append(_problem("error", None, None, "import.bad_csv", error=str(exc)))
+    finally:
+        text.close()
+
+
+def _xlsx_records(data: bytes, problems: list[Problem]) -> Iterator[list[str]] | None:
+    """An XLSX's first sheet row by row as text cells (read-only mode); None if not a workbook."""
+    import openpyxl  # imported here: only XLSX uploads need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+    except Exception:  # any failure to open is the same message to the user
+        problems.append(_problem("error", None, None, "import.not_xlsx"))
+        return None
+
+    def records() -> Iterator[list[str]]:
+        try:
+            for row in sheet.iter_rows():
+                yield ["" if v is None else str(v) for v in _xlsx_values(row)]
+        except Exception:  # a sheet damaged past its first rows: the same message
+            problems.append(_problem("error", None, None, "import.not_xlsx"))
+        finally:
+            book.close()
+
+    return records()
 
 
 def _blank_above_header(rows: list[list[str]]) -> int:
@@ -187,19 +305,22 @@ def _xlsx_rows(data: bytes, problems: list[Problem]) -> list[list[Any]] | None:
         problems.append(_problem("error", None, None, "import.not_xlsx"))
         return None
     sheet = book.worksheets[0]
-    rows: list[list[Any]] = []
-    for row in sheet.iter_rows():
-        values = []
-        for cell in row:
-            value = cell.value
-            if getattr(cell, "data_type", None) == "f" and value is not None:
-                value = str(value) if str(value).startswith("=") else f"={value}"
-            elif isinstance(value, float) and value.is_integer():
-                value = int(value)
-            # numbers from Excel are written the Vietnamese way so one parser reads all cells
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                value = str(value).replace(".", ",")
-            values.append(value)
-        rows.append(values)
+    rows = [_xlsx_values(row) for row in sheet.iter_rows()]
     book.close()
     return rows
+
+
+def _xlsx_values(row: tuple[Any, ...]) -> list[Any]:
+    """One sheet row's values as the import reads them: a formula as '=…', a number the
+    Vietnamese way (so one parser reads every cell), anything else as it is."""
+    values = []
+    for cell in row:
+        value = cell.value
+        if getattr(cell, "data_type", None) == "f" and value is not None:
+            value = str(value) if str(value).startswith("=") else f"={value}"
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value).replace(".", ",")
+        values.append(value)
+    return values

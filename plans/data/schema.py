@@ -291,10 +291,32 @@ BUDGET_EXECUTION = FileSpec(
         C("precision", "float", min=1e-9, max=1e6),
         C("source_file"),
         C("source_line", "lines"),
+        # A results report's yearly figures (kế hoạch vốn giao, giải ngân of one year) of the
+        # whole programme, one section or one task; all empty = the whole period as a whole
+        # (001:5's 2011-2015 figures). A task's row names its section too.
+        opt("year", "year"),
+        opt("section_code"),
+        opt("task_code"),
     ),
-    key=("programme_id", "measure"),
-    refs=(PROG, DOC),
+    key=("programme_id", "year", "section_code", "task_code", "measure"),
+    refs=(
+        PROG,
+        DOC,
+        (("programme_id", "section_code"), "sections", ("programme_id", "section_code")),
+        (("programme_id", "task_code"), "tasks", ("programme_id", "task_code")),
+    ),
 )
+
+
+def _year_ref(
+    measure: str, scope: str | None = None
+) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """A stated percentage's `measure` (numerator or denominator) of its year (and `scope`
+    column) must be a budget_execution row of that year (and section or task)."""
+    here = ("programme_id", "year", *((scope,) if scope else ()), measure)
+    there = ("programme_id", "year", *((scope,) if scope else ()), "measure")
+    return (here, "budget_execution", there)
+
 
 STATED_PERCENTAGES = FileSpec(
     "stated_percentages.csv",
@@ -310,13 +332,25 @@ STATED_PERCENTAGES = FileSpec(
         opt("note"),
         C("source_file"),
         C("source_line", "lines"),
+        # the year, section and task of the figures it compares (budget_execution's), all
+        # empty for a whole-period percentage: queries/percentage_checks.sql joins on all three
+        opt("year", "year"),
+        opt("section_code"),
+        opt("task_code"),
     ),
-    key=("programme_id", "location"),
+    key=("programme_id", "location", "year"),
     refs=(
         PROG,
         DOC,
         (("programme_id", "numerator"), "budget_execution", ("programme_id", "measure")),
         (("programme_id", "denominator"), "budget_execution", ("programme_id", "measure")),
+        # a yearly percentage needs the figures of that year (and section, task) it compares
+        _year_ref("numerator"),
+        _year_ref("denominator"),
+        _year_ref("numerator", "section_code"),
+        _year_ref("denominator", "section_code"),
+        _year_ref("numerator", "task_code"),
+        _year_ref("denominator", "task_code"),
     ),
 )
 
@@ -358,6 +392,8 @@ RESULTS = FileSpec(
         opt("note"),
         C("source_file"),
         C("source_line", "lines"),
+        # the year an output was achieved in (a yearly report); empty = the whole period
+        opt("year", "year"),
     ),
     key=("programme_id", "result_code"),
     refs=(PROG, DOC, AREA),

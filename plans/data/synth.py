@@ -12,10 +12,10 @@ with a budget of the order of its old members' sum. A programme id is the provin
 imports make it, suffixed with X while an earlier name has it), then the period: new Hưng Yên's
 HY-2026-2030 beside old Hưng Yên's HY-2021-2025.
 
-Support records carry only a year (support_records has no date column), so the day a record was
-made is drawn by hash within its year and not stored: a record of an old province's programme
-made on or after 1/7/2025 (the second half of 2025 for 2021-2025) is written under the
-successor, the province it was made in; every earlier record under the programme's province.
+The day a support record was made is drawn by hash within its year and stored (made_on): a
+record of an old province's programme made on or after 1/7/2025 (the second half of 2025 for
+2021-2025) is written under the successor, the province it was made in; every earlier record
+under the programme's province.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from plans.data import provinces as province_reference
 from plans.data.build import derive_support, load_tables, target_rows, write_database
 from plans.data.reading import _fold
 from plans.data.sources import SYNTHETIC_KIND
+from plans.numbers import format_number, format_pct
 
 
 def _provinces() -> tuple[str, ...]:
@@ -209,10 +210,17 @@ def _add_plan(
     _add_programme(tables, programme)
     n_tasks = rng.randint(25, 40)
     _add_sections(tables, programme)
+    first_task, first_amount = len(tables["tasks"]), len(tables["budget_amounts"])
     for number in range(1, n_tasks + 1):
         _add_task(tables, rng, programme, number, n_tasks, scale)
     if with_results:
         _add_results(tables, rng, programme)
+    _add_execution(
+        tables,
+        programme,
+        tables["tasks"][first_task:],
+        tables["budget_amounts"][first_amount:],
+    )
 
 
 def _empty_tables(reference: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -387,6 +395,73 @@ def _add_results(
         )
 
 
+# Yearly execution is reported for the years before this one (a report comes after its year).
+EXECUTION_UNTIL = 2024
+
+
+def _add_execution(
+    tables: dict[str, list[dict[str, Any]]],
+    programme: _Programme,
+    tasks: list[dict[str, Any]],
+    amounts: list[dict[str, Any]],
+) -> None:
+    """Allocated and disbursed per reported year, with the stated disbursement rate, from the
+    programme's own `tasks` and budget `amounts`.
+
+    Drawn from a generator of the programme's own (its id), not the shared one, so the rows
+    every other table had before stay as they were. A programme of an even source line reports
+    its whole programme; one of an odd line, each section (as a report by section does).
+    """
+    rng = random.Random(f"execution:{programme.pid}")
+    by_section = programme.line % 2 == 1
+    sections = {task["task_code"]: task["section_code"] for task in tasks}
+    planned: dict[tuple[int, str], float] = {}
+    for row in amounts:
+        key = (row["year"], sections[row["task_code"]] if by_section else "")
+        planned[key] = planned.get(key, 0.0) + row["amount_mvnd"]
+    for (year, code), amount in sorted(planned.items()):
+        section = code or None
+        if year > EXECUTION_UNTIL:
+            continue
+        allocated = round(amount * rng.uniform(0.85, 1.0))
+        disbursed = round(allocated * rng.uniform(0.75, 1.0))
+        common = {
+            "programme_id": programme.pid,
+            "source_file": SOURCE,
+            "source_line": str(programme.line),
+            "year": year,
+            "section_code": section,
+            "task_code": None,
+        }
+        for measure, value in (("allocated", allocated), ("disbursed", disbursed)):
+            tables["budget_execution"].append(
+                {
+                    **common,
+                    "measure": measure,
+                    "printed_text": format_number(value, 0, "vi"),
+                    "amount_mvnd": float(value),
+                    "precision": 1.0,
+                }
+            )
+        pct = round(100.0 * disbursed / allocated, 1) if allocated else 0.0
+        where = f"mục {section}" if section else "toàn chương trình"
+        tables["stated_percentages"].append(
+            {
+                **common,
+                "location": f"Giải ngân / vốn giao năm {year}, {where} (tổng hợp)",
+                "location_en": f"Disbursed / allocated {year}, {section or 'programme'} "
+                "(synthetic)",
+                "numerator": "disbursed",
+                "denominator": "allocated",
+                "printed_text": format_pct(pct, 1, "vi"),
+                "context": "Dữ liệu tổng hợp / synthetic",
+                "note": "tổng hợp / synthetic",
+                "stated_pct": pct,
+                "stated_pct_decimals": 1,
+            }
+        )
+
+
 def _number_rows(tables: dict[str, list[dict[str, Any]]]) -> None:
     for rows in tables.values():
         for i, row in enumerate(rows, start=2):
@@ -396,11 +471,11 @@ def _number_rows(tables: dict[str, list[dict[str, Any]]]) -> None:
 # Fills the empty support_records table of the build. Each record draws its programme and then one
 # of that programme's tasks; the task is found by its number within the programme (an equality
 # join), not by trying every task of the programme, so 10 million records take minutes, not hours.
-# Each record also draws its day within its year (not stored: the table has a year only); one
+# Each record also draws its day within its year (stored as made_on); one
 # made on or after the merger date names the successor of its programme's province (itself for
 # the 34), and the date is compared per record against one value, so no join grows with records.
 SUPPORT_SQL = """
-insert into support_records
+insert into support_records by name
 with merger as (
     select max(changed_on) as merger_date from provinces
 ),
@@ -456,10 +531,19 @@ select
     case when d.made_on >= m.merger_date then d.successor else d.province end as province,
     'Huyện ' || (1 + (hash(d.i, $seed, 1) % 12))::varchar as district,
     d.year,
+    d.made_on,
     d.task_code,
     'Cơ sở ' || (hash(d.i, $seed, 3) % 200000)::varchar as establishment,
+    -- one establishment per (province written, name), as the support queries always counted
+    'synth:' || (case when d.made_on >= m.merger_date then d.successor else d.province end)
+        || ':' || (hash(d.i, $seed, 3) % 200000)::varchar as establishment_id,
     round(5 + (hash(d.i, $seed, 4) % 50000) / 100.0, 1) as amount_mvnd,
-    (1 + hash(d.i, $seed, 5) % 60)::integer as beneficiaries
+    (1 + hash(d.i, $seed, 5) % 60)::integer as beneficiaries,
+    -- khuyến công quốc gia for one record in five, the province's own budget for the rest
+    case when hash(d.i, $seed, 8) % 5 = 0 then 'trung_uong' else 'dia_phuong' end
+        as funding_source,
+    case when d.year < 2025 then 'accepted' else 'approved' end as status,
+    'synthetic' as source_file
 from dated as d
 cross join merger as m
 order by d.i

@@ -15,8 +15,12 @@ from plans.messages import N_, t
 
 EXAMPLE_PROGRAMME = "HN-2021-2025"  # 000_…: the Hanoi 2021-2025 appendix
 RESULTS_EXAMPLE = "HN-2011-2015"  # 001_…: the 2011-2015 evaluation, the one results report
-KINDS = ("plan", "results", "support")  # support: its import is issue 17's, refused until then
+KINDS = ("plan", "results", "support")
 FORMATS = ("csv", "xlsx")
+# A results report's yearly execution, after its outputs: a year, a section or task (both empty:
+# the whole programme), the amount allocated and disbursed (kế hoạch vốn giao, giải ngân) and
+# the report's own disbursement rate; rows may give outputs, execution or both.
+EXECUTION_HEADER = ["nam", "muc", "ma_nhiem_vu", "von_giao", "giai_ngan", "ty_le_giai_ngan_ghi"]
 # The results template's columns: a known programme's id, or what creates one (tinh … nam_ket_thuc)
 RESULTS_HEADER = [
     "ma_chuong_trinh",
@@ -30,7 +34,40 @@ RESULTS_HEADER = [
     "ty_le_ghi",
     "muc_tieu",
     "linh_vuc",
+    *EXECUTION_HEADER,
 ]
+
+
+# What each column of the support template holds (plans.data.support.SUPPORT_HEADER, then the
+# optional amount columns per funding source, support.WIDE_AMOUNTS), for the workbook's guide.
+SUPPORT_COLUMN_MESSAGES: dict[str, str] = {
+    "ma_chuong_trinh": N_("support_columns.ma_chuong_trinh"),
+    "tinh": N_("support_columns.tinh"),
+    "giai_doan": N_("support_columns.giai_doan"),
+    "nam": N_("support_columns.nam"),
+    "ngay_quyet_dinh": N_("support_columns.ngay_quyet_dinh"),
+    "so_quyet_dinh": N_("support_columns.so_quyet_dinh"),
+    "huyen": N_("support_columns.huyen"),
+    "xa_phuong": N_("support_columns.xa_phuong"),
+    "co_so": N_("support_columns.co_so"),
+    "ma_so_thue": N_("support_columns.ma_so_thue"),
+    "ma_nhiem_vu": N_("support_columns.ma_nhiem_vu"),
+    "linh_vuc": N_("support_columns.linh_vuc"),
+    "kinh_phi": N_("support_columns.kinh_phi"),
+    "nguon_von": N_("support_columns.nguon_von"),
+    "so_nguoi_huong_loi": N_("support_columns.so_nguoi_huong_loi"),
+    "trang_thai": N_("support_columns.trang_thai"),
+    "ghi_chu": N_("support_columns.ghi_chu"),
+    "kinh_phi_trung_uong": N_("support_columns.kinh_phi_trung_uong"),
+    "kinh_phi_dia_phuong": N_("support_columns.kinh_phi_dia_phuong"),
+    "von_doi_ung": N_("support_columns.von_doi_ung"),
+}
+
+
+def support_column_meaning(column: str, lang: str) -> str:
+    """What a support template column holds, in `lang` ('' for no such column)."""
+    key = SUPPORT_COLUMN_MESSAGES.get(column)
+    return t(key, lang) if key else ""
 
 
 class TemplateError(ValueError):
@@ -211,7 +248,7 @@ def results_rows(
     tables = tables if tables is not None else load_tables(data_dir)
     programme = next(p for p in tables["programmes"] if p["programme_id"] == programme_id)
     header = ["ma_chuong_trinh", "chi_tieu", "dvt", "dat_duoc", "ty_le_ghi", "muc_tieu", "linh_vuc"]
-    rows = [RESULTS_HEADER if programme_columns else header]
+    rows = [RESULTS_HEADER if programme_columns else [*header, *EXECUTION_HEADER]]
     for r in (r for r in tables["results"] if r["programme_id"] == programme_id):
         pct = ""
         if r["stated_pct_text"]:
@@ -238,6 +275,8 @@ def results_rows(
                 pct,
                 _vi(r["target_printed"]) if r["target_printed"] not in (None, "") else "",
                 r["content_area"] or "",
+                # the 2011-2015 evaluation gives no yearly figures: the execution columns at the
+                # end stay empty (unwritten, so each line reads as the evaluation's own)
             ]
         )
     return rows
@@ -312,8 +351,8 @@ def template_file(kind: str, start: int, end: int, lang: str, fmt: str) -> bytes
     A period with an example in the data (2021-2025 plan: 000; 2018-2020 plan: 002; 2011-2015
     results: 001) carries it; any other gets the header (its own year columns) and the TỔNG
     row, and the workbook shows the example on a sheet of its own, under its own years. The
-    workbook's guide speaks `lang`. Raises TemplateError for the support kind (not importable
-    yet), an unknown kind or format, or a bad period.
+    workbook's guide speaks `lang`. The support template is its header alone (see
+    support_rows). Raises TemplateError for an unknown kind or format, or a bad period.
     """
     template_rows, example = template_rows_for(kind, start, end)
     if fmt == "csv":
@@ -323,16 +362,29 @@ def template_file(kind: str, start: int, end: int, lang: str, fmt: str) -> bytes
     return to_xlsx(template_rows, lang=lang, example=example, kind=kind)
 
 
+def support_rows() -> list[list[str]]:
+    """The support template: the header, one row per record to fill, for any period.
+
+    No example rows: unlike a plan (000's appendix is a real one), the data holds no real
+    support record, and invented establishments and amounts in a template get imported by
+    mistake or copied as if they were facts. The workbook's guide says what each column
+    takes instead (the words officials write: "2,5 tỷ", "KCQG", "đã nghiệm thu").
+    """
+    from plans.data.support import SUPPORT_HEADER
+
+    return [list(SUPPORT_HEADER)]
+
+
 def template_rows_for(
     kind: str, start: int, end: int, data_dir: Path | None = None
 ) -> tuple[list[list[str]], list[list[str]] | None]:
     """The template's rows, and (for a period without one) the example to show beside it."""
-    if kind == "support":
-        raise TemplateError(N_("templates.support_not_yet"))
-    if kind not in ("plan", "results"):
+    if kind not in KINDS:
         raise TemplateError(N_("templates.bad_kind"), value=kind)
     if not 1990 <= start <= end <= 2100:
         raise TemplateError(N_("templates.bad_period"), value=f"{start}-{end}")
+    if kind == "support":
+        return support_rows(), None
     tables = load_tables(data_dir)
     found = example_programme(kind, start, end, tables)
     if kind == "plan":
@@ -384,10 +436,20 @@ def to_xlsx(
     )
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for column in rows[0]:
-        guide.append([column, *[column_meaning(column, x) for x in langs]])
+    if kind == "support":
+        from plans.data.support import WIDE_AMOUNTS
+
+        # the optional amount columns per source are explained too (not in the header: one
+        # file writes either kinh_phi + nguon_von or these)
+        for column in [*rows[0], *WIDE_AMOUNTS]:
+            guide.append([column, *[support_column_meaning(column, x) for x in langs]])
+    else:
+        for column in rows[0]:
+            guide.append([column, *[column_meaning(column, x) for x in langs]])
     guide.append([])
-    if kind == "results":
+    if kind == "support":
+        guide.append(["", *[t("templates.support_note", x) for x in langs]])
+    elif kind == "results":
         guide.append(["ma_chuong_trinh", *[t("templates.results_note", x) for x in langs]])
     else:
         guide.append(["", *[t("templates.rows_note", x) for x in langs]])

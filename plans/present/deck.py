@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date
 
 from plans.charts.base import share_bar
 from plans.charts.budget import area_share_bars, many_series, period_labels, year_stack
+from plans.charts.support import area_bars, year_bars
+from plans.charts.support_compare import establishment_bars, plan_year_bars
 from plans.charts.tables import for_display
 from plans.charts.targets import (
     achievement_chart,
@@ -29,13 +32,23 @@ from plans.data.sources import Documents, cite_many, document_name
 from plans.db import run
 from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
-from plans.present.kit import Chart, DeckInfo
+from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
 
 if TYPE_CHECKING:
     from pptx.slide import Slide
 
 # The order of the catalogue; the CLI's --charts picks among these keys.
-KEYS = ("sections", "years", "areas", "results", "periods", "provinces", "timeline")
+KEYS = (
+    "sections",
+    "years",
+    "areas",
+    "results",
+    "periods",
+    "provinces",
+    "timeline",
+    *SUPPORT_KEYS,
+)
+TOP_ESTABLISHMENTS = 10  # establishments on the top slide: what a slide can still name
 
 
 def _known(value: object) -> bool:
@@ -396,6 +409,149 @@ def _timeline(
     )
 
 
+def _support_cited(years: pd.DataFrame, lang: str) -> str:
+    """The files the programme's support records came from, as their imports name them."""
+    names = sorted({x for s in years["support_files"].dropna() for x in str(s).split(", ")})
+    # plans.data.synth writes 'synthetic' as the records' file: said in words, not as a file
+    return "; ".join(
+        t("sources.synthetic", lang) if name == "synthetic" else name for name in names
+    )
+
+
+def _span(years: pd.Series) -> str:
+    """'2021-2023', or '2019' for one year."""
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _support_years(years: pd.DataFrame, pid: str, lang: str, documents: Documents) -> Chart | None:
+    if years.empty or int(years["records"].sum()) == 0:
+        return None
+    title = t("deck.support_years", lang, prog=pid)
+    paid = years[years["records"] > 0]
+    n = format_number(float(paid["records"].sum()), 0, lang)
+    amount = format_mvnd(float(paid["amount_mvnd"].sum()), lang)
+    # the share of the plan over the years that have both support and a plan
+    both = paid[paid["planned_mvnd"].notna() & (paid["planned_mvnd"] > 0)]
+    if both.empty:
+        headline = t(
+            "deck.support_years_plain", lang, n=n, amount=amount, years=_span(paid["year"])
+        )
+        figure = year_bars(years, title, lang)
+    else:
+        pct = 100 * float(both["amount_mvnd"].sum()) / float(both["planned_mvnd"].sum())
+        headline = t(
+            "deck.support_years_head",
+            lang,
+            n=n,
+            amount=amount,
+            pct=format_pct(pct, 1, lang),
+            years=_span(both["year"]),
+        )
+        figure = plan_year_bars(years, title, lang)
+    plan = _cited(dict.fromkeys(years["source_file"].dropna()), documents, lang)
+    caption = t("deck.support_source", lang, files=_support_cited(years, lang))
+    if plan:
+        caption += t("deck.support_plan", lang, files=plan)
+    return Chart(
+        key="support_years",
+        title=title,
+        headline=headline,
+        caption=caption + t("deck.support_cancelled", lang),
+        figure=figure,
+        table=for_display(
+            years.assign(year=years["year"].astype(str)),
+            ["year", "records", "cancelled_records", "amount_mvnd", "planned_mvnd", "executed_pct"],
+            lang,
+            {
+                "year": t("deck.year", lang),
+                "records": t("deck.support_records", lang),
+                "cancelled_records": t("deck.support_cancelled_records", lang),
+                "amount_mvnd": t("deck.support_amount", lang),
+                "planned_mvnd": t("deck.support_planned", lang),
+                "executed_pct": t("deck.support_executed", lang),
+            },
+        ),
+    )
+
+
+def _support_areas(con: duckdb.DuckDBPyConnection, pid: str, lang: str, files: str) -> Chart | None:
+    areas = run(con, "programme_support_areas", programme_id=pid)
+    if areas.empty:
+        return None
+    choices = run(con, "area_choices")
+    names = {
+        str(row.code): str(getattr(row, f"name_{lang}"))
+        for row in choices[choices["mode"] == "content_area"].itertuples(index=False)
+    }
+    top = areas.loc[areas["share_pct"].fillna(0).idxmax()]  # NaN: every amount 0
+    no_area = t("charts_support.no_area", lang)
+    key = str(top["content_area"]) if _known(top["content_area"]) else no_area
+    title = t("deck.support_areas", lang, prog=pid)
+    return Chart(
+        key="support_areas",
+        title=title,
+        headline=t(
+            "deck.support_areas_head",
+            lang,
+            key=key,
+            pct=format_pct(float(top["share_pct"]), 1, lang),
+            amount=format_mvnd(float(top["amount_mvnd"]), lang),
+        ),
+        caption=t("deck.support_source", lang, files=files) + t("deck.support_area_rule", lang),
+        figure=area_bars(areas, names, title, lang),
+        table=for_display(
+            areas.assign(
+                content_area=[str(c) if _known(c) else no_area for c in areas["content_area"]],
+                label=[names.get(str(c)) for c in areas["content_area"]],  # None: "—"
+            ),
+            ["content_area", "label", "records", "amount_mvnd", "share_pct", "planned_mvnd"],
+            lang,
+            {
+                "content_area": t("deck.content_area", lang),
+                "records": t("deck.support_records", lang),
+                "amount_mvnd": t("deck.support_amount", lang),
+                "planned_mvnd": t("deck.support_planned", lang),
+            },
+        ),
+    )
+
+
+def _support_top(con: duckdb.DuckDBPyConnection, pid: str, lang: str, files: str) -> Chart | None:
+    top = run(con, "programme_support_establishments", programme_id=pid, limit=TOP_ESTABLISHMENTS)
+    if top.empty:
+        return None
+    first = top.iloc[0]
+    title = t("deck.support_top", lang, prog=pid, n=len(top))
+    return Chart(
+        key="support_top",
+        title=title,
+        headline=t(
+            "deck.support_top_head",
+            lang,
+            n=len(top),
+            pct=format_pct(float(top["share_pct"].sum()), 1, lang),
+            name=str(first["establishment"]),
+            amount=format_mvnd(float(first["amount_mvnd"]), lang),
+        ),
+        caption=t("deck.support_source", lang, files=files) + t("deck.support_identity", lang),
+        figure=establishment_bars(top, title, lang),
+        table=for_display(
+            top,
+            ["rank", "establishment", "commune", "district", "records", "amount_mvnd", "share_pct"],
+            lang,
+            {
+                "rank": t("deck.support_rank", lang),
+                "establishment": t("deck.support_establishment", lang),
+                "commune": t("deck.support_commune", lang),
+                "district": t("deck.support_district", lang),
+                "records": t("deck.support_records", lang),
+                "amount_mvnd": t("deck.support_amount", lang),
+            },
+        ),
+    )
+
+
 def catalog(
     con: duckdb.DuckDBPyConnection,
     programme_id: str,
@@ -404,7 +560,8 @@ def catalog(
 ) -> list[Chart]:
     """The dashboard's charts for one programme, in KEYS order; charts without data are left out.
 
-    Raises KeyError for a programme the database does not hold.
+    The support slides (SUPPORT_KEYS) come only for a programme with support records not
+    cancelled. Raises KeyError for a programme the database does not hold.
     """
     overview = run(con, "programme_overview", programme_id=programme_id)
     if overview.empty:
@@ -421,6 +578,15 @@ def catalog(
         _provinces(con, lang, docs),
         _timeline(con, programme_id, lang, docs),
     ]
+    years = run(con, "programme_support_years", programme_id=programme_id)
+    support = _support_years(years, programme_id, lang, docs)
+    if support is not None:
+        files = _support_cited(years, lang)
+        built += [
+            support,
+            _support_areas(con, programme_id, lang, files),
+            _support_top(con, programme_id, lang, files),
+        ]
     return [chart for chart in built if chart is not None]
 
 
@@ -588,13 +754,17 @@ def write_deck(
     unknown = [k for k in wanted if k not in by_key]
     if unknown:
         available = ", ".join(by_key) or "—"
-        return 1, t(
+        message = t(
             "deck.unknown_charts",
             lang,
             keys=", ".join(unknown),
             id=programme_id,
             available=available,
         )
+        if any(k in SUPPORT_KEYS for k in unknown):
+            # a support slide asked of a programme without support records: say why
+            message += " " + t("deck.support_none", lang, id=programme_id)
+        return 1, message
     if not wanted:
         return 1, t("deck.no_charts", lang, id=programme_id)
     data = build_deck([by_key[k] for k in wanted], info)

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+# The slides of a programme's support records (support_records), last in the catalogue
+# (plans.present.deck.KEYS): none for a programme without records not cancelled, and the deck
+# and report commands then say so (deck.support_none, report.support_none).
+SUPPORT_KEYS = ("support_years", "support_areas", "support_top")
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 from plans import db, settings
 from plans.messages import t
 from plans.present import images
-from plans.present.kit import Chart, DeckInfo
+from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
 
 # Debian fonts-dejavu-core: glyphs for every Vietnamese letter, embedded (subset) in the PDF.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -211,6 +211,9 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
                 message = t(
                     "report.no_chart", lang, keys=", ".join(missing), known=", ".join(by_key)
                 )
+                if any(key in SUPPORT_KEYS for key in missing):
+                    # a support page asked of a programme without support records: say why
+                    message += " " + t("report.support_none", lang, id=programme_id)
                 print(message, file=sys.stderr)
                 return 1
             charts = [by_key[key] for key in chart_keys]
