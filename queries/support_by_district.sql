@@ -66,9 +66,5 @@ final as (
 )
 
 select * from final
-order by
-    province collate vi,
-    round(amount_mvnd, 6) desc,
-    province_written collate vi,
-    district collate vi nulls last,
-    ward collate vi nulls last
+order by province collate vi, round(amount_mvnd, 6) desc, province_written collate vi,
+    district collate vi nulls last, ward collate vi nulls last

@@ -53,11 +53,7 @@ final as (
 )
 
 select * from final
-order by
-    case funding_source
-        when 'trung_uong' then 1
-        when 'dia_phuong' then 2
-        when 'doi_ung' then 3
-        when 'khac' then 4
-        else 5
-    end
+order by case funding_source
+    when 'trung_uong' then 1 when 'dia_phuong' then 2 when 'doi_ung' then 3 when 'khac' then 4
+    else 5
+end

@@ -44,5 +44,4 @@ final as (
 )
 
 select * from final
-order by
-    case status when 'approved' then 1 when 'accepted' then 2 else 3 end
+order by case status when 'approved' then 1 when 'accepted' then 2 else 3 end
