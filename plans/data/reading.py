@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,41 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# What officials write in a nguon_von cell (folded, punctuation as spaces, the leading "nguồn",
+# "vốn", "kinh phí", "từ" dropped) -> the funding source (schema.FUNDING_SOURCES). Plan,
+# results and support imports read the same words.
+FUNDING_WORDS: dict[str, str] = {
+    "trung uong": "trung_uong", "ngan sach trung uong": "trung_uong",
+    "ns trung uong": "trung_uong", "nstw": "trung_uong", "quoc gia": "trung_uong",
+    "khuyen cong quoc gia": "trung_uong", "kcqg": "trung_uong",
+    "ngan sach quoc gia": "trung_uong", "ngan sach nha nuoc trung uong": "trung_uong",
+    "dia phuong": "dia_phuong", "khuyen cong dia phuong": "dia_phuong", "kcdp": "dia_phuong",
+    "ngan sach dia phuong": "dia_phuong", "nsdp": "dia_phuong", "ngan sach tinh": "dia_phuong",
+    "ns tinh": "dia_phuong", "ngan sach thanh pho": "dia_phuong", "ns thanh pho": "dia_phuong",
+    "ngan sach tinh thanh pho": "dia_phuong", "ngan sach huyen": "dia_phuong",
+    "tinh": "dia_phuong", "thanh pho": "dia_phuong",
+    "doi ung": "doi_ung", "doi ung cua co so": "doi_ung", "doi ung cua doanh nghiep": "doi_ung",
+    "doi ung cua cac co so": "doi_ung", "doi ung cua to chuc ca nhan": "doi_ung",
+    "co so doi ung": "doi_ung", "doanh nghiep doi ung": "doi_ung", "co so": "doi_ung",
+    "dong gop cua co so": "doi_ung", "dong gop cua doanh nghiep": "doi_ung",
+    "khac": "khac", "hop phap khac": "khac", "huy dong khac": "khac",
+    "huy dong hop phap khac": "khac", "xa hoi hoa": "khac",
+    "trung_uong": "trung_uong", "dia_phuong": "dia_phuong", "doi_ung": "doi_ung",
+}  # fmt: skip
+_FUNDING_FILLER = re.compile(r"^(?:(?:nguon|von|kinh phi|tu|cac)\s+)+")
+
+
+@lru_cache(maxsize=4096)  # a support file repeats a few words over 200.000 rows
+def funding_code(text: str) -> str | None:
+    """'Vốn đối ứng của cơ sở' -> 'doi_ung'; '' for an empty cell; None for unknown words."""
+    if not text.strip():
+        return ""
+    words = re.sub(r"[^a-z0-9_]+", " ", _fold(text)).strip()
+    if words in FUNDING_WORDS:  # the codes themselves and words starting with "nguồn"
+        return FUNDING_WORDS[words]
+    return FUNDING_WORDS.get(_FUNDING_FILLER.sub("", words).strip().replace("_", " "))
 
 
 def _check_cell(value: str, row: int, column: str, problems: list[Problem]) -> None:

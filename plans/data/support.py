@@ -21,7 +21,7 @@ import duckdb
 from plans.data import provinces
 from plans.data.build import SUPPORT_COLUMNS
 from plans.data.notation import NumberFormatError, read_figure
-from plans.data.reading import Problem, _check_cell, _fold, _problem
+from plans.data.reading import Problem, _check_cell, _fold, _problem, funding_code
 from plans.messages import N_, t
 from plans.numbers import format_mvnd, format_number, format_trimmed
 
@@ -97,28 +97,6 @@ PROGRESS_EVERY = 5_000
 COLUMNS: tuple[str, ...] = tuple(name for name, _type in SUPPORT_COLUMNS)
 CSV_NAME = "support_records.csv"
 
-# What officials write in a nguon_von cell -> the funding source. The same table as
-# plans.data.imports.FUNDING_WORDS (imports imports this module, so it cannot be imported here;
-# tests/test_support_reading.py checks that the two read every word alike).
-FUNDING_WORDS: dict[str, str] = {
-    "trung uong": "trung_uong", "ngan sach trung uong": "trung_uong",
-    "ns trung uong": "trung_uong", "nstw": "trung_uong", "quoc gia": "trung_uong",
-    "khuyen cong quoc gia": "trung_uong", "kcqg": "trung_uong",
-    "ngan sach quoc gia": "trung_uong", "ngan sach nha nuoc trung uong": "trung_uong",
-    "dia phuong": "dia_phuong", "khuyen cong dia phuong": "dia_phuong", "kcdp": "dia_phuong",
-    "ngan sach dia phuong": "dia_phuong", "nsdp": "dia_phuong", "ngan sach tinh": "dia_phuong",
-    "ns tinh": "dia_phuong", "ngan sach thanh pho": "dia_phuong", "ns thanh pho": "dia_phuong",
-    "ngan sach tinh thanh pho": "dia_phuong", "ngan sach huyen": "dia_phuong",
-    "tinh": "dia_phuong", "thanh pho": "dia_phuong",
-    "doi ung": "doi_ung", "doi ung cua co so": "doi_ung", "doi ung cua doanh nghiep": "doi_ung",
-    "doi ung cua cac co so": "doi_ung", "doi ung cua to chuc ca nhan": "doi_ung",
-    "co so doi ung": "doi_ung", "doanh nghiep doi ung": "doi_ung", "co so": "doi_ung",
-    "dong gop cua co so": "doi_ung", "dong gop cua doanh nghiep": "doi_ung",
-    "khac": "khac", "hop phap khac": "khac", "huy dong khac": "khac",
-    "huy dong hop phap khac": "khac", "xa hoi hoa": "khac",
-    "trung_uong": "trung_uong", "dia_phuong": "dia_phuong", "doi_ung": "doi_ung",
-}  # fmt: skip
-_FUNDING_FILLER = re.compile(r"^(?:(?:nguon|von|kinh phi|tu|cac)\s+)+")
 
 # Status words (folded, punctuation as spaces) -> status.
 STATUS_WORDS: dict[str, str] = {
@@ -191,17 +169,6 @@ def support_column(header: str) -> tuple[str, str]:
 def is_support_header(header: list[str]) -> bool:
     """A support file: after mapping its headers, it names the establishment (co_so)."""
     return any(support_column(h)[0] == "co_so" for h in header if h)
-
-
-@lru_cache(maxsize=4096)
-def funding_code(text: str) -> str | None:
-    """'Vốn đối ứng của cơ sở' -> 'doi_ung'; '' for an empty cell; None for unknown words."""
-    if not text.strip():
-        return ""
-    words = re.sub(r"[^a-z0-9_]+", " ", _fold(text)).strip()
-    if words in FUNDING_WORDS:
-        return FUNDING_WORDS[words]
-    return FUNDING_WORDS.get(_FUNDING_FILLER.sub("", words).strip().replace("_", " "))
 
 
 # Cached: a 250.000-row file names each establishment many times (the caches are bounded).
