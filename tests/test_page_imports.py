@@ -124,6 +124,20 @@ def test_template_header_maps_to_itself(plan_csv: bytes) -> None:
     assert "kinh_phi_2025" in options and "tinh" in options and "" == options[-1]
 
 
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        pytest.param(["ten_nhiem_vu", "dat_duoc", "ty_le_ghi"], "results", id="achieved"),
+        pytest.param(["nam", "ma_nhiem_vu", "Kế hoạch vốn giao", "Giải ngân (tỷ đồng)"],
+                     "results", id="yearly execution alone"),
+        pytest.param(["nam", "ten_nhiem_vu", "Tỷ lệ giải ngân"], "results", id="stated rate"),
+        pytest.param(["ten_nhiem_vu", "Kinh phí 2021", "Kinh phí 2022"], "plan", id="plan"),
+    ],
+)  # fmt: skip
+def test_the_kind_is_guessed_from_the_columns_only_results_have(header, kind: str) -> None:
+    assert kind == default_mapping(header)[0]
+
+
 def test_problems_listed_by_row_and_column() -> None:
     problem = imports.Problem("error", 7, "kinh_phi_2021", "import.negative", (("value", "-5"),))
     frame = problem_frame([problem], "en")

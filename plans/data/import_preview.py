@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from plans.data.imports import COLUMNS, Problem, suggest_mapping
+from plans.data.imports import COLUMNS, EXECUTION_MONEY, Problem, suggest_mapping
 from plans.data.imports import column_meaning as column_meaning  # re-exported for the import page
 from plans.messages import LANGS, N_, t
 from plans.numbers import format_when
@@ -45,6 +45,10 @@ def year_column(header: str) -> str:
     return f"{base}_{match.group(2)}{unit}"
 
 
+# Template columns only a results report has: one of them makes an upload a results report.
+RESULTS_ONLY = frozenset({"dat_duoc", *EXECUTION_MONEY, "ty_le_giai_ngan_ghi"})
+
+
 def default_mapping(header: list[str]) -> tuple[str, dict[str, str]]:
     """The likely kind ('plan' | 'results') and, per user column, the template column it is.
 
@@ -52,7 +56,10 @@ def default_mapping(header: list[str]) -> tuple[str, dict[str, str]]:
     brackets) are then recognised here.
     """
     mapping = suggest_mapping(header, "plan")
-    kind = "results" if "dat_duoc" in mapping.values() else "plan"
+    # a report of the year's execution alone (allocated, disbursed) has no achieved column but
+    # is a results report all the same; a money column keeps its unit: "giai_ngan (tỷ đồng)"
+    named = {value.split(" (")[0] for value in mapping.values() if value}
+    kind = "results" if named & RESULTS_ONLY else "plan"
     if kind == "results":
         mapping = suggest_mapping(header, kind)
     return kind, {h: mapping.get(h) or year_column(h) for h in header}
