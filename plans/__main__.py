@@ -208,8 +208,8 @@ def _import(
             return 1
         try:
             imports.separate(staged, separate)
-        except ValueError as exc:
-            print(exc, file=sys.stderr)
+        except imports.RowsNotStagedError as exc:
+            print(exc.text(lang), file=sys.stderr)
             return 1
     if dry_run or staged.support is not None:
         print(staged.summary(lang))  # what would be stored, as the preview shows it

@@ -402,9 +402,7 @@ def test_a_file_of_a_million_rows_is_refused_at_the_row_limit_and_nothing_is_sto
     assert limit + 2 == error.row  # the first row over the limit (the header is row 1)
     for lang in ("vi", "en"):
         text = error.message(lang)
-        assert (
-            f"{limit:,}".replace(",", "." if lang == "vi" else ",") in text or str(limit) in text
-        ), text
+        assert f"{limit:,}".replace(",", "." if lang == "vi" else ",") in text, text
     assert staged.support is None
     assert_nothing_stored(place, before_db, before)
     print(f"1.000.000 rows refused in {seconds:.1f} s")

@@ -384,6 +384,8 @@ def test_one_row_over_the_real_limit_is_refused_before_the_rows_are_read(place) 
     staged = check(place, "qua_nhieu.csv", data)
     assert ["support_import.too_many_rows"] == [p.key for p in staged.errors]
     assert 250_002 == staged.errors[0].row  # the header is row 1: the 250.001st record
+    # the limit in the reader's notation, in each language
+    assert "250.000" in staged.errors[0].text("vi") and "250,000" in staged.errors[0].text("en")
     assert before == digest(place["db"])
     assert [] == folder_listing(place["imports"])
 
@@ -466,6 +468,14 @@ def test_the_command_checks_stores_and_undoes_an_identity_decision(place) -> Non
     assert "ho_tro.csv: 0 errors" in done.stdout
     summary = support.summary_lines(check(place, "ho_tro.csv", path.read_bytes()).support, "en")
     assert summary[0] in done.stdout and summary[-1] in done.stdout
+    assert before == digest(place["db"])
+    assert [] == folder_listing(place["imports"])
+
+    # a row the file does not hold: refused in the reader's words, nothing stored
+    done = cli("import", str(path), "--kind", "support", "--separate", "3,99", **env)
+    assert 1 == done.returncode
+    assert "Không có dòng 99 trong tệp đã kiểm tra" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "rows not staged" not in done.stderr
     assert before == digest(place["db"])
     assert [] == folder_listing(place["imports"])
 

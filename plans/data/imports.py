@@ -41,6 +41,7 @@ from plans.data.build import (
 )
 from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure, words_to_vnd
 from plans.data.reading import (
+    Count,
     Problem,
     _fold,
     _problem,
@@ -51,13 +52,14 @@ from plans.data.reading import (
 )
 from plans.data.registry import _registry, list_imports, write_lock
 from plans.data.schema import SPECS
-from plans.data.support import SupportStaging
+from plans.data.support import RowsNotStagedError, SupportStaging
 from plans.messages import N_, t
 from plans.numbers import format_number, format_pct, format_trimmed
 
 # Re-exported: callers import the whole import flow from this module.
 __all__ = [
     "Problem",
+    "RowsNotStagedError",
     "Staged",
     "commit",
     "list_imports",
@@ -2383,7 +2385,7 @@ def _too_many_rows(data: bytes, problems: list[Problem]) -> bool:
             seen += 1
             if seen > limit:
                 problems.append(
-                    _problem("error", row, None, "support_import.too_many_rows", limit=limit)
+                    _problem("error", row, None, "support_import.too_many_rows", limit=Count(limit))
                 )
                 return True
     except csv.Error:
@@ -2577,7 +2579,7 @@ def _stage_support(
 
 def separate(staged: Staged, rows: Iterable[int]) -> None:
     """Undo the preview's identity decisions of these rows of a support file (each row's
-    establishment then stands alone); ValueError for a row that has no decision."""
+    establishment then stands alone); RowsNotStagedError (a ValueError) for a row not in it."""
     if staged.support is None:
         raise ValueError(t("import.separate_not_support", "vi"))
     support_io.separate(staged.support, rows)

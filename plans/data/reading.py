@@ -16,6 +16,12 @@ from typing import Any
 
 from plans import settings
 from plans.messages import t
+from plans.numbers import format_number
+
+
+class Count(int):
+    """A count in a problem's fields, written in the reader's notation ("250.000", "250,000")
+    when the message is read; plain ints stay as they are (row numbers, years)."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,11 @@ class Problem:
 
     def text(self, lang: str = "vi") -> str:
         """What is wrong, without where."""
-        return t(self.key, lang, **dict(self.fields))
+        fields = {
+            name: format_number(value, 0, lang) if isinstance(value, Count) else value
+            for name, value in self.fields
+        }
+        return t(self.key, lang, **fields)
 
     def place(self, lang: str = "vi") -> str:
         """Where it is: 'dòng 7, cột kinh_phi_2021' ('' for the whole file)."""

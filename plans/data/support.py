@@ -21,7 +21,7 @@ import duckdb
 from plans.data import provinces
 from plans.data.build import SUPPORT_COLUMNS
 from plans.data.notation import NumberFormatError, read_figure
-from plans.data.reading import Problem, _check_cell, _fold, _problem, funding_code
+from plans.data.reading import Count, Problem, _check_cell, _fold, _problem, funding_code
 from plans.messages import N_, t
 from plans.numbers import format_mvnd, format_number, format_trimmed
 
@@ -1082,7 +1082,7 @@ def _rows_counted(rows: Iterable[list[str]], reading: _Reading) -> Iterator[tupl
                     row,
                     None,
                     "support_import.too_many_rows",
-                    limit=format_number(MAX_SUPPORT_ROWS, 0, "vi"),
+                    limit=Count(MAX_SUPPORT_ROWS),
                 )
             )
             return
@@ -1682,10 +1682,22 @@ def _signature(record: dict[str, Any] | list[Any]) -> tuple[str, str, str]:
     )
 
 
+class RowsNotStagedError(ValueError):
+    """Rows asked to be kept apart that the staged file does not hold (`rows`, the user's)."""
+
+    def __init__(self, rows: list[int]) -> None:
+        super().__init__(f"rows not staged: {rows}")
+        self.rows = rows
+
+    def text(self, lang: str = "vi") -> str:
+        """The refusal in the reader's words, naming the rows."""
+        return t("support_import.separate_not_staged", lang, rows=", ".join(map(str, self.rows)))
+
+
 def separate(staging: SupportStaging, rows: Iterable[int]) -> None:
     """Undo the identity decisions of these rows (the user's row numbers): every row written
     as one of them (same name, tax code and place) becomes an establishment of its own,
-    '<id>#r<its first row>'; the staged CSV is rewritten. ValueError on a row not staged."""
+    '<id>#r<its first row>'; the staged CSV is rewritten. RowsNotStagedError on a row not staged."""
     chosen = set(rows)
     if not chosen:
         return
@@ -1705,7 +1717,7 @@ def separate(staging: SupportStaging, rows: Iterable[int]) -> None:
             found.add(int(record[line]))
             variants.add(_signature(record))
     if found != chosen:
-        raise ValueError(f"rows not staged: {sorted(chosen - found)}")
+        raise RowsNotStagedError(sorted(chosen - found))
     first: dict[tuple[str, str, str], int] = {}
     est = _COL["establishment_id"]
 
