@@ -123,10 +123,46 @@ def test_rows_20_21_22_are_recognised_as_earlier_establishments(golden) -> None:
     # two establishments of one commune stay two (rows 2 and 28, both Xã Phú Nghĩa)
     assert record(golden, 2)["establishment_id"] != record(golden, 28)["establishment_id"]
     # the preview shows the decisions that join rows written differently: 20 (another
-    # spelling) to row 2, 21 (another name, the same tax code) to row 3
-    rules = {m.row: (m.rule, m.earlier_row) for m in golden["staged"].support.matches}
-    assert ("name_in_ward", 2) == rules[20]
-    assert ("tax_code", 3) == rules[21]
+    # spelling) to row 2, 21 (another name, the same tax code) to row 3, 22 (the new ward of
+    # row 4's merged commune) to row 4, saying which places were taken for one
+    matches = {m.row: m for m in golden["staged"].support.matches}
+    rules = {row: (m.rule, m.earlier_row) for row, m in matches.items()}
+    assert {20: ("name_in_ward", 2), 21: ("tax_code", 3), 22: ("name_in_ward", 4)} == {
+        row: rules[row] for row in (20, 21, 22)
+    }
+    assert (
+        "Dòng 22 'Cơ sở tiện gỗ Nguyễn Văn Hùng' là cùng cơ sở với dòng 4 'Cơ sở tiện gỗ Nguyễn"
+        " Văn Hùng': cùng tên, cùng xã/phường từ 1/7/2025 (Xã Thường Tín; trước đó Xã Nhị Khê,"
+        " Huyện Thường Tín)."
+    ) == matches[22].text("vi")
+    assert "cùng tên, cùng xã/phường." in matches[20].text("vi")  # one place, written alike
+
+
+def test_the_merged_commune_decision_of_row_22_can_be_undone(
+    built_db: Path, tmp_path: Path
+) -> None:
+    # the importer says row 22 is another establishment than row 4: stored apart, 31 in all
+    path, folder = tmp_path / "plans.duckdb", tmp_path / "imports"
+    shutil.copy(built_db, path)
+    data = fx.to_csv(fx.table())
+    staged = imports.validate("ho_tro.csv", data, imports_dir=folder, db_path=path)
+    imports.separate(staged, [22])
+    assert 22 not in {m.row for m in staged.support.matches}
+    assert {20, 21} <= {m.row for m in staged.support.matches}  # the others stand
+    imports.commit(staged, data, "test", db_path=path, imports_dir=folder)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        ids = dict(
+            con.execute(
+                "select source_line, establishment_id from support_records"
+                " where source_line in (4, 22)"
+            ).fetchall()
+        )
+        count = con.execute("select count(distinct establishment_id) from support_records")
+        assert 31 == count.fetchone()[0]
+    finally:
+        con.close()
+    assert ids[4] != ids[22]
 
 
 def test_row_22_counts_under_the_ward_row_4_belongs_to_since_the_merger(golden) -> None:

@@ -231,6 +231,17 @@ def _place_of(ward_code: str | None, commune: str, district: str, province: str)
     return "~" + "|".join(" ".join(_fold(x or "").split()) for x in (commune, district, today))
 
 
+def _written_place(commune: str, district: str) -> str:
+    """The commune and district as a row writes them, for a person: 'Xã Nhị Khê, Huyện Thường
+    Tín' ('Xã Thường Tín' without a district)."""
+    return ", ".join(" ".join(x.split()) for x in (commune, district) if x and x.strip())
+
+
+def _written_key(written: str) -> str:
+    # the same place written in another case or spacing is the same variant
+    return " ".join(_fold(written).split())
+
+
 def _cut(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -252,6 +263,10 @@ class Match:
     earlier_import: str | None = None  # or a stored import: its id, file and row
     earlier_file: str | None = None
     earlier_line: int | None = None
+    # the commune and district as each row writes them, where the two differ (a commune merged
+    # on 1/7/2025 written by its old name on one row and by its new ward on the other)
+    place: str | None = None
+    earlier_place: str | None = None
 
     def text(self, lang: str = "vi") -> str:
         """The decision in words: 'Dòng 7 'CÔNG TY …' = dòng 3 'Công ty …': cùng tên, cùng xã'."""
@@ -259,6 +274,16 @@ class Match:
             "tax_code": N_("support_import.rule_tax_code"),
             "name_in_ward": N_("support_import.rule_name_in_ward"),
         }[self.rule]
+        said = _say(rule, lang)
+        if self.rule == "name_in_ward" and _written_key(self.place or "") != _written_key(
+            self.earlier_place or ""
+        ):
+            said = t(
+                "support_import.rule_name_in_merged_ward",
+                lang,
+                place=self.place or "",
+                earlier_place=self.earlier_place or "",
+            )
         if self.earlier_import:
             return t(
                 "support_import.match_import",
@@ -269,7 +294,7 @@ class Match:
                 import_id=self.earlier_import,
                 file=self.earlier_file or "",
                 line=self.earlier_line or "",
-                rule=_say(rule, lang),
+                rule=said,
             )
         return t(
             "support_import.match_row",
@@ -278,7 +303,7 @@ class Match:
             name=self.name,
             earlier_name=self.earlier_name,
             earlier_row=self.earlier_row,
-            rule=_say(rule, lang),
+            rule=said,
         )
 
 
@@ -518,13 +543,14 @@ class _Identity:
 
     def __init__(self, problems: Callable[[Problem], None]) -> None:
         self.say = problems
-        self.nodes: dict[tuple[str, str, str], int] = {}
+        self.nodes: dict[tuple[str, str, str, str], int] = {}
         self.parent: list[int] = []
         self.first_row: list[int] = []
         self.name: list[str] = []
         self.key: list[str] = []
         self.tax: list[str | None] = []  # the node's own tax code
         self.place: list[str] = []
+        self.written: list[str] = []  # the commune and district as the node's rows write them
         self.root_tax: dict[int, str] = {}  # a component's tax code (at most one)
         self.by_tax: dict[str, int] = {}
         self.by_name: dict[tuple[str, str], int] = {}
@@ -555,9 +581,15 @@ class _Identity:
         self.joins.append((node, earlier, rule))
         return True
 
-    def add(self, name: str, key: str, tax: str | None, place: str, row: int) -> int:
-        """The node of a row's establishment (a new variant is joined where the rules say)."""
-        signature = (name, tax or "", place)
+    def add(
+        self, name: str, key: str, tax: str | None, place: str, row: int, written: str = ""
+    ) -> int:
+        """The node of a row's establishment (a new variant is joined where the rules say).
+
+        `written` is the commune and district as the row writes them: a row written under a
+        commune merged on 1/7/2025 and one under its new ward are the same place but two
+        variants, so the join between them is a decision the preview shows and can undo."""
+        signature = (name, tax or "", place, _written_key(written))
         node = self.nodes.get(signature)
         if node is not None:
             return node
@@ -569,6 +601,7 @@ class _Identity:
         self.key.append(key)
         self.tax.append(tax)
         self.place.append(place)
+        self.written.append(written)
         if tax:
             self.root_tax[node] = tax
             earlier = self.by_tax.setdefault(tax, node)
@@ -1030,6 +1063,7 @@ def _records_of(reading: _Reading, cells: list[str], row: int) -> list[list[Any]
         tax,
         _place_of(ward_code, commune, district, made_in),
         row,
+        _written_place(commune, district),
     )
     decision = c.cell(cells, "so_quyet_dinh") or None
     out = []
@@ -1512,6 +1546,8 @@ def _matches(identity: _Identity, final: _Final) -> list[Match]:
                 earlier_name=identity.name[earlier],
                 establishment_id=final[identity.find(node)][0],
                 earlier_row=identity.first_row[earlier],
+                place=identity.written[node],
+                earlier_place=identity.written[earlier],
             )
         )
     for establishment_id, est, rule, node in final.values():
@@ -1670,15 +1706,16 @@ def _reconcile(
 # After staging: undoing identity decisions, and the summary.
 
 
-def _signature(record: dict[str, Any] | list[Any]) -> tuple[str, str, str]:
-    """A stored row's variant (name, tax code, place), as _Identity.add made it."""
+def _signature(record: dict[str, Any] | list[Any]) -> tuple[str, str, str, str]:
+    """A stored row's variant (name, tax code, place, place as written), as _Identity.add
+    made it."""
     get = record.get if isinstance(record, dict) else (lambda c: record[_COL[c]])
+    commune, district = get("commune") or "", get("district") or ""
     return (
         unicodedata.normalize("NFC", get("establishment") or ""),
         get("tax_code") or "",
-        _place_of(
-            get("ward_code"), get("commune") or "", get("district") or "", get("province") or ""
-        ),
+        _place_of(get("ward_code"), commune, district, get("province") or ""),
+        _written_key(_written_place(commune, district)),
     )
 
 
@@ -1701,7 +1738,7 @@ def separate(staging: SupportStaging, rows: Iterable[int]) -> None:
     chosen = set(rows)
     if not chosen:
         return
-    variants: set[tuple[str, str, str]] = set()
+    variants: set[tuple[str, str, str, str]] = set()
     found: set[int] = set()
 
     line = _COL["source_line"]
@@ -1718,7 +1755,7 @@ def separate(staging: SupportStaging, rows: Iterable[int]) -> None:
             variants.add(_signature(record))
     if found != chosen:
         raise RowsNotStagedError(sorted(chosen - found))
-    first: dict[tuple[str, str, str], int] = {}
+    first: dict[tuple[str, str, str, str], int] = {}
     est = _COL["establishment_id"]
 
     def rewritten() -> Iterator[list[Any]]:
