@@ -173,6 +173,17 @@ with tab:
                 else t("provinces.support_none", lang)
             )
         else:
+            # imported records are cited by their files, as on the support page; synthetic
+            # records by the table they come from
+            support_list = query("support_sources", **support_scope)
+            support_files = list(
+                dict.fromkeys(
+                    str(name)
+                    for name in support_list.loc[
+                        support_list["import_id"].notna(), "source_file"
+                    ].dropna()
+                )
+            )
             support_headers = {
                 "province": t("provinces.support_province", lang),
                 "records": t("provinces.support_records", lang),
@@ -195,9 +206,12 @@ with tab:
                     *("province", "records", "establishments", "amount_mvnd"),
                     *("beneficiaries", "share_pct"),
                 ],
-                t("provinces.support_caption", lang),
+                t("provinces.support_caption", lang, sources=cite_many(support_files))
+                if support_files
+                else t("support.caption", lang),
                 key="provinces_support",
                 headers=support_headers,
+                files=support_files,
             )
             st.subheader(t("provinces.support_vs_plan", lang))
             vs_plan = query("province_support_vs_plan", **support_scope)

@@ -112,6 +112,9 @@ def test_support_tab_shows_support_per_province_and_per_plan() -> None:
     assert ["Hà Nội", "HN-2021-2025", "2021", "2023", "17.000", "150.560", "11,3%", "600"] == list(
         table.iloc[0]
     )
+    # both charts cite the imported file their records come from
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(f"Nguồn: {fx.FILE} (hồ sơ hỗ trợ đã nhập)") for c in captions), captions
 
 
 @pytest.mark.usefixtures("support_app")
