@@ -1151,9 +1151,15 @@ def _derive_programmes(con: duckdb.DuckDBPyConnection, programmes: tuple[str, ..
         con.execute("detach scratch")
 
 
+def _writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection that writes `path`, its memory bounded (settings.WRITE_MEMORY_MB; DuckDB
+    spills what does not fit to a folder beside the file and removes it on close)."""
+    return duckdb.connect(str(path), config={"memory_limit": f"{settings.WRITE_MEMORY_MB}MB"})
+
+
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
     """Write all tables into a fresh file at `path` (which must not exist yet)."""
-    con = duckdb.connect(str(path))
+    con = _writer(path)
     try:
         for spec in SPECS:
             _create(con, spec.table, spec, tables[spec.table])
@@ -1182,7 +1188,7 @@ def write_support(path: Path, folders: tuple[Path, ...]) -> None:
     full build equals the imports made one after another. BuildError for one that cannot be."""
     if not folders:
         return
-    con = duckdb.connect(str(path))
+    con = _writer(path)
     try:
         for folder in folders:
             load_support(con, folder)
@@ -1364,7 +1370,7 @@ def _open_built(
     if not db_path.is_file() or Path(f"{db_path}.wal").exists():
         return None  # a file with unwritten changes beside it is not what build_info says
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only)
+        con = duckdb.connect(str(db_path), read_only=True) if read_only else _writer(db_path)
     except duckdb.Error:
         return None
     try:
