@@ -253,6 +253,53 @@ def test_import_template_then_remove_it(tab, editor: tuple[str, str], tmp_path: 
     no_exception(tab)
 
 
+def test_import_a_support_file_see_it_on_the_support_page_then_remove_it(
+    tab, editor: tuple[str, str], tmp_path: Path
+) -> None:
+    # the golden support file (tests/support_fixture.py): its identity decisions in the
+    # preview, then the support page on its records, then the removal leaves the page empty
+    import support_fixture as fx
+
+    upload = tmp_path / "ho_tro_2024_2025.csv"
+    upload.write_bytes(fx.to_csv(fx.table()))
+    open_page(tab, "/imports")
+    tab.locator('input[type="file"]').set_input_files(upload)
+    tab.get_by_text("Xác nhận", exact=True).wait_for(timeout=60_000)
+    # the identity decisions (rows 20, 21, 22: a grid drawn on a canvas, its words tested in
+    # tests/test_support_golden.py) under their heading
+    expect(tab.get_by_text("Cơ sở được nhận là cùng một cơ sở")).to_be_visible()
+    sign_in(tab, editor)
+    confirm = tab.get_by_role("button", name="Xác nhận nhập vào cơ sở dữ liệu")
+    expect(confirm).to_be_enabled(timeout=60_000)
+    confirm.click()
+    done = tab.get_by_text(re.compile(r"Đã nhập: lần nhập \d{4}-[0-9a-f]{8}, chương trình "))
+    expect(done).to_be_visible(timeout=120_000)
+    import_id = re.search(r"\d{4}-[0-9a-f]{8}", done.text_content()).group()
+
+    nav = tab.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="Hỗ trợ cơ sở").click()
+    expect(tab.locator("h1")).to_have_text("Hỗ trợ cơ sở")
+    wait_chart(tab)
+    # 36 records counted (row 23 cancelled), 30 establishments, 4.773 triệu, 574 beneficiaries
+    expect(tab.locator(METRIC)).to_have_text(["36", "30", "4,8", "574"])
+    expect(tab.get_by_text(f"Nguồn: {upload.name} (hồ sơ hỗ trợ đã nhập)")).to_be_visible()
+    no_exception(tab)
+
+    nav.get_by_role("link", name="Lịch sử nhập").click()
+    expect(tab.locator("h1")).to_have_text("Lịch sử nhập")
+    sure = tab.get_by_text(re.compile(f"gỡ lần nhập {import_id}"))
+    expect(sure).to_be_visible()
+    sure.click()
+    remove = tab.get_by_role("button", name="Gỡ lần nhập", exact=True)
+    expect(remove).to_be_enabled()
+    remove.click()
+    expect(tab.get_by_text(f"Đã gỡ lần nhập {import_id}.")).to_be_visible(timeout=120_000)
+    nav.get_by_role("link", name="Hỗ trợ cơ sở").click()
+    expect(tab.locator("h1")).to_have_text("Hỗ trợ cơ sở")
+    expect(tab.locator(METRIC)).to_have_count(0)
+    no_exception(tab)
+
+
 def test_readers_see_no_developer_options(e2e_context) -> None:
     # .streamlit/config.toml: toolbarMode "viewer" — no Deploy button, no rerun or clear-cache.
     page = e2e_context.new_page()
