@@ -469,18 +469,26 @@ def support_establishment_bounds(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out["area_bound_mvnd"] = _group(out, ["establishment_no", "content_area"])[
         "amount_mvnd"
     ].transform("sum")
+    out["year_bound_mvnd"] = out.groupby(["establishment_no", "year"])["amount_mvnd"].transform(
+        "sum"
+    )
     # ranked on the amount rounded to 1 đồng, as the SQL does (float sums differ in the last
-    # bit), among the establishments with records in each province
-    est = out.drop_duplicates(["establishment_no", "province"])[
-        ["establishment_no", "province", "bound_mvnd"]
-    ]
-    est = est.assign(rounded=est["bound_mvnd"].round(6)).sort_values(
-        ["province", "rounded", "establishment_no"], ascending=[True, False, True]
-    )
-    est["bound_rank"] = est.groupby("province").cumcount() + 1
-    return out.merge(
-        est[["establishment_no", "province", "bound_rank"]], on=["establishment_no", "province"]
-    )
+    # bit), among the establishments with records in each province (and year, and area)
+    for rank, bound, within in (
+        ("bound_rank", "bound_mvnd", ["province"]),
+        ("year_rank", "year_bound_mvnd", ["province", "year"]),
+        ("area_rank", "area_bound_mvnd", ["province", "content_area"]),
+    ):
+        keys = ["establishment_no", *within]
+        est = out.drop_duplicates(keys)[[*keys, bound]]
+        est = est.assign(rounded=est[bound].round(6)).sort_values(
+            [*within, "rounded", "establishment_no"],
+            ascending=[*(True for _ in within), False, True],
+        )
+        est[rank] = _group(est, within).cumcount() + 1
+        # a NULL area is one partition of its own, as SQL's `partition by` has it
+        out = out.merge(est[[*keys, rank]], on=keys)
+    return out
 
 
 def support_year_gaps(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
@@ -511,6 +519,43 @@ def support_year_gaps(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     cols = ["boundary", "province", "per_area", "content_area", "year", "prev_year",
             "establishments"]  # fmt: skip
+    return out[cols]
+
+
+def support_programme_cells(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    # every record, cancelled ones too; the content area as written (no content_area_map)
+    keys = ["programme_id", "year", "task_code", "funding_source", "content_area", "status",
+            "import_id", "source_file"]  # fmt: skip
+    g = _group(f["support_records"], keys)
+    out = _totals(g)
+    out["source_line"] = g["source_line"].min().to_numpy()
+    return out
+
+
+def support_programme_establishments(f: Frames, p: dict[str, Any]) -> pd.DataFrame:
+    g = _counted(f).groupby(["programme_id", "establishment_id"])
+    out = pd.DataFrame(
+        {
+            "establishment": g["establishment"].min(),
+            "district": g["district"].min(),
+            "commune": g["commune"].min(),
+            "records": g.size(),
+            "amount_mvnd": g["amount_mvnd"].sum(),
+            "beneficiaries": g["beneficiaries"].sum(min_count=1),
+            "first_year": g["year"].min(),
+            "last_year": g["year"].max(),
+        }
+    ).reset_index()
+    total = out.groupby("programme_id")["amount_mvnd"].transform("sum")
+    out["share_pct"] = 100.0 * out["amount_mvnd"] / _nullif0(total)
+    out["_order"] = out["amount_mvnd"].round(6)
+    out = out.sort_values(["programme_id", "_order", "establishment_id"],
+                          ascending=[True, False, True])  # fmt: skip
+    out["rank"] = out.groupby("programme_id").cumcount() + 1
+    cols = [
+        "programme_id", "rank", "establishment_id", "establishment", "district", "commune",
+        "records", "amount_mvnd", "share_pct", "beneficiaries", "first_year", "last_year",
+    ]  # fmt: skip
     return out[cols]
 
 
@@ -2566,6 +2611,8 @@ PORTS: dict[str, Port] = {
         support_cells,
         support_district_cells,
         support_plan_checks,
+        support_programme_cells,
+        support_programme_establishments,
         support_establishment_bounds,
         support_establishment_cells,
         support_establishment_sources,

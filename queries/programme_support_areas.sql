@@ -3,16 +3,18 @@
 -- grain: one row per content area with support records of the programme not cancelled;
 --        content_area null = records whose area is neither written nor their task's (last).
 -- params: $programme_id (a programme).
--- sources: support_records, content_area_map, budget_lines.
+-- sources: support_programme_cells (the pre-aggregate of support_records by programme, task,
+--          content area as written and status), content_area_map, budget_lines.
 -- A record's content area is the one written on it, else its task's (content_area_map).
 -- Cancelled records are left out. share_pct is the area's share of the programme's support;
 -- planned_mvnd the budget lines of the area over the whole period (null when none).
 with records as (
     select
         coalesce(r.content_area, m.content_area) as content_area,
+        r.records,
         r.amount_mvnd,
         r.beneficiaries
-    from support_records as r
+    from support_programme_cells as r
     left join content_area_map as m
         on m.programme_id = r.programme_id and m.task_code = r.task_code
     where r.programme_id = $programme_id and r.status != 'cancelled'
@@ -21,7 +23,7 @@ with records as (
 paid as (
     select
         content_area,
-        count(*) as records,
+        sum(records)::bigint as records,
         sum(amount_mvnd) as amount_mvnd,
         coalesce(sum(beneficiaries), 0)::bigint as beneficiaries
     from records

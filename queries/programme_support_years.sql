@@ -2,7 +2,8 @@
 --                          how much of each year's plan was paid to establishments.
 -- grain: one row per year with budget lines or support records of the programme.
 -- params: $programme_id (a programme).
--- sources: support_records, budget_lines.
+-- sources: support_programme_cells (the pre-aggregate of support_records by programme, year,
+--          status and file), budget_lines.
 -- amount_mvnd and beneficiaries sum the records not cancelled (cancelled ones are counted in
 -- cancelled_records, never summed); records counts those not cancelled. planned_mvnd is the
 -- sum of the year's budget lines (null for a year the plan has no line for); executed_pct =
@@ -11,13 +12,14 @@
 with paid as (
     select
         year,
-        count(*) filter (where status != 'cancelled') as records,
-        count(*) filter (where status = 'cancelled') as cancelled_records,
+        coalesce(sum(records) filter (where status != 'cancelled'), 0)::bigint as records,
+        coalesce(sum(records) filter (where status = 'cancelled'), 0)::bigint
+            as cancelled_records,
         coalesce(sum(amount_mvnd) filter (where status != 'cancelled'), 0) as amount_mvnd,
         coalesce(sum(beneficiaries) filter (where status != 'cancelled'), 0)::bigint
             as beneficiaries,
         string_agg(distinct source_file, ', ' order by source_file) as support_files
-    from support_records
+    from support_programme_cells
     where programme_id = $programme_id
     group by year
 ),

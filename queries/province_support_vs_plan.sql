@@ -4,8 +4,9 @@
 -- grain: one row per province (in the boundary view) with at least one programme-year in the
 --        filter that has both support records and budget lines.
 -- params: $boundary ('current' | 'as_issued'), $provinces (names in that view, or null = all), $y0 and $y1 (first and last year, inclusive, or null = no bound), $content_area (a code such as 'KC1', or null = all).
--- sources: support_records, budget_lines, programmes, programme_provinces, provinces,
---          content_area_map.
+-- sources: support_programme_cells (the pre-aggregate of support_records by programme, year,
+--          task, content area as written and status), budget_lines, programmes,
+--          programme_provinces, provinces, content_area_map.
 -- A pair is a khuyến công programme and a year with support records not cancelled and budget
 -- lines (with $content_area: records whose content area, as written or else their task's, is
 -- that area, and the lines of that area). support_mvnd and planned_mvnd sum the pairs, so both
@@ -35,9 +36,10 @@ areas as (
     select
         r.programme_id,
         r.year,
+        r.records,
         r.amount_mvnd,
         coalesce(r.content_area, m.content_area) as content_area
-    from support_records as r
+    from support_programme_cells as r
     left join content_area_map as m
         on m.programme_id = r.programme_id and m.task_code = r.task_code
     where
@@ -51,7 +53,7 @@ paid as (
     select
         programme_id,
         year,
-        count(*) as records,
+        sum(records)::bigint as records,
         sum(amount_mvnd) as support_mvnd
     from areas
     where $content_area is null or content_area = $content_area

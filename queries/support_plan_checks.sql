@@ -5,7 +5,8 @@
 --        funding source (null unless the plan's cells of that task and year state sources)
 --        with support records.
 -- params: $programme_id (a programme, or null = all).
--- sources: support_records, budget_amounts, tasks.
+-- sources: support_programme_cells (the pre-aggregate of support_records by programme, year,
+--          task, source, status and file), budget_amounts, tasks.
 -- amount_mvnd is the support of the records not cancelled; cancelled ones are counted in
 -- cancelled_records, never summed. planned_mvnd is the plan's budget cells of the same task and
 -- year (budget_amounts; 0 when the plan budgets the year but not the task in it), by funding
@@ -22,7 +23,7 @@
 -- source_line cite the group's first record (the file first by name, its lowest row, header =
 -- row 1); n_files counts the files, import_ids names the imports (null for synthetic records).
 with records as (
-    -- one pass over the records: the rest reads these sums (a few per programme-year-task)
+    -- the records' sums by file: the rest reads these (a few per programme-year-task)
     select
         programme_id,
         year,
@@ -30,11 +31,12 @@ with records as (
         funding_source,
         source_file,
         import_id,
-        count(*) filter (where status != 'cancelled') as records,
-        count(*) filter (where status = 'cancelled') as cancelled_records,
+        coalesce(sum(records) filter (where status != 'cancelled'), 0)::bigint as records,
+        coalesce(sum(records) filter (where status = 'cancelled'), 0)::bigint
+            as cancelled_records,
         sum(amount_mvnd) filter (where status != 'cancelled') as amount_mvnd,
         min(source_line) as source_line
-    from support_records
+    from support_programme_cells
     where $programme_id is null or programme_id = $programme_id
     group by programme_id, year, task_code, funding_source, source_file, import_id
 ),

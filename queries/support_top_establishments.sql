@@ -12,11 +12,14 @@
 -- Cancelled records are not summed (the pre-aggregates leave them out). Summing millions of
 -- establishments per request is too slow. When the filter holds at most 100 000 records
 -- (support_cells says how many), their establishment cells are summed directly. Otherwise, in
--- each chosen province, the 300 (or 10 x $limit) establishments with the largest totals are
--- summed first; the $limit-th best of those amounts is a floor the whole top must reach (an
--- establishment with records in two provinces may be summed there for one of them only, which
--- only lowers the floor), and an establishment whose total (or total in the chosen area) is
--- below the floor cannot reach it, so only the others are summed.
+-- each chosen province, the 300 (or 10 x $limit) establishments with the largest totals (and,
+-- with a filter on years, those with the largest amounts in each of its years; with a filter
+-- on an area, those with the largest totals in it) are summed first; the $limit-th best of
+-- those amounts is a floor the whole top must reach (an establishment may be summed there over
+-- part of its records in the filter only, in one province, in the years it leads, which only
+-- lowers the floor), and an establishment whose total (or total in the chosen area, or in the
+-- chosen year when the filter is one year) is below the floor cannot reach it, so only the
+-- others are summed.
 -- Amounts are compared rounded to 1 đồng (6 decimals of a million), so equal amounts keep the
 -- same order whatever order a sum was taken in; the floor leaves room for that rounding.
 -- Records carry the province written on them: under 'current' the chosen provinces are first
@@ -53,12 +56,13 @@ volume as (
         and ($content_area is null or content_area = $content_area)
 ),
 
-lead_sums as (
+lead_rows as (
     -- in each chosen province the 300 (or 10 x $limit) establishments with the largest
-    -- totals, summed in the filter
+    -- totals, summed in the filter; with a filter on years also those with the largest amounts
+    -- in each year of it, with a filter on an area those with the largest totals in the area
     select
         c.establishment_no,
-        round(sum(c.amount_mvnd), 6) as amount_mvnd
+        sum(c.amount_mvnd) as amount_mvnd
     from support_establishment_bounds as c
     where
         c.bound_rank <= greatest(300, 10 * coalesce($limit, 0))
@@ -67,6 +71,42 @@ lead_sums as (
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
     group by c.establishment_no
+    union all
+    select
+        c.establishment_no,
+        sum(c.amount_mvnd) as amount_mvnd
+    from support_establishment_bounds as c
+    where
+        ($y0 is not null or $y1 is not null)
+        and c.year_rank <= greatest(300, 10 * coalesce($limit, 0))
+        and ($provinces is null or c.province in (select written from chosen))
+        and ($y0 is null or c.year >= $y0)
+        and ($y1 is null or c.year <= $y1)
+        and ($content_area is null or c.content_area = $content_area)
+    group by c.establishment_no
+    union all
+    select
+        c.establishment_no,
+        sum(c.amount_mvnd) as amount_mvnd
+    from support_establishment_bounds as c
+    where
+        $content_area is not null
+        and c.area_rank <= greatest(300, 10 * coalesce($limit, 0))
+        and ($provinces is null or c.province in (select written from chosen))
+        and ($y0 is null or c.year >= $y0)
+        and ($y1 is null or c.year <= $y1)
+        and ($content_area is null or c.content_area = $content_area)
+    group by c.establishment_no
+),
+
+lead_sums as (
+    -- each sum above covers part of the establishment's records in the filter: the largest is
+    -- still at most its amount in the filter
+    select
+        establishment_no,
+        round(max(amount_mvnd), 6) as amount_mvnd
+    from lead_rows
+    group by establishment_no
 ),
 
 lead_best as (
@@ -107,6 +147,7 @@ cells as (
         and ($y1 is null or c.year <= $y1)
         and ($content_area is null or c.content_area = $content_area)
         and ($content_area is null or c.area_bound_mvnd >= f.amount_mvnd)
+        and ($y0 is null or $y1 is null or $y0 != $y1 or c.year_bound_mvnd >= f.amount_mvnd)
     union all
     select
         c.establishment_no,

@@ -685,6 +685,34 @@ def test_top_establishments_by_their_totals(large_db: Path) -> None:
     assert_same(expected_top(now, 20, provinces=[successor]), got)
 
 
+@pytest.mark.parametrize("boundary", BOUNDARIES)
+def test_top_establishments_bounded_path_on_every_filter(boundary: str, mixed_db: Path) -> None:
+    # The bounded path (leaders by total, by year and by area; the floor; the bounds of the
+    # total, the area and the year) on every filter case of the small database: the query with
+    # the path taken from 0 records on and 3 leaders per province (10 x $limit), so that the
+    # leaders are a few establishments only and the floor prunes.
+    sql = db.load_query("support_top_establishments")
+    for text in (f"> {BOUNDED_FROM}", f"<= {BOUNDED_FROM}", "greatest(300,"):
+        assert text in sql, text
+    bounded = (
+        sql.replace(f"> {BOUNDED_FROM}", "> 0")
+        .replace(f"<= {BOUNDED_FROM}", "<= 0")
+        .replace("greatest(300,", "greatest(3,")
+    )
+    counted = records_of(mixed_db)
+    records = in_view(counted, boundary)
+    shown = shown_as(records)
+    years = sorted(int(y) for y in counted["year"].unique())
+    one_year = [{"y0": y, "y1": y} for y in years[::2]]
+    with db.connect(mixed_db) as con:
+        for written_case in [*small_cases(counted), *one_year, {"provinces": ["Bắc Giang"]}]:
+            case = view_case(written_case, boundary)
+            for limit in (1, 7, None):
+                params = {k: case.get(k) for k in FILTERS} | {"boundary": boundary, "limit": limit}
+                got = con.execute(bounded, params).df()
+                assert_same(expected_top(records, limit, shown, **case), got)
+
+
 def test_filters_narrow_the_results(small_db: Path, small_records) -> None:
     everything = run(small_db, "support_by_province", boundary="as_issued", provinces=None, y0=None, y1=None,
                      content_area=None)  # fmt: skip

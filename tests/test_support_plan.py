@@ -249,3 +249,116 @@ def test_support_plan_bars_name_the_merger(sup) -> None:
     assert ("11,3%",) == tuple(fig.data[0].text)  # 17.000 / 150.560
     spec = json.loads(fig.to_json())
     assert 100 == spec["layout"]["shapes"][0]["x0"]  # the line at all that was planned
+
+
+# --- the pre-aggregates (support_programme_cells, support_programme_establishments) against the
+# records: a second file and import in the same groups, and records without an import or a row
+SECOND_FILE, SECOND_IMPORT = "bo_sung_2022.xlsx", "20261215-bo-sung"
+PREAGGREGATES = ("support_programme_cells", "support_programme_establishments")
+
+
+@pytest.fixture(scope="module")
+def mixed(support_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The fixture's records, plus lines 3-4 again from a second file of another import (rows 7
+    and 2, one of them cancelled), line 6 again without an import or a row (as synthetic records
+    are) and a new establishment with no beneficiaries written in 2024 (a plan year without
+    records so far)."""
+    from plans.data.build import derive_support
+
+    folder = tmp_path_factory.mktemp("plan-mixed")
+    path = folder / "plans.duckdb"
+    path.write_bytes(support_db.read_bytes())
+    with db.connect(path, read_only=False) as con:
+        con.execute(
+            "insert into support_records select * replace ("
+            " $file as source_file, $import as import_id,"
+            " case source_line when 3 then 7 else 2 end as source_line,"
+            " case source_line when 4 then 'cancelled' else status end as status)"
+            " from support_records where source_line in (3, 4)",
+            {"file": SECOND_FILE, "import": SECOND_IMPORT},
+        )
+        con.execute(
+            "insert into support_records select * replace ("
+            " 'synthetic' as source_file, null as import_id, null as source_line)"
+            " from support_records where source_line = 6"
+        )
+        con.execute(
+            "insert into support_records select * replace ("
+            " 2024 as year, 'II.1' as task_code, $id as establishment_id,"
+            " 'HTX Mới' as establishment, null as beneficiaries, 10 as source_line)"
+            " from support_records where source_line = 6 and import_id is not null",
+            {"id": f"{fx.IMPORT}:e4"},
+        )
+        derive_support(con)
+        con.execute("checkpoint")
+    lite_path = folder / "copy.sqlite"
+    bench_sqlite.copy_database(path, lite_path)
+    con = db.connect(path, read_only=True)
+    lite = bench_sqlite.connect(lite_path)
+    yield {"con": con, "frames": bench_ports.load_frames(con), "lite": lite}
+    lite.close()
+    con.close()
+
+
+@pytest.mark.parametrize("name", MINE + PREAGGREGATES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({}, id="all"),
+        pytest.param({"y0": 2022, "y1": 2022, "limit": 1}, id="2022, top 1"),
+        pytest.param({"programme_id": fx.HN16, "content_area": "KC1"}, id="HN16 KC1"),
+    ],
+)
+def test_ports_agree_across_files_imports_and_synthetic_records(mixed, name, params) -> None:
+    values = {"programme_id": fx.HN21, "limit": None} | ALL | params
+    wanted = {k: values[k] for k in db.query_params(name)}
+    cases = [wanted]
+    if name == "support_plan_checks":
+        cases.append({"programme_id": None})  # every programme
+    for case in cases:
+        expected = db.run(mixed["con"], name, **case)
+        assert len(expected) > 0
+        assert "ok" == bench.compare(expected, bench_ports.PORTS[name](mixed["frames"], case))
+        sql, _ = bench_sqlite.sql_for(name)
+        assert "ok" == bench.compare(expected, bench_sqlite.run(mixed["lite"], sql, case))
+
+
+def test_plan_checks_cite_the_first_file_of_several(mixed) -> None:
+    got = rows(
+        mixed["con"],
+        "support_plan_checks",
+        *("year", "task_code", "records", "cancelled_records", "amount_mvnd", "n_files"),
+        *("import_ids", "source_file", "source_line"),
+        programme_id=fx.HN21,
+    )
+    both = f"{fx.IMPORT}, {SECOND_IMPORT}"
+    # 2022 I.1: lines 3 and 4 of each file, line 4 of the second cancelled; the second file's
+    # name comes first, its lowest row is 2 (the cancelled one: a citation names every record)
+    assert (2022, "I.1", 3, 2, 7000.0, 2, both, SECOND_FILE, 2) in got
+    # 2023 II.1: line 6 and its copy without an import or a row
+    assert (2023, "II.1", 2, 0, 14400.0, 2, fx.IMPORT, fx.FILE, 6) in got
+
+
+def test_programme_queries_across_files(mixed) -> None:
+    years = rows(
+        mixed["con"],
+        "programme_support_years",
+        *("year", "records", "cancelled_records", "amount_mvnd", "beneficiaries", "support_files"),
+        programme_id=fx.HN21,
+    )
+    assert (2022, 3, 2, 7000.0, 42, f"{SECOND_FILE}, {fx.FILE}") == years[1]
+    assert (2024, 1, 0, 7200.0, 0, fx.FILE) == years[3]
+    top = rows(
+        mixed["con"],
+        "programme_support_establishments",
+        *("rank", "establishment_id", "records", "amount_mvnd", "beneficiaries"),
+        programme_id=fx.HN21,
+        limit=None,
+    )
+    # e2: 2.000 + 7.200 twice (line 4's copy cancelled); e1 6.300 + 2.500; e4 7.200; e3 1.500
+    assert [
+        (1, f"{fx.IMPORT}:e2", 3, 16400.0, 92),
+        (2, f"{fx.IMPORT}:e1", 4, 8800.0, 50),
+        (3, f"{fx.IMPORT}:e4", 1, 7200.0, 0),
+        (4, f"{fx.IMPORT}:e3", 1, 1500.0, 8),
+    ] == top

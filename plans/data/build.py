@@ -87,6 +87,8 @@ SUPPORT_DERIVED: tuple[str, ...] = (
     "support_establishment_cells",
     "support_establishment_bounds",
     "support_establishment_sources",
+    "support_programme_cells",
+    "support_programme_establishments",
 )
 # Derived tables, built from queries/<name>.sql in this order (later ones read earlier ones).
 DERIVED: tuple[str, ...] = (
