@@ -24,7 +24,7 @@ MAX_SUPPORT_BYTES: int = int(float(os.environ.get("PLANS_MAX_SUPPORT_MB", "64"))
 # DuckDB's memory while a build or an import writes the database (PLANS_WRITE_MEMORY_MB):
 # beyond it the pre-aggregates of millions of support records spill to disk beside the file
 # instead of taking the server's memory (an import into 10 million records took 7,8 GiB).
-WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "768"))
+WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "512"))
 
 QUERIES_DIR: Path = ROOT / "queries"
 

@@ -213,24 +213,30 @@ def test_checksum_trusts_the_recorded_digest_only_while_the_files_are_unchanged(
     assert recorded != data_checksum(data_dir, place["imports"])
 
 
-def test_writes_bound_duckdbs_memory_and_leave_no_spill_behind(place, monkeypatch) -> None:
-    # an import into millions of support records recomputes their pre-aggregates: the writing
-    # connection is bounded (PLANS_WRITE_MEMORY_MB) so it spills instead of taking the server's
-    # memory; a small bound still gives the tables of a full build
+def test_checks_and_writes_bound_duckdbs_memory_and_leave_no_spill_behind(
+    place, monkeypatch
+) -> None:
+    # an import into millions of support records is checked against them and recomputes their
+    # pre-aggregates: both connections are bounded (PLANS_WRITE_MEMORY_MB), so DuckDB spills
+    # or caches less instead of taking the server's memory; a small bound still gives the
+    # tables of a full build
     import support_fixture as fx
 
     monkeypatch.setattr(settings, "WRITE_MEMORY_MB", 48)
-    limits: list[str] = []
+    opened: list[tuple[bool, str]] = []
     writer = build_module._writer
 
-    def spy(path: Path):
-        con = writer(path)
-        limits.append(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+    def spy(path: Path, read_only: bool = False):
+        con = writer(path, read_only=read_only)
+        limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        opened.append((read_only, limit))
         return con
 
     monkeypatch.setattr(build_module, "_writer", spy)
     store(place, "ho_tro.csv", fx.to_csv(fx.table()))
-    assert ["45.7 MiB"] == limits  # the import's one writing connection, 48 MB
+    # the check against the built file (read-only), then the import's one writing connection
+    assert [(True, "45.7 MiB"), (False, "45.7 MiB")] == opened
+    opened.clear()
     assert_equals_full_build(place)  # the full build writes with the same bound
-    assert ["45.7 MiB"] * 3 == limits  # its tables, then its support records
+    assert [(False, "45.7 MiB")] * 2 == opened  # its tables, then its support records
     assert [] == leftovers(place)

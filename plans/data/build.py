@@ -1153,10 +1153,12 @@ def _derive_programmes(con: duckdb.DuckDBPyConnection, programmes: tuple[str, ..
         con.execute("detach scratch")
 
 
-def _writer(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection that writes `path`, its memory bounded (settings.WRITE_MEMORY_MB; DuckDB
-    spills what does not fit to a folder beside the file and removes it on close)."""
-    return duckdb.connect(str(path), config={"memory_limit": f"{settings.WRITE_MEMORY_MB}MB"})
+def _writer(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection of a build or an import to `path`, its memory bounded
+    (settings.WRITE_MEMORY_MB): what does not fit spills to a folder beside the file (removed
+    on close) when writing; a check that only reads keeps fewer blocks of the file cached."""
+    config = {"memory_limit": f"{settings.WRITE_MEMORY_MB}MB"}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
@@ -1372,7 +1374,7 @@ def _open_built(
     if not db_path.is_file() or Path(f"{db_path}.wal").exists():
         return None  # a file with unwritten changes beside it is not what build_info says
     try:
-        con = duckdb.connect(str(db_path), read_only=True) if read_only else _writer(db_path)
+        con = _writer(db_path, read_only=read_only)
     except duckdb.Error:
         return None
     try:
