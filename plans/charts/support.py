@@ -27,6 +27,32 @@ def _title(title: str) -> dict[str, object]:
     return {"text": title, "x": 0, "xanchor": "left"}
 
 
+def ranked_layout(
+    fig: go.Figure,
+    title: str,
+    xaxis: dict[str, object],
+    y_title: str,
+    rows: int,
+    lang: str,
+    *,
+    least: int = 320,
+    row_px: int = 24,
+    left: int = 140,
+) -> None:
+    """The layout of a chart of horizontal bars ranked from the top: the first row on top, a
+    height that grows with the rows, a margin that grows with the names, labels that do not
+    fit hidden rather than shrunk."""
+    fig.update_layout(
+        title=_title(title),
+        xaxis=xaxis,
+        yaxis={"title": y_title, "autorange": "reversed", "automargin": True},
+        height=max(least, row_px * rows + 140),
+        margin={"l": left, "r": 20, "t": 60, "b": 40},
+        separators=plotly_separators(lang),
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+
+
 def _count(value: float, word: str, lang: str) -> str:
     # nothing for a count not written (beneficiaries of imported records may be NULL)
     if value is None or pd.isna(value):
@@ -97,19 +123,14 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
             "%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
         )
     )
-    fig.update_layout(
-        title=_title(title),
-        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
-        # a name with its boundary notes ("· cộng Thái Bình (cũ)") is longer than the margin
-        yaxis={
-            "title": t("charts_support.province", lang),
-            "autorange": "reversed",
-            "automargin": True,
-        },
-        height=max(320, 24 * len(provinces) + 140),
-        margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=plotly_separators(lang),
-        uniformtext={"minsize": 9, "mode": "hide"},
+    # a name with its boundary notes ("· cộng Thái Bình (cũ)") is longer than the margin
+    ranked_layout(
+        fig,
+        title,
+        {"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        t("charts_support.province", lang),
+        len(provinces),
+        lang,
     )
     return fig
 
@@ -333,18 +354,13 @@ def district_bars(
             "<br>%{customdata[2]} · %{customdata[3]}<extra></extra>",
         )
     )
-    fig.update_layout(
-        title=_title(title),
-        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
-        yaxis={
-            "title": t("charts_support.district", lang),
-            "autorange": "reversed",
-            "automargin": True,
-        },
-        height=max(320, 24 * len(frame) + 140),
-        margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=plotly_separators(lang),
-        uniformtext={"minsize": 9, "mode": "hide"},
+    ranked_layout(
+        fig,
+        title,
+        {"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        t("charts_support.district", lang),
+        len(frame),
+        lang,
     )
     return fig
 
@@ -383,18 +399,15 @@ def source_bars(sources: pd.DataFrame, title: str, lang: str = "vi") -> go.Figur
             "<extra></extra>",
         )
     )
-    fig.update_layout(
-        title=_title(title),
-        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
-        yaxis={
-            "title": t("charts_support.source", lang),
-            "autorange": "reversed",
-            "automargin": True,
-        },
-        height=max(260, 40 * len(sources) + 140),
-        margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=plotly_separators(lang),
-        uniformtext={"minsize": 9, "mode": "hide"},
+    ranked_layout(
+        fig,
+        title,
+        {"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        t("charts_support.source", lang),
+        len(sources),
+        lang,
+        least=260,
+        row_px=40,
     )
     return fig
 

@@ -7,14 +7,13 @@ import plotly.graph_objects as go
 
 from plans.charts.base import PALETTE
 from plans.charts.budget import series_names
-from plans.charts.support import year_bars
+from plans.charts.support import ranked_layout, year_bars
 from plans.messages import t
 from plans.numbers import (
     format_mvnd,
     format_mvnd_label,
     format_number,
     format_pct,
-    plotly_separators,
 )
 
 PLAN_COLOUR = PALETTE[1]  # Okabe-Ito orange beside the blue of what was paid
@@ -100,18 +99,15 @@ def establishment_bars(top: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
             "%{customdata[1]} · %{customdata[2]}<extra></extra>",
         )
     )
-    fig.update_layout(
-        title=_title(title),
-        xaxis={"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
-        yaxis={
-            "title": t("charts_support_compare.establishment", lang),
-            "autorange": "reversed",
-            "automargin": True,
-        },
-        height=max(320, 28 * len(top) + 140),
-        margin={"l": 160, "r": 20, "t": 60, "b": 40},
-        separators=plotly_separators(lang),
-        uniformtext={"minsize": 9, "mode": "hide"},
+    ranked_layout(
+        fig,
+        title,
+        {"title": t("charts_support.amount", lang), "tickformat": ",.0f"},
+        t("charts_support_compare.establishment", lang),
+        len(top),
+        lang,
+        row_px=28,
+        left=160,
     )
     return fig
 
@@ -154,17 +150,12 @@ def support_plan_bars(vs_plan: pd.DataFrame, title: str, lang: str = "vi") -> go
         )
     )
     fig.add_vline(x=100, line={"color": PLAN_COLOUR, "width": 2, "dash": "dash"})
-    fig.update_layout(
-        title=_title(title),
-        xaxis={"title": t("charts_support_compare.per_plan", lang), "ticksuffix": "%"},
-        yaxis={
-            "title": t("charts_support.province", lang),
-            "autorange": "reversed",
-            "automargin": True,
-        },
-        height=max(320, 24 * len(vs_plan) + 140),
-        margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        separators=plotly_separators(lang),
-        uniformtext={"minsize": 9, "mode": "hide"},
+    ranked_layout(
+        fig,
+        title,
+        {"title": t("charts_support_compare.per_plan", lang), "ticksuffix": "%"},
+        t("charts_support.province", lang),
+        len(vs_plan),
+        lang,
     )
     return fig
