@@ -21,6 +21,7 @@ from plans.charts.base import share_bar
 from plans.charts.budget import funding_label
 from plans.charts.tables import for_display
 from plans.data import templates
+from plans.data.build import BuildError
 from plans.data.import_preview import (
     IGNORE,
     PROGRAMME_FIELDS,
@@ -692,7 +693,9 @@ def confirm(staged: Staged, data: bytes) -> None:
             import_id = commit(staged, data, editor)
         except Exception as exc:  # any failure leaves the database as it was
             status.update(state="error", expanded=True)
-            st.error(escape_markdown(t("imports.failed", lang, error=exc)))
+            # a build's refusal in the reader's words (the rows that no longer fit, memory)
+            reason = exc.report(lang) if isinstance(exc, BuildError) else exc
+            st.error(escape_markdown(t("imports.failed", lang, error=reason)))
             return
         bar.progress(1.0, text=t("imports.step_done", lang))
     st.session_state["imports_done"] = {

@@ -21,11 +21,11 @@ MAX_UPLOAD_BYTES: int = int(float(os.environ.get("PLANS_MAX_UPLOAD_MB", "20")) *
 # A file of support records (one row per supported establishment: 200.000 rows are ~30 MB as
 # CSV) may be larger: this limit applies once its header says it is one (PLANS_MAX_SUPPORT_MB).
 MAX_SUPPORT_BYTES: int = int(float(os.environ.get("PLANS_MAX_SUPPORT_MB", "64")) * 1024 * 1024)
-# DuckDB's memory while a build or an import writes the database, or an upload is checked
-# against it (PLANS_WRITE_MEMORY_MB): beyond it the pre-aggregates of millions of support
-# records spill to disk beside the file instead of taking the server's memory (an import into
-# 10 million records took 7,8 GiB; with 512 MB the whole import stays under 1 GiB).
-WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "512"))
+# DuckDB's memory while a build or an import writes the database (PLANS_WRITE_MEMORY_MB); an
+# upload is checked against it with half of that. Beyond it the pre-aggregates of millions of
+# support records spill to disk beside the file instead of taking the server's memory (an
+# import into 10 million records took 7,8 GiB unbounded; at 512 MB one of them ran out).
+WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "1024"))
 
 QUERIES_DIR: Path = ROOT / "queries"
 

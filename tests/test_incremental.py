@@ -234,9 +234,36 @@ def test_checks_and_writes_bound_duckdbs_memory_and_leave_no_spill_behind(
 
     monkeypatch.setattr(build_module, "_writer", spy)
     store(place, "ho_tro.csv", fx.to_csv(fx.table()))
-    # the check against the built file (read-only), then the import's one writing connection
-    assert [(True, "45.7 MiB"), (False, "45.7 MiB")] == opened
+    # the check against the built file (read-only: half), then the import's one writing
+    # connection
+    assert [(True, "22.8 MiB"), (False, "45.7 MiB")] == opened
     opened.clear()
     assert_equals_full_build(place)  # the full build writes with the same bound
     assert [(False, "45.7 MiB")] * 2 == opened  # its tables, then its support records
+    assert [] == leftovers(place)
+
+
+def test_running_out_of_the_memory_bound_is_a_message_and_the_file_stays(place, monkeypatch):
+    # an operator DuckDB cannot spill, out of the bound mid-import: the import is refused with
+    # a message naming the setting, the database and the imports folder as they were
+    import duckdb
+    import support_fixture as fx
+
+    data = fx.to_csv(fx.table())
+    upload = staged(place, "ho_tro.csv", data)
+    before = digest(place["db"])
+
+    def exhausted(con) -> None:
+        raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(build_module, "derive_support", exhausted)
+    with pytest.raises(BuildError) as caught:
+        imports.commit(upload, data, "test", db_path=place["db"], imports_dir=place["imports"])
+    assert caught.value.report("vi").endswith(
+        "không đủ bộ nhớ để ghi cơ sở dữ liệu trong giới hạn 1024 MB; tệp cũ vẫn giữ nguyên."
+        " Người vận hành máy chủ có thể tăng PLANS_WRITE_MEMORY_MB rồi thử lại."
+    ), caught.value.report("vi")
+    assert "Traceback" not in caught.value.report("en")
+    assert before == digest(place["db"])
+    assert [] == imports.list_imports(place["imports"])
     assert [] == leftovers(place)

@@ -200,6 +200,32 @@ def test_upload_preview_confirm_adds_the_programme(plan_csv: bytes) -> None:
     assert "27" == overview.metric[1].value
 
 
+def test_a_refused_write_is_said_in_the_readers_words(plan_csv: bytes, monkeypatch) -> None:
+    # DuckDB out of its memory bound while the import is written: the page gives the build's
+    # message (which setting), not "1 data errors", and nothing is stored
+    import duckdb
+
+    from plans.data import build as build_module
+
+    def exhausted(*args, **kwargs) -> None:
+        raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(build_module, "_derive_programmes", exhausted)
+    at = upload(open_app(PAGE), "mau_ke_hoach.csv", plan_csv)
+    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
+    at.button(key="imports_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    [shown] = [e.value for e in at.error]
+    error = shown.replace("\\", "")  # escaped for Markdown on the page
+    assert error.startswith("Không nhập được; cơ sở dữ liệu không thay đổi. Lý do: "), error
+    assert "tăng PLANS_WRITE_MEMORY_MB rồi thử lại." in error, error
+    assert "data errors" not in error
+    assert [] == imports.list_imports()
+    assert NEW_ID not in programme_ids()
+
+
 def test_same_file_again_is_refused(plan_csv: bytes) -> None:
     first = imports.validate("mau_ke_hoach.csv", plan_csv)
     imports.commit(first, plan_csv, "tester")

@@ -26,7 +26,7 @@ from plans.data.registry import import_dirs
 from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
 from plans.data.sources import document_lines, parse_line_refs
 from plans.data.targets import parse_targets
-from plans.messages import t
+from plans.messages import N_, t
 
 # Support records (one row per supported đề án or establishment and funding source): none in
 # data/; imports of kind 'support' (plans.data.support, imports/<id>/tables/support_records.csv
@@ -135,7 +135,8 @@ class DataError:
             where = t("data.where_line", lang, file=self.file, line=self.line)
         else:
             where = t("data.where", lang, file=self.file, line=self.line, column=self.column)
-        return f"{where}: {t(self.key, lang, **dict(self.fields))}"
+        text = t(self.key, lang, **dict(self.fields))
+        return f"{where}: {text}" if where else text  # a problem of no file: the machine's
 
 
 class BuildError(Exception):
@@ -1156,9 +1157,17 @@ def _derive_programmes(con: duckdb.DuckDBPyConnection, programmes: tuple[str, ..
 def _writer(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection of a build or an import to `path`, its memory bounded
     (settings.WRITE_MEMORY_MB): what does not fit spills to a folder beside the file (removed
-    on close) when writing; a check that only reads keeps fewer blocks of the file cached."""
-    config = {"memory_limit": f"{settings.WRITE_MEMORY_MB}MB"}
-    return duckdb.connect(str(path), read_only=read_only, config=config)
+    on close) when writing; a check that only reads gets half, and keeps fewer blocks of the
+    file cached."""
+    mb = settings.WRITE_MEMORY_MB // 2 if read_only else settings.WRITE_MEMORY_MB
+    return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": f"{mb}MB"})
+
+
+def _out_of_memory() -> BuildError:
+    # an operator DuckDB cannot spill ran out of the bound: a message naming the setting
+    return BuildError(
+        [DataError("", None, None, N_("data.out_of_memory"), (("mb", settings.WRITE_MEMORY_MB),))]
+    )
 
 
 def write_database(tables: dict[str, list[dict[str, Any]]], path: Path, checksum: str) -> None:
@@ -1317,8 +1326,11 @@ def build(
     tmp.unlink()  # DuckDB wants to create the file itself
     try:
         checksum = data_checksum(data_dir, imports_dir)
-        write_database(tables, tmp, checksum)
-        write_support(tmp, support_folders(imports_dir))
+        try:
+            write_database(tables, tmp, checksum)
+            write_support(tmp, support_folders(imports_dir))
+        except duckdb.OutOfMemoryException as exc:
+            raise _out_of_memory() from exc
         os.replace(tmp, db_path)  # atomic on one filesystem: readers see old or new, never half
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -1518,6 +1530,8 @@ def _rewrite(
             change(copy)
             copy.execute("update build_info set data_sha256 = $after", {"after": after})
             copy.execute("checkpoint")
+        except duckdb.OutOfMemoryException as exc:
+            raise _out_of_memory() from exc
         finally:
             copy.close()
         os.replace(tmp, db_path)  # atomic on one filesystem
