@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plans import settings
 from plans.app.cache import charts
+from plans.app.state import to_query_params
 from plans.app.ui import filters, presentation_style
-from plans.messages import t
+from plans.messages import escape_markdown, t
+from plans.present.links import optional_link, printed_link, qr_png
 
 f = filters()
 lang = f.lang
@@ -38,5 +41,22 @@ figure.update_layout(
 figure.update_xaxes(tickfont={"size": 20}, title_font={"size": 22})
 figure.update_yaxes(tickfont={"size": 20}, title_font={"size": 22})
 figure.update_traces(textfont={"size": 20}, selector={"type": "bar"})
-st.plotly_chart(figure, key="present_chart", width="stretch")
-st.caption(chart.caption)
+# With a public address the room can take the chart along: its QR code beside it, large (a
+# fifth of a 1920 px projector), with the session's filters (plans.present.links).
+link = optional_link(settings.PUBLIC_URL, chart.key, to_query_params(f))
+place = st
+if link:
+    place, corner = st.columns([4, 1], vertical_alignment="center")
+    hint = t("links.qr_hint", lang)
+    corner.markdown(f"**{hint}**")
+    printed = printed_link(link)
+    corner.image(
+        qr_png(link),
+        width="stretch",
+        output_format="PNG",  # a JPEG would blur the modules
+        link=link,
+        alt=t("links.qr_alt", lang, link=printed),
+    )
+    corner.markdown(f"[{escape_markdown(printed)}]({link})")
+place.plotly_chart(figure, key="present_chart", width="stretch")
+place.caption(chart.caption)

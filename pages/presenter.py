@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import charts, deck_info
+from plans.app.state import to_query_params
 from plans.app.ui import filters
 from plans.messages import t
 
@@ -34,18 +35,25 @@ def offer(column, kind: str, label: str, get_label: str, suffix: str, mime: str)
     if column.button(label, key=f"presenter_{kind}", disabled=not picked):
         bar = column.progress(0.0, text=t("presenter.building", lang, what=suffix.upper()))
         info = deck_info(f.programme, lang)
+        # with PLANS_PUBLIC_URL, each chart's QR code reopens it with the reader's filters
+        view = to_query_params(f)
         if kind == "deck":
             from plans.present.deck import build_deck
 
             # the deck reports (fraction, slide title)
             data = build_deck(
-                picked, info, progress=lambda x, title: bar.progress(min(x, 1.0), str(title))
+                picked,
+                info,
+                progress=lambda x, title: bar.progress(min(x, 1.0), str(title)),
+                params=view,
             )
         else:
             from plans.present.report import build_report
 
             # the report reports (charts done, charts in all)
-            data = build_report(picked, info, progress=lambda done, n: bar.progress(done / n))
+            data = build_report(
+                picked, info, progress=lambda done, n: bar.progress(done / n), params=view
+            )
         st.session_state[f"presenter_{kind}_bytes"] = data
     if st.session_state.get(f"presenter_{kind}_bytes"):
         column.download_button(

@@ -34,3 +34,8 @@ SOURCES_DIR: Path = DATA_DIR / "sources"
 
 # Language of messages: Vietnamese first, English switchable (PLANS_LANG=en).
 LANG: str = os.environ.get("PLANS_LANG", "vi")
+
+# The dashboard's public address (PLANS_PUBLIC_URL, e.g. https://khuyencong.example.vn): slides,
+# the PDF report and presentation mode then carry a QR code and a link that reopen each chart
+# there (plans.present.links). Unset: no code and no link anywhere.
+PUBLIC_URL: str = os.environ.get("PLANS_PUBLIC_URL", "").strip().rstrip("/")

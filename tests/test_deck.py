@@ -11,12 +11,14 @@ import pytest
 import support_plan_fixture as fx
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from qr_codes import decode
 
 from plans import db, settings
 from plans.__main__ import main
 from plans.present.deck import build_deck, catalog, deck_info
 from plans.present.images import renderer
 from plans.present.kit import SUPPORT_KEYS
+from plans.present.links import chart_link, printed_link
 
 HN21 = "HN-2021-2025"
 HN11 = "HN-2011-2015"
@@ -306,3 +308,90 @@ def test_cli_says_why_a_programme_has_no_support_slides(
         "hỗ trợ."
     ) in capsys.readouterr().err
     assert not out.exists()
+
+
+# --- QR codes: each chart slide opens its chart on the public dashboard (plans.present.links) --
+
+BASE = "https://khuyencong.example.vn"
+
+
+@pytest.fixture(scope="module")
+def qr_decks(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Every chart of HN-2021-2025 with a public address and a reader's filters; the CLI's deck
+    with PLANS_PUBLIC_URL set; a deck without it."""
+    out = tmp_path_factory.mktemp("qr") / "cli.pptx"
+    view = {"lang": "vi", "bounds": "current", "prov": "Hà Nội", "prog": HN21,
+            "areas": "section", "area": "all", "y0": "2021", "y1": "2025"}  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp, renderer():
+        mp.setattr(settings, "DB_PATH", built_db)
+        con = db.connect(built_db, read_only=True)
+        try:
+            charts = catalog(con, HN21, "vi")
+            info = deck_info(con, HN21, "vi", day=date(2026, 11, 23))
+        finally:
+            con.close()
+        full = build_deck(charts, info, public_url=BASE + "/", params=view)
+        mp.setattr(settings, "PUBLIC_URL", "")
+        bare = build_deck(charts[:2], info)  # the setting's default: no address
+        mp.setattr(settings, "PUBLIC_URL", BASE)
+        code = main(["deck", "--programme", HN11, "--charts", "results", "--out", str(out)])
+    return {
+        "charts": charts,
+        "view": view,
+        "full": Presentation(io.BytesIO(full)),
+        "bare": Presentation(io.BytesIO(bare)),
+        "cli": Presentation(str(out)),
+        "code": code,
+    }
+
+
+def _codes(slide: object, tmp_path: Path) -> dict[str, object]:
+    """The slide's pictures by what zbarimg reads in them: {link: picture, "": the others}."""
+    found: dict[str, object] = {}
+    for i, shape in enumerate(slide.shapes):  # type: ignore[attr-defined]
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+            png = tmp_path / f"picture-{i}.png"
+            png.write_bytes(shape.image.blob)
+            for link in decode(png) or [""]:
+                found[link] = shape
+    return found
+
+
+def test_every_chart_slide_has_the_qr_code_of_its_chart(qr_decks, tmp_path: Path) -> None:
+    prs, charts = qr_decks["full"], qr_decks["charts"]
+    assert {"sections", "years", "areas", "periods", "provinces"} <= {c.key for c in charts}
+    for slide, chart in zip(list(prs.slides)[1:], charts, strict=True):
+        link = chart_link(BASE, chart.key, qr_decks["view"])
+        codes = _codes(slide, tmp_path)
+        assert {link, ""} == set(codes), chart.key  # the code and the chart's own picture
+        texts = [text.replace("\n", "") for text in _texts(slide)]
+        assert printed_link(link) in texts
+        assert "Quét để xem trên điện thoại" in texts
+        assert chart.headline == texts[0] and texts[-1].startswith("Nguồn:")
+        # in the corner: right of the chart's picture, above the footer, inside the slide
+        code, picture = codes[link], codes[""]
+        assert code.left >= picture.left + picture.width
+        assert code.left + code.width <= prs.slide_width
+        footer = [s for s in slide.shapes if s.has_text_frame][-1]
+        printed = next(s for s in slide.shapes if s.has_text_frame and
+                       s.text_frame.text.replace("\n", "") == printed_link(link))  # fmt: skip
+        assert code.top + code.height <= printed.top
+        assert printed.top + printed.height <= footer.top
+        assert printed.left >= picture.left + picture.width
+
+
+def test_the_cli_deck_opens_the_programme_in_its_language(qr_decks, tmp_path: Path) -> None:
+    assert 0 == qr_decks["code"]
+    [slide] = list(qr_decks["cli"].slides)[1:]
+    link = chart_link(BASE, "results", {"lang": "vi", "prog": HN11})
+    assert {link, ""} == set(_codes(slide, tmp_path))
+    assert f"{BASE}/targets?lang=vi&prog={HN11}&view=pct" == link
+
+
+def test_no_code_and_no_link_without_a_public_address(qr_decks, tmp_path: Path) -> None:
+    for slide in list(qr_decks["bare"].slides)[1:]:
+        assert {""} == set(_codes(slide, tmp_path))
+        assert 1 == [s.shape_type for s in slide.shapes].count(MSO_SHAPE_TYPE.PICTURE)
+        texts = " ".join(_texts(slide))
+        assert "khuyencong" not in texts and "Quét" not in texts
+        assert 3 == len(slide.shapes)  # headline, picture, footer: as before the codes

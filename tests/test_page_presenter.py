@@ -40,3 +40,71 @@ def test_every_chart_offers_png_and_svg_on_request() -> None:
     png, svg = at.session_state["overview_shares_images"]
     assert png.startswith(b"\x89PNG")
     assert b"<svg" in svg[:500] and "Cơ cấu kinh phí".encode() in svg  # title baked in, diacritics
+
+
+def test_presentation_mode_shows_the_charts_qr_code_with_the_sessions_filters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plans import settings
+    from plans.messages import escape_markdown
+    from plans.present.links import chart_link, printed_link
+
+    monkeypatch.setattr(settings, "PUBLIC_URL", "https://khuyencong.example.vn")
+    at = open_app("pages/present.py", prog="HN-2021-2025", lang="en", y0="2021", y1="2025")
+    assert not at.exception, [e.value for e in at.exception]
+    [image] = at.get("image")
+    view = {"lang": "en", "bounds": "current", "prov": "all", "prog": "HN-2021-2025",
+            "areas": "section", "area": "all", "y0": "2021", "y1": "2025"}  # fmt: skip
+    link = chart_link("https://khuyencong.example.vn", "sections", view)  # the first chart
+    assert link == image.proto.link  # a tap on the code opens it too
+    assert image.proto.imgs[0].url.endswith(".png")  # a JPEG would blur the modules
+    assert f"QR code that opens the chart on the dashboard: {printed_link(link)}" == (
+        image.proto.imgs[0].alt
+    )
+    texts = [m.value for m in at.markdown]
+    assert "**Scan to open on your phone**" in texts
+    assert f"[{escape_markdown(printed_link(link))}]({link})" in texts
+    at.button(key="present_next").click().run()
+    [image] = at.get("image")
+    assert chart_link("https://khuyencong.example.vn", "years", view) == image.proto.link
+
+
+def test_presentation_mode_without_a_public_address_has_no_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plans import settings
+
+    monkeypatch.setattr(settings, "PUBLIC_URL", "")
+    at = open_app("pages/present.py", prog="HN-2021-2025")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.get("image")
+    assert not [m.value for m in at.markdown if "Quét" in m.value or "khuyencong" in m.value]
+
+
+@pytest.mark.export
+def test_the_presenters_deck_codes_carry_the_readers_filters(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    import io
+
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    from qr_codes import decode
+
+    from plans import settings
+    from plans.present.links import chart_link
+
+    monkeypatch.setattr(settings, "PUBLIC_URL", "https://khuyencong.example.vn")
+    at = open_app("pages/presenter.py", prog="HN-2021-2025", y0="2022", y1="2024")
+    at.multiselect(key="presenter_charts").set_value(["years"]).run()
+    at.button(key="presenter_deck").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    prs = Presentation(io.BytesIO(at.session_state["presenter_deck_bytes"]))
+    found = []
+    for i, shape in enumerate(list(prs.slides)[1].shapes):
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
+            (tmp_path / f"{i}.png").write_bytes(shape.image.blob)
+            found += decode(tmp_path / f"{i}.png")
+    view = {"lang": "vi", "bounds": "current", "prov": "all", "prog": "HN-2021-2025",
+            "areas": "section", "area": "all", "y0": "2022", "y1": "2024"}  # fmt: skip
+    assert [chart_link("https://khuyencong.example.vn", "years", view)] == found

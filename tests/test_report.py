@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import support_plan_fixture as fx
+from qr_codes import decode
 
 from plans import db, settings
 from plans.__main__ import main
@@ -18,6 +19,7 @@ from plans.charts import base as figures
 from plans.charts import tables
 from plans.present import images
 from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
+from plans.present.links import chart_link, printed_link
 from plans.present.report import build_report
 
 PID = "HN-2021-2025"
@@ -240,3 +242,60 @@ def test_cli_says_why_a_programme_has_no_support_page(
         in capsys.readouterr().err
     )
     assert not out.exists()
+
+
+# --- QR codes: each chart page opens its chart on the public dashboard (plans.present.links) ---
+
+BASE = "https://khuyencong.example.vn"
+
+
+def _page_codes(pdf: Path) -> tuple[list[list[str]], list[str]]:
+    """Per page: the QR codes zbarimg reads at 150 dpi (a print scanned), and the page's text
+    without whitespace (a printed link wraps over lines)."""
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", str(pdf), str(pdf.with_suffix(""))], check=True
+    )
+    pngs = sorted(pdf.parent.glob(pdf.stem + "-*.png"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout
+    pages = [re.sub(r"\s+", "", page) for page in text.decode("utf-8").split("\f")[:-1]]
+    return [decode(png) for png in pngs], pages
+
+
+def test_every_chart_page_has_the_qr_code_of_its_chart(built_db: Path, tmp_path: Path) -> None:
+    view = {"lang": "vi", "prov": "Hà Nội,Hưng Yên", "prog": PID, "y0": "2021", "y1": "2025"}
+    pdf = tmp_path / "qr.pdf"
+    pdf.write_bytes(
+        build_report(_charts(built_db, "vi"), _info("vi"), public_url=BASE, params=view)
+    )
+    codes, pages = _page_codes(pdf)
+    sections, areas = (chart_link(BASE, key, view) for key in ("sections", "areas"))
+    # cover; sections; areas; the task table's pages ("lines": no page of the dashboard draws it)
+    assert [[], [sections], [areas]] == codes[:3]
+    assert all([] == found for found in codes[3:]) and len(codes) >= 5
+    assert printed_link(sections) in pages[1] and printed_link(areas) in pages[2]
+    assert "Hà+Nội,Hưng+Yên" in printed_link(sections)
+    assert "Quétđểxemtrênđiệnthoại" in pages[1]
+    assert HEADLINE_SECTIONS["vi"].replace(" ", "") in pages[1]  # the code on its chart's page
+
+
+def test_no_code_and_no_link_without_a_public_address(
+    built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "PUBLIC_URL", "")
+    pdf = tmp_path / "bare.pdf"
+    pdf.write_bytes(build_report(_charts(built_db, "vi")[:1], _info("vi")))
+    codes, pages = _page_codes(pdf)
+    assert [[], []] == codes
+    assert not any("khuyencong" in page or "Quét" in page for page in pages)
+
+
+def test_cli_report_codes_open_the_programme_in_its_language(
+    fake_deck, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(settings, "PUBLIC_URL", BASE)
+    out = tmp_path / "r.pdf"
+    args = ["report", "--programme", PID, "--charts", "sections", "--lang", "en", "--out", str(out)]
+    assert 0 == main(args)
+    codes, pages = _page_codes(out)
+    assert [[], [f"{BASE}/?lang=en&prog={PID}&areas=section"]] == codes
+    assert "Scantoopenonyourphone" in pages[1]

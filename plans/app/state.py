@@ -75,7 +75,8 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], choices: Choice
     """Filters from URL parameters; anything unknown or malformed falls back with a notice."""
     state = defaults(choices)
     notices: list[str] = []
-    known = {"lang", "bounds", "prov", "prog", "areas", "area", "y0", "y1", "page"}
+    # `view`: the tab a chart's link opens (plans.present.links), read by ui.view_tabs, not here
+    known = {"lang", "bounds", "prov", "prog", "areas", "area", "y0", "y1", "page", "view"}
     for key in params:
         if key not in known:
             notices.append(key)

@@ -186,6 +186,9 @@ def chart_with_data(
         picture.download_button("SVG", images[1], f"{key}.svg", "image/svg+xml", key=f"{key}_svg")
 
 
+LINKED_VIEW = "linked_view_read"  # session_state: the link's `view` parameter has been used
+
+
 def view_tabs(views: dict[str, str], key: str) -> tuple[str, Any]:
     """Tabs of which only the chosen one is computed and drawn; returns (view id, its tab).
 
@@ -193,11 +196,21 @@ def view_tabs(views: dict[str, str], key: str) -> tuple[str, Any]:
     shows one view at a time: every chart drawn at once kept the browser busy for about a
     second before the first one appeared (and again after each filter change). Switching tabs
     reruns the page; the view is kept when the language changes.
+
+    A link's `view=<id>` (a chart's QR code, plans.present.links) opens that tab on the first
+    tabbed page of the session, the one the link opened; an id the page lacks is ignored.
     """
     labels = list(views.values())
     remembered = f"{key}_view"
     if st.session_state.get(key) not in labels:
-        st.session_state[key] = views.get(st.session_state.get(remembered, ""), labels[0])
+        linked = ""
+        if not st.session_state.get(LINKED_VIEW):
+            # Once per session: the URL keeps `view` (deleting a parameter resets every widget,
+            # see sync_url), and the next tabbed page must not open a tab of the same name.
+            st.session_state[LINKED_VIEW] = True
+            linked = st.query_params.get("view", "")
+        chosen = st.session_state.get(remembered, linked)
+        st.session_state[key] = views.get(chosen, labels[0])
     tabs = st.tabs(labels, key=key, on_change="rerun")
     for view, tab in zip(views, tabs, strict=True):
         if tab.open:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date
 
+from plans import settings
 from plans.charts.base import share_bar
 from plans.charts.budget import area_share_bars, many_series, period_labels, year_stack
 from plans.charts.support import area_bars, year_bars
@@ -33,8 +34,10 @@ from plans.db import run
 from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
 from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
+from plans.present.links import optional_link, printed_lines, printed_link, qr_png
 
 if TYPE_CHECKING:
+    from pptx.shapes.autoshape import Shape
     from pptx.slide import Slide
 
 # The order of the catalogue; the CLI's --charts picks among these keys.
@@ -626,22 +629,24 @@ def _text(
     top: int,
     width: int,
     height: int,
-    text: str,
+    text: str | list[str],
     size: int,
     bold: bool = False,
-) -> None:
-    """A wrapping text box in FONT at `size` points."""
+) -> Shape:
+    """A wrapping text box in FONT at `size` points; a list of lines gives a paragraph each."""
     from pptx.util import Pt
 
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
-    paragraph = frame.paragraphs[0]
-    run_ = paragraph.add_run()
-    run_.text = text
-    run_.font.size = Pt(size)
-    run_.font.bold = bold
-    run_.font.name = FONT
+    for i, line in enumerate([text] if isinstance(text, str) else text):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run_ = paragraph.add_run()
+        run_.text = line
+        run_.font.size = Pt(size)
+        run_.font.bold = bold
+        run_.font.name = FONT
+    return box
 
 
 def _legend_rows(fig: go.Figure, width: float = 1400, char: float = 11, item: float = 40) -> int:
@@ -677,12 +682,55 @@ def _footer_caption(caption: str, lang: str) -> str:
     return caption[len(prefix) :] if caption.startswith(prefix) else caption
 
 
+# The column right of the chart picture (which ends 11.6 in from the left) and above the
+# footer (6.9 in from the top): from the bottom up, the printed link, the QR code, a hint.
+QR_LEFT, QR_COLUMN, QR_SIDE = 11.66, 1.6, 1.45  # inches
+QR_BOTTOM = 6.85
+LINK_CHARS = 22  # characters of the printed link per line at 8 pt in the column (~1.4 in)
+LINK_LINE = 8 * 1.2 / 72  # inches: one 8 pt line
+# A link of many chosen provinces would climb over the picture's corner: its end is cut ("…");
+# the QR code still holds it whole.
+LINK_LINES = 12
+
+
+def _qr_corner(slide: Slide, link: str, lang: str) -> None:
+    """A QR code of `link` in the slide's bottom-right corner, the short link printed under it."""
+    from pptx.util import Inches
+
+    printed = printed_link(link)
+    lines = printed_lines(printed, LINK_CHARS)
+    if len(lines) > LINK_LINES:
+        lines = [*lines[: LINK_LINES - 1], lines[LINK_LINES - 1] + "…"]
+    column, side = Inches(QR_COLUMN), Inches(QR_SIDE)
+    left = Inches(QR_LEFT)
+    height = Inches(len(lines) * LINK_LINE + 0.1)  # the box's own top and bottom margins
+    top = Inches(QR_BOTTOM) - height - side
+    hint = _text(slide, left, top - Inches(0.5), column, Inches(0.5), t("links.qr_hint", lang), 9)
+    picture = slide.shapes.add_picture(
+        io.BytesIO(qr_png(link)), left + (column - side) // 2, top, side, side
+    )
+    # alt text: a screen reader says what the code opens
+    picture._element.nvPicPr.cNvPr.set("descr", t("links.qr_alt", lang, link=printed))
+    box = _text(slide, left, top + side, column, height, lines, 8)
+    # the column is narrow: the text boxes' default 0.1 in side margins would take an eighth
+    for shape in (hint, box):
+        shape.text_frame.margin_left = shape.text_frame.margin_right = Inches(0.02)
+    box.click_action.hyperlink.address = link  # a click on the shown deck opens it too
+
+
 def build_deck(
     charts: list[Chart],
     info: DeckInfo,
     progress: Callable[[float, str], None] | None = None,
+    public_url: str | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> bytes:
-    """A 16:9 PPTX: a title slide, then per chart its headline, baked picture and sources."""
+    """A 16:9 PPTX: a title slide, then per chart its headline, baked picture and sources.
+
+    With a public address (`public_url`, default settings.PUBLIC_URL; "" for none) each chart
+    slide has a QR code and the printed link that open the chart on the dashboard with the view
+    `params` (URL filter names; default the deck's language and programme).
+    """
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -702,6 +750,8 @@ def build_deck(
     if progress:
         progress(1 / total, info.title)
 
+    base = settings.PUBLIC_URL if public_url is None else public_url
+    view = params if params is not None else {"lang": info.lang, "prog": info.programme_id}
     # the picture keeps the figure's 16:9; the body is 5.55 in high between headline and footer
     height = Inches(5.55)
     width = int(height * 16 / 9)
@@ -716,6 +766,9 @@ def build_deck(
             )
             # alt text for screen readers: the headline says what the picture shows
             picture._element.nvPicPr.cNvPr.set("descr", chart.headline)
+            link = optional_link(base, chart.key, view)
+            if link:
+                _qr_corner(slide, link, info.lang)  # before the footer: that stays the last text
             _text(slide, Inches(0.5), Inches(6.9), Inches(12.3), Inches(0.5),
                   f"{info.sources}; {_footer_caption(chart.caption, info.lang)}", 10)  # fmt: skip
             if progress:
@@ -767,6 +820,9 @@ def write_deck(
         return 1, message
     if not wanted:
         return 1, t("deck.no_charts", lang, id=programme_id)
-    data = build_deck([by_key[k] for k in wanted], info)
+    # the charts as the command built them: the programme in the deck's language, no filters
+    data = build_deck(
+        [by_key[k] for k in wanted], info, params={"lang": lang, "prog": programme_id}
+    )
     out.write_bytes(data)
     return 0, t("deck.written", lang, path=out, n=len(wanted) + 1)

@@ -6,7 +6,7 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ from plans import db, settings
 from plans.messages import t
 from plans.present import images
 from plans.present.kit import SUPPORT_KEYS, Chart, DeckInfo
+from plans.present.links import optional_link, printed_lines, printed_link, qr_png
 
 # Debian fonts-dejavu-core: glyphs for every Vietnamese letter, embedded (subset) in the PDF.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -32,6 +33,10 @@ TABLE_FONT = 9  # pt: readable on paper, still fits several columns
 GREY = (90, 90, 90)
 HEAD_FILL = (225, 232, 240)
 STRIPE_FILL = (245, 247, 250)
+# mm: a phone reads a printed code from about ten times its side; 30 mm keeps every module of a
+# long link above half a millimetre (and 3 pixels in a 150 dpi scan)
+QR_MM = 30
+LINK_CHARS = 70  # characters of the printed link per line at 9 pt beside the code
 
 # A cell that is a formatted figure ("126.300", "50,3%", "250,9 tỷ đồng", "—") is right-aligned.
 _FIGURE = re.compile(r"^[−\-+]?[\d.,\s]+(%| ?tỷ đồng| ?billion VND| ?triệu đồng)?$|^—$")
@@ -149,7 +154,28 @@ def _table(pdf: _Report, table: pd.DataFrame) -> None:
             grid.row([_text(v) for v in values])
 
 
-def _chart_page(pdf: _Report, chart: Chart, png: bytes) -> None:
+def _qr_block(pdf: _Report, link: str) -> None:
+    """The chart's QR code at the left margin, the hint and the printed link beside it."""
+    if pdf.get_y() + QR_MM > pdf.page_break_trigger:
+        pdf.add_page()  # never a code cut by the page's end
+    top = pdf.get_y()
+    printed = printed_link(link)
+    lang = pdf.info.lang
+    pdf.image(
+        io.BytesIO(qr_png(link)), x=MARGIN, y=top, w=QR_MM, h=QR_MM, link=link,
+        alt_text=t("links.qr_alt", lang, link=printed),
+    )  # fmt: skip
+    # the code's own white border is its quiet zone: the text starts right after it
+    pdf.set_xy(MARGIN + QR_MM + 2, top + 7)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.multi_cell(0, 5, t("links.qr_hint", lang), align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 9)
+    text = "\n".join(printed_lines(_text(printed), LINK_CHARS))
+    pdf.multi_cell(0, 4.5, text, align="L", link=link, new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(MARGIN, max(pdf.get_y(), top + QR_MM) + 2)
+
+
+def _chart_page(pdf: _Report, chart: Chart, png: bytes, link: str | None = None) -> None:
     pdf.add_page()
     pdf.set_font(FAMILY, "B", 14)
     pdf.multi_cell(0, 7, _text(chart.headline), align="L", new_x="LMARGIN", new_y="NEXT")
@@ -162,20 +188,34 @@ def _chart_page(pdf: _Report, chart: Chart, png: bytes) -> None:
     pdf.multi_cell(0, 4, _text(chart.caption), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
+    if link:
+        _qr_block(pdf, link)
     _table(pdf, chart.table)
 
 
-def build_report(charts: list[Chart], info: DeckInfo, progress: Progress | None = None) -> bytes:
+def build_report(
+    charts: list[Chart],
+    info: DeckInfo,
+    progress: Progress | None = None,
+    public_url: str | None = None,
+    params: Mapping[str, str] | None = None,
+) -> bytes:
     """The PDF: a cover, then per chart its headline, picture, caption and numbers table.
 
-    `progress(done, total)` is called after each chart, e.g. for a progress bar.
+    `progress(done, total)` is called after each chart, e.g. for a progress bar. With a public
+    address (`public_url`, default settings.PUBLIC_URL; "" for none) each chart page has a QR
+    code and the printed link that open the chart on the dashboard with the view `params` (URL
+    filter names; default the report's language and programme).
     """
+    base = settings.PUBLIC_URL if public_url is None else public_url
+    view = params if params is not None else {"lang": info.lang, "prog": info.programme_id}
     pdf = _Report(info)
     _cover(pdf, info, charts)
     with images.renderer():  # one browser for all pictures
         for done, chart in enumerate(charts, start=1):
             picture = images.baked(chart.figure, chart.title, chart.caption)
-            _chart_page(pdf, chart, images.render(picture, "png", scale=1))
+            link = optional_link(base, chart.key, view)
+            _chart_page(pdf, chart, images.render(picture, "png", scale=1), link)
             if progress is not None:
                 progress(done, len(charts))
     return bytes(pdf.output())
@@ -220,6 +260,7 @@ def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -
         info = deck_info(con, programme_id, lang)
     finally:
         con.close()
-    out.write_bytes(build_report(charts, info))
+    # the charts as the command built them: the programme in the report's language, no filters
+    out.write_bytes(build_report(charts, info, params={"lang": lang, "prog": programme_id}))
     print(t("report.written", lang, path=out, pages=len(charts)))
     return 0
