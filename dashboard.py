@@ -6,6 +6,7 @@ import streamlit as st
 
 from plans import settings
 from plans.app.cache import DatabaseDamagedError, connection, query
+from plans.app.layout import phone_style
 from plans.app.state import (
     AREA_MODES,
     BOUNDARIES,
@@ -31,6 +32,7 @@ from plans.messages import N_, t
 st.set_page_config(
     page_title=t("frame.page_title", "vi"), page_icon=":material/bar_chart:", layout="wide"
 )
+phone_style()  # narrow screens: filters, charts and presentation mode fit a phone
 
 # First start (or data/ changed since the last build): build the database before any page
 # reads it. Cached per process, so later reruns cost nothing.

@@ -531,7 +531,11 @@ def on_imported(place, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def titles(at) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # the words of each title: where a title is wrapped for a phone (plans.charts.base.fit_narrow)
+    return [
+        json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+        for c in at.get("plotly_chart")
+    ]
 
 
 @pytest.mark.usefixtures("on_imported")

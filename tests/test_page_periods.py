@@ -22,7 +22,11 @@ def open_page(**params: str) -> AppTest:
 
 
 def chart_titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # the words of each title: where a title is wrapped for a phone (plans.charts.base.fit_narrow)
+    return [
+        json.loads(c.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+        for c in at.get("plotly_chart")
+    ]
 
 
 def budget_table(at: AppTest):

@@ -26,7 +26,8 @@ def open_page(**params: str) -> AppTest:
 
 def series_names(at: AppTest) -> list[str]:
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return [trace["name"] for trace in spec["data"]]
+    # the words of each name: a legend entry is wrapped for a phone (plans.charts.base.fit_narrow)
+    return [trace["name"].replace("<br>", " ") for trace in spec["data"]]
 
 
 # Under the current boundaries (the default) the 2018-2020 programme of Hưng Yên (002) is new

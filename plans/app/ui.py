@@ -13,6 +13,7 @@ import streamlit as st
 
 from plans.app.cache import documents, query
 from plans.app.state import Filters
+from plans.charts.base import fit_narrow
 from plans.charts.budget import funding_labels, funding_share_bars, states_sources
 from plans.charts.tables import for_display, headers_for
 from plans.data import provinces, sources
@@ -158,7 +159,7 @@ def chart_with_data(
     the stored file names of the documents the caption cites, shown on hover.
     """
     language = lang()
-    st.plotly_chart(fig, key=f"{key}_chart", width="stretch")
+    st.plotly_chart(fit_narrow(fig), key=f"{key}_chart", width="stretch")
     source_caption(caption, files)
     # Downloads keep raw numbers (for analysis) under the reader's column headers.
     raw = data[columns].rename(columns=headers_for(language, headers))
@@ -168,12 +169,13 @@ def chart_with_data(
     if table.open:
         shown = for_display(data, columns, language, headers)
         table.dataframe(shown, hide_index=True, key=f"{key}_table")
-    left, right, picture, _ = st.columns([1, 1, 1, 3])
-    data_downloads(raw, key, left, right)
+    # one row that wraps: columns stack on a phone, a button a row
+    row = st.container(horizontal=True, gap="small")
+    data_downloads(raw, key, row, row)
     # Pictures are rendered on request: a browser render per chart on every view would be slow.
     images = st.session_state.get(f"{key}_images")
     if images is None:
-        if picture.button(t("ui.image", language), key=f"{key}_image"):
+        if row.button(t("ui.image", language), key=f"{key}_image"):
             from plans.present.images import baked, render, renderer
 
             title = fig.layout.title.text or ""
@@ -182,8 +184,8 @@ def chart_with_data(
                 images = (render(shown_fig, "png"), render(shown_fig, "svg"))
             st.session_state[f"{key}_images"] = images
     if images is not None:
-        picture.download_button("PNG", images[0], f"{key}.png", "image/png", key=f"{key}_png")
-        picture.download_button("SVG", images[1], f"{key}.svg", "image/svg+xml", key=f"{key}_svg")
+        row.download_button("PNG", images[0], f"{key}.png", "image/png", key=f"{key}_png")
+        row.download_button("SVG", images[1], f"{key}.svg", "image/svg+xml", key=f"{key}_svg")
 
 
 LINKED_VIEW = "linked_view_read"  # session_state: the link's `view` parameter has been used

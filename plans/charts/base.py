@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -47,3 +49,104 @@ def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
         separators=plotly_separators(lang),
     )
     return fig
+
+
+# A chart on a phone is ~358 CSS px wide (390 less the page's padding), on a desktop 1000-1400,
+# and one figure serves both: plotly neither wraps a line nor shrinks it to fit, so a line
+# longer than a phone holds is cut at the chart's edge. The longest lines are wrapped to what
+# a phone holds (a desktop shows the same words on one more line).
+TITLE_CHARS = 40  # bold 16 px (Streamlit's chart theme): ~8 px a character
+TITLE_LINE_PX = 22  # one more line of title
+LINE_CHARS = 44  # 12-14 px text across the chart: legend entries, axis and panel titles
+TICK_CHARS = 24  # category labels beside horizontal bars, which leave the bars the rest
+READABLE_PX = 10  # text plotly would shrink below this (to fit a bar, a box) is hidden instead
+
+
+def wrap(text: str, width: int, most: int | None = None) -> str:
+    """`text` broken into lines of at most `width` characters (plotly's `<br>`), its own line
+    breaks kept; a `<sup>` line stays `<sup>` on each of its lines. With `most`, the last
+    line kept ends with '…'. Wrapping wrapped text gives it back unchanged."""
+    lines: list[str] = []
+    for line in str(text).split("<br>"):
+        sup = line.startswith("<sup>") and line.endswith("</sup>")
+        words = line[5:-6] if sup else line
+        pieces = textwrap.wrap(words, width, break_long_words=False) or [words]
+        lines += [f"<sup>{p}</sup>" for p in pieces] if sup else pieces
+    if most is not None and len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1][: width - 1].rstrip(" ,;.") + "…"]
+    return "<br>".join(lines)
+
+
+def fit_narrow(fig: go.Figure) -> go.Figure:
+    """The figure made readable on a phone as well as a desktop (in place; returns it).
+
+    Long titles, legend entries, axis titles and subplot titles wrapped; the category labels
+    of horizontal bars wrapped into two lines beside a margin that grows to hold them; text
+    that would be shrunk below READABLE_PX to fit its bar or box is shown on hover only.
+    """
+    # A figure shared from the dashboard's cache (plans.app.cache.figure) has been fitted once;
+    # fitting it again on every rerun of every session cost ~6% of a page's rerun.
+    if getattr(fig, "_fitted_narrow", False):
+        return fig
+    layout = fig.layout
+    if layout.title.text:
+        title = wrap(layout.title.text, TITLE_CHARS)
+        added = title.count("<br>") - layout.title.text.count("<br>")
+        if added:
+            # centred in the top margin, a taller title reached down onto the panel titles or
+            # a legend above the plot: it hangs from the top, the margin grown by its new lines
+            top = layout.margin.t if layout.margin.t is not None else 100
+            fig.update_layout(
+                title={"text": title, "yref": "container", "y": 1, "yanchor": "top"},
+                title_pad_t=16,
+                margin_t=top + TITLE_LINE_PX * added,
+            )
+    for trace in fig.data:
+        name = getattr(trace, "name", None)
+        if name and trace.showlegend is not False:
+            trace.name = wrap(name, LINE_CHARS)
+    _wrap_bar_categories(fig)
+    fig.for_each_xaxis(
+        lambda axis: (
+            axis.update(title_text=wrap(axis.title.text, LINE_CHARS)) if axis.title.text else None
+        )
+    )
+    for note in layout.annotations:
+        # make_subplots' panel titles: centred over their panel, at the paper's top
+        if note.text and note.xref == "paper" and note.yanchor == "bottom" and not note.showarrow:
+            note.text = wrap(note.text, max(12, round(LINE_CHARS * _panel_share(fig, note))))
+    if layout.uniformtext.minsize is None:
+        fig.update_layout(uniformtext={"minsize": READABLE_PX, "mode": "hide"})
+    fig._fitted_narrow = True  # plotly keeps attributes starting with "_" off the figure's JSON
+    return fig
+
+
+def _panel_share(fig: go.Figure, note: object) -> float:
+    """The share of the figure's width of the panel a subplot title stands over."""
+    for name in fig.layout:
+        axis = fig.layout[name]
+        if name.startswith("xaxis") and axis.domain and axis.domain[0] <= note.x <= axis.domain[1]:
+            return axis.domain[1] - axis.domain[0]
+    return 1.0
+
+
+def _wrap_bar_categories(fig: go.Figure) -> None:
+    """Two-line labels for the long categories of horizontal bars (the data keep the names)."""
+    by_axis: dict[str, list[str]] = {}
+    for trace in fig.data:
+        if trace.type == "bar" and trace.orientation == "h" and trace.y is not None:
+            names = [str(y) for y in trace.y]
+            by_axis.setdefault(trace.yaxis or "y", []).extend(names)
+    for ref, names in by_axis.items():
+        names = list(dict.fromkeys(names))
+        if max(len(n) for n in names) <= TICK_CHARS:
+            continue
+        axis = fig.layout["yaxis" + ref[1:]]
+        if axis.type not in (None, "-", "category") or axis.tickmode == "array":
+            continue
+        axis.update(
+            tickmode="array",
+            tickvals=names,
+            ticktext=[wrap(n, TICK_CHARS, most=2) for n in names],
+            automargin=True,
+        )

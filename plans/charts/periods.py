@@ -249,7 +249,8 @@ def area_shares_chart(
             tickmode="array",
             tickvals=periods,
             ticktext=ticks,
-            tickangle=0,
+            # plotly's own angle: level where the periods fit side by side (a desktop), turned
+            # where they would overlap (a phone's half-width panel)
             row=1,
             col=col,
         )
@@ -259,7 +260,7 @@ def area_shares_chart(
     fig.update_layout(
         title=title,
         barmode="stack",
-        height=640,
+        height=800,  # room for the periods turned on end in a phone's half-width panels
         margin={"l": 60, "r": 20, "t": 90, "b": 200},
         # a share too thin for its text shows it on hover only
         uniformtext={"minsize": 10, "mode": "hide"},

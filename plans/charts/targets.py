@@ -175,6 +175,15 @@ BOTTOM_LEGEND_PX = 60
 BOTTOM_LEGEND = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"}
 
 
+def _towards_middle(value: float, span: tuple[float, float]) -> str:
+    """A label's position above a point on a log axis spanning `span` (log10): to the left of
+    a point in the right half, to the right of one in the left half."""
+    if not value or value != value or value <= 0:
+        return "top center"
+    share = (math.log10(value) - span[0]) / (span[1] - span[0])
+    return "top left" if share > 0.5 else "top right"
+
+
 def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Achieved (marker) against the target interval target_min..target_max, one row each.
 
@@ -226,6 +235,10 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
         f"{qualified(a, q, lang)} {u}"
         for a, q, u in zip(rows["achieved"], rows["achieved_qualifier"], rows["unit"], strict=True)
     ]
+    values = [*rows["achieved"], *rows["target_min"], *rows["target_max"]]
+    low = min([v for v in values if v > 0] or [1.0])
+    high = max(values or [10.0])
+    span = (math.log10(low / 5), math.log10(high * 3))
     fig.add_trace(
         go.Scatter(
             name=achieved,
@@ -234,19 +247,18 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
             mode="markers+text",
             marker={"symbol": "circle", "size": 11, "color": PALETTE[7]},
             text=achieved_text,
-            textposition="top center",
+            # towards the middle of the axis: centred on a point near the end, a label ran
+            # past the chart's edge on a phone
+            textposition=[_towards_middle(a, span) for a in rows["achieved"]],
             hovertemplate="%{y}<br>" + achieved + ": %{text}<extra></extra>",
         )
     )
-    values = [*rows["achieved"], *rows["target_min"], *rows["target_max"]]
-    low = min([v for v in values if v > 0] or [1.0])
-    high = max(values or [10.0])
     fig.update_layout(
         title=title,
         xaxis={
             "title": t("charts_targets.count_log", lang),
             "type": "log",
-            "range": [math.log10(low / 5), math.log10(high * 3)],
+            "range": list(span),
             "dtick": 1,
             "exponentformat": "none",
             "tickformat": ",~r",

@@ -35,6 +35,10 @@ AXIS_IDS: dict[str, str] = {
 }
 
 
+# Legend's top under a Gantt chart's plot area: month names (on end on a phone) and axis title.
+LEGEND_BELOW_PX = 95
+
+
 def months(lang: str = "vi") -> tuple[str, ...]:
     """The twelve month names in `lang`, January first."""
     return tuple(t(key, lang) for key in MONTH_IDS)
@@ -134,6 +138,7 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
         if len(years) == 1
         else t("charts_timeline.months_plain", lang)
     )
+    height = 170 + 34 * len(y_order) + 22 * len(sections)
     fig.update_layout(
         title=title,
         barmode="overlay",
@@ -152,8 +157,16 @@ def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
             "categoryarray": y_order,
             "autorange": "reversed",
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
-        height=170 + 34 * len(y_order) + 22 * len(sections),
+        # a fixed distance under the plot, below the month names even where a phone turns
+        # them on end (a share of the plot's height put it on the axis title there)
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -LEGEND_BELOW_PX / (height - 100),
+            "x": 0,
+            "traceorder": "normal",
+        },
+        height=height,
         margin={"l": 20, "r": 20, "t": 60, "b": 40},
         separators=plotly_separators(lang),
     )
@@ -226,7 +239,9 @@ def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> g
                     showlegend=i == 1,
                     marker={"color": colour, "symbol": symbol, "size": 16},
                     text=[f"{name}: {text}"],
-                    textposition="middle left" if value == low else "middle right",
+                    # above and below the line, not beside it: side by side the two labels
+                    # ran past a phone's edge (the panel is ~5 gaps wide, a label ~180 px)
+                    textposition="top center" if group == "stated" else "bottom center",
                     hovertemplate=f"{name}: {text}<extra></extra>",
                 ),
                 row=i,
@@ -244,9 +259,10 @@ def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> g
         fig.update_yaxes(visible=False, range=[-1, 1], row=i, col=1)
     fig.update_layout(
         title=title,
-        height=120 + 170 * n,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
-        margin={"l": 20, "r": 20, "t": 90, "b": 30},
+        height=160 + 170 * n,
+        # under the last panel: at the top right it covered the first panel's title on a phone
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        margin={"l": 20, "r": 20, "t": 90, "b": 70},
         separators=plotly_separators(lang),
     )
     return fig
