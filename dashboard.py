@@ -5,12 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from plans import settings
-from plans.app.cache import DatabaseDamagedError, connection, query
+from plans.app.cache import (
+    DatabaseDamagedError,
+    area_names,
+    connection,
+    programme_titles,
+    sidebar,
+)
 from plans.app.layout import phone_style
 from plans.app.state import (
     AREA_MODES,
     BOUNDARIES,
-    Choices,
     Filters,
     clamp_years,
     filter_buttons,
@@ -24,7 +29,6 @@ from plans.app.ui import (
     province_column,
     remember,
     sync_url,
-    vietnamese_key,
 )
 from plans.messages import N_, t
 
@@ -45,22 +49,10 @@ except DatabaseDamagedError:
 
     damaged_database()  # a clear message and a rebuild button instead of a stack trace; stops
 
-programmes = query("filter_choices")
-areas = query("area_choices")
-khuyen_cong = programmes[programmes["kind"] == "khuyen_cong"].sort_values("period_start")
-choices = Choices(
-    provinces=tuple(dict.fromkeys(programmes["province"])),
-    programmes=tuple(programmes["programme_id"]),
-    default_programme=str(khuyen_cong.iloc[-1]["programme_id"]),
-    years=(int(programmes["first_year"].min()), int(programmes["last_year"].max())),
-    areas=tuple(dict.fromkeys(areas["code"])),
-    provinces_now=tuple(sorted(set(programmes["province_now"]), key=vietnamese_key)),
-)
-# (province as issued, province since 1/7/2025) of every programme, in the sidebar's order:
-# how chosen provinces carry over when the reader switches the boundary view
-PROVINCE_PAIRS = list(
-    dict.fromkeys(zip(programmes["province"], programmes["province_now"], strict=True))
-)
+# the filters' choices, computed once per database file (plans.app.cache.sidebar)
+offered = sidebar()
+choices = offered.choices
+PROVINCE_PAIRS = offered.pairs
 
 # The URL is read once per session; afterwards the reader's choices are kept in CHOSEN.
 first_run = "url_state" not in st.session_state
@@ -101,17 +93,10 @@ boundary = chosen["f_boundary"]
 options = choices.province_options(boundary)
 provinces = [p for p in chosen["f_provinces"] if p in options]
 chosen["f_provinces"] = provinces
-shown = programmes[programmes[province_column(boundary)].isin(provinces or options)]
-titles = dict(
-    zip(shown["programme_id"], shown["title" if lang == "vi" else "title_en"], strict=True)
-)
+titles = programme_titles(province_column(boundary), tuple(provinces or options), lang)
 if chosen["f_programme"] not in titles:
     chosen["f_programme"] = next(iter(titles))
-if chosen["f_area_mode"] == "section":
-    own = areas[(areas["mode"] == "section") & (areas["programme_id"] == chosen["f_programme"])]
-else:
-    own = areas[areas["mode"] == "content_area"]
-names = dict(zip(own["code"], own["name_vi" if lang == "vi" else "name_en"], strict=True))
+names = area_names(chosen["f_area_mode"], chosen["f_programme"], lang)
 if chosen["f_area"] not in {"", *names}:
     chosen["f_area"] = ""
 low, high = choices.years
@@ -278,11 +263,23 @@ GROUPS = {
     "data": ("quality", "sources", "imports", "import_history"),
     "present": ("presenter", "present"),
 }
-by_name = {
-    name: st.Page(f"pages/{name}.py", title=NAV[name], icon=ICONS[name], default=name == "overview")
-    for names in GROUPS.values()
-    for name in names
-}
+# The pages are made once per session and language: st.Page resolves its file's path on the
+# disk, 13 of them were ~5% of a rerun. Kept per session, not shared: st.navigation marks the
+# page it runs on the object itself.
+made = st.session_state.get("nav_pages")
+if made is None or made[0] != lang:
+    made = (
+        lang,
+        {
+            name: st.Page(
+                f"pages/{name}.py", title=NAV[name], icon=ICONS[name], default=name == "overview"
+            )
+            for names in GROUPS.values()
+            for name in names
+        },
+    )
+    st.session_state["nav_pages"] = made
+by_name = made[1]
 pages = {SECTIONS[group]: [by_name[name] for name in names] for group, names in GROUPS.items()}
 navigation = st.navigation(pages, expanded=True)
 # The first visitor of a fresh server who opened /budget came here from the bare page

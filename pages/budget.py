@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import (
     chart_with_data,
     cite,
@@ -143,7 +143,8 @@ with tab:
             key="budget_shape",
         )
         st.caption(t("budget.tree_hint", lang))
-        tree_fig = allocation_tree(
+        tree_fig = figure(
+            allocation_tree,
             tree,
             f.programme,
             t("budget.tree", lang, level=level, prog=f.programme, y0=y0, y1=y1),
@@ -160,7 +161,9 @@ with tab:
             files=[info["source_file"]],
         )
     elif view == "years":
-        stack_fig = year_stack(years, t("budget.stack", lang, level=level, prog=f.programme), lang)
+        stack_fig = figure(
+            year_stack, years, t("budget.stack", lang, level=level, prog=f.programme), lang
+        )
         chart_with_data(
             stack_fig,
             # a year is a label, not an amount: no thousands separator
@@ -203,7 +206,8 @@ with tab:
             reports=cite_many(reports) if reports else "—",
         )
         chart_with_data(
-            execution_chart(
+            figure(
+                execution_chart,
                 execution,
                 t("execution.chart_title", lang, prog=f.programme, scope=scopes[scope]),
                 lang,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, cite, filters, funding_chart
 from plans.charts.base import share_bar
 from plans.charts.narrative import overview_sentences
@@ -93,7 +93,7 @@ if shares.empty:
 else:
     chart_title = t("overview.chart", lang)
     chart_with_data(
-        share_bar(shares, f"{chart_title} — {title}", lang),
+        figure(share_bar, shares, f"{chart_title} — {title}", lang),
         shares,
         ["key", "label", "amount_mvnd", "share_pct"],
         t("overview.caption", lang, source=cite(row["source_file"])),

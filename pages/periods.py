@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, cite_many, filters, source_caption
 from plans.charts.periods import (
     area_shares_chart,
@@ -121,7 +121,7 @@ for _, row in budgets[budgets["cpi_missing_years"].notna()].iterrows():
 if budgets["summed_from"].notna().any() or budgets["missing_from"].notna().any():
     caption += t("periods.summed_caption", lang)
 chart_with_data(
-    budget_periods_chart(budgets, t("periods.budget_chart", lang, year=price_year), lang),
+    figure(budget_periods_chart, budgets, t("periods.budget_chart", lang, year=price_year), lang),
     budgets,
     ["period_label", "planned_mvnd", "planned_real_mvnd", "planned_real_known_mvnd",
      "cpi_missing_years", "basis", "note", "programme_ids", "source"],
@@ -146,7 +146,9 @@ else:
     if shares["summed_from"].notna().any() or shares["missing_from"].notna().any():
         area_caption += t("periods.areas_summed_caption", lang)
     chart_with_data(
-        area_shares_chart(shares, totals, t("periods.areas_chart", lang, year=price_year), lang),
+        figure(
+            area_shares_chart, shares, totals, t("periods.areas_chart", lang, year=price_year), lang
+        ),
         area_shares_data(shares, lang),
         ["period_label", "area", "amount_mvnd", "share_pct", "amount_real_mvnd",
          "share_real_pct", "cpi_missing_years", "note", "programme_ids"],
@@ -176,7 +178,7 @@ if comparable.empty:
     st.stop()
 sources = cite_many(comparable["source_file"], comparable["source_line"])
 chart_with_data(
-    comparable_chart(comparable, t("periods.comparable_chart", lang), lang),
+    figure(comparable_chart, comparable, t("periods.comparable_chart", lang), lang),
     comparable_data(comparable, lang),
     [label, "period_label", "measure", "qualifier", "value_min", "value_max", "unit",
      "target_point", "source"],

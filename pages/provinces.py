@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, cite_many, filters, view_tabs
 from plans.charts.budget import (
     area_share_bars,
@@ -109,7 +109,7 @@ view, tab = view_tabs(views, key="provinces_view")
 with tab:
     if view == "shares":
         chart_with_data(
-            area_share_bars(shares, t("provinces.shares", lang), lang),
+            figure(area_share_bars, shares, t("provinces.shares", lang), lang),
             named(shares).assign(area_name=shares[f"area_name{suffix}"]),
             ["series_label", "content_area", "area_name", "amount_mvnd", "share_pct"],
             caption + t("provinces.caption_area", lang),
@@ -120,7 +120,7 @@ with tab:
     elif view == "per_year":
         per_year = in_period(query("province_budget_per_year", **scope))
         chart_with_data(
-            per_year_bars(per_year, t("provinces.per_year", lang), lang),
+            figure(per_year_bars, per_year, t("provinces.per_year", lang), lang),
             named(per_year),
             ["series_label", "programme_ids", "n_years", "total_mvnd", "per_year_mvnd"],
             caption + t("provinces.caption_year", lang),
@@ -132,7 +132,7 @@ with tab:
         funding = in_period(query("province_funding_shares", **scope))
         if states_sources(funding):
             chart_with_data(
-                province_funding_bars(funding, t("funding.provinces_chart", lang), lang),
+                figure(province_funding_bars, funding, t("funding.provinces_chart", lang), lang),
                 named(funding).assign(funding_label=funding_labels(funding, lang)),
                 ["series_label", "funding_label", "amount_mvnd", "share_pct", "n_lines"],
                 caption + t("funding.provinces_caption", lang),
@@ -199,7 +199,7 @@ with tab:
                 "unpaired_support_mvnd": t("provinces.support_unpaired_h", lang),
             }
             chart_with_data(
-                province_bars(paid, t("provinces.support_chart", lang), lang),
+                figure(province_bars, paid, t("provinces.support_chart", lang), lang),
                 # each province under the name its bar gives it (what it sums across the merger)
                 paid.assign(province=series_names(paid, lang, "province")),
                 [
@@ -228,7 +228,7 @@ with tab:
                     last_year=vs_plan["last_year"].astype(str),
                 )
                 chart_with_data(
-                    support_plan_bars(vs_plan, t("provinces.support_vs_plan", lang), lang),
+                    figure(support_plan_bars, vs_plan, t("provinces.support_vs_plan", lang), lang),
                     shown,
                     [
                         *("province", "programme_ids", "first_year", "last_year"),
@@ -247,7 +247,7 @@ with tab:
             st.info(t("provinces.no_costs", lang))
         else:
             chart_with_data(
-                unit_cost_bars(costs, t("provinces.unit_costs", lang), lang),
+                figure(unit_cost_bars, costs, t("provinces.unit_costs", lang), lang),
                 named(costs).assign(pair_label=costs[f"pair_label{suffix}"]),
                 [
                     "pair_label",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.source_view import (
     cited_snippet,
     context_lines,
@@ -204,7 +204,7 @@ else:
     ordered = findings.sort_values("source_file", kind="stable")
     files = cite_many(ordered["source_file"], ordered["source_line"])
     chart_with_data(
-        findings_dumbbell(findings, t("quality.chart", lang), lang),
+        figure(findings_dumbbell, findings, t("quality.chart", lang), lang),
         findings,
         numbers,
         t("quality.caption", lang, files=files),

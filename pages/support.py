@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, cite_many, filters, source_caption, view_tabs
 from plans.charts.budget import funding_labels, series_names
 from plans.charts.support import (
@@ -134,7 +134,7 @@ view, tab = view_tabs(views, key="support_view")
 with tab:
     if view == "provinces":
         chart_with_data(
-            province_bars(provinces, t("support.by_province", lang), lang),
+            figure(province_bars, provinces, t("support.by_province", lang), lang),
             # each province under the name its bar gives it (what it sums across the merger)
             provinces.assign(province=series_names(provinces, lang, "province")),
             ["province", "records", "establishments", "amount_mvnd", "beneficiaries", "share_pct"],
@@ -146,7 +146,7 @@ with tab:
     elif view == "years":
         years = query("support_by_year", **params)
         chart_with_data(
-            year_bars(years, t("support.by_year", lang), lang),
+            figure(year_bars, years, t("support.by_year", lang), lang),
             years.assign(year=years["year"].astype(str)),  # a year, not a number with a mark
             ["year", "records", "amount_mvnd", "beneficiaries"],
             caption + t("support.caption_change", lang),
@@ -156,7 +156,7 @@ with tab:
         )
         yoy = query("support_yoy", **params)
         chart_with_data(
-            change_heatmap(yoy, t("support.changes", lang), lang),
+            figure(change_heatmap, yoy, t("support.changes", lang), lang),
             yoy.assign(year=yoy["year"].astype(str)),
             ["province", "year", "amount_mvnd", "prev_amount_mvnd", "change_pct"],
             caption + t("support.caption_change", lang),
@@ -176,7 +176,7 @@ with tab:
             area_name=[names.get(str(c), no_area) for c in areas["content_area"].fillna("")]
         )
         chart_with_data(
-            area_bars(areas, names, t("support.by_area", lang), lang),
+            figure(area_bars, areas, names, t("support.by_area", lang), lang),
             shown_areas,
             ["content_area", "area_name", "records", "amount_mvnd", "beneficiaries", "share_pct"],
             caption,
@@ -190,7 +190,7 @@ with tab:
         if len(districts) > DISTRICT_BARS:
             note += t("support.district_largest", lang, n=DISTRICT_BARS, total=len(districts))
         chart_with_data(
-            district_bars(districts, t("support.by_district", lang), lang),
+            figure(district_bars, districts, t("support.by_district", lang), lang),
             districts.assign(place=place_labels(districts, lang)),
             ["province", "place", "records", "amount_mvnd", "beneficiaries", "share_pct",
              "province_share_pct"],
@@ -202,7 +202,7 @@ with tab:
     elif view == "sources":
         sources = query("support_by_source", **params)
         chart_with_data(
-            source_bars(sources, t("support.by_source", lang), lang),
+            figure(source_bars, sources, t("support.by_source", lang), lang),
             sources.assign(funding=funding_labels(sources, lang)),
             ["funding", "records", "amount_mvnd", "beneficiaries", "share_pct"],
             caption + t("support.caption_source", lang),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, cite, cite_many, filters, view_tabs
 from plans.charts.budget import (
     EXECUTION_COLUMNS,
@@ -124,7 +124,7 @@ with tab:
     if view == "band":
         chart_title = t("targets.band_chart", lang)
         chart_with_data(
-            target_band_chart(results, f"{chart_title} — {programme}", lang),
+            figure(target_band_chart, results, f"{chart_title} — {programme}", lang),
             data,
             [name, "unit", "achieved", "target_min", "target_point", "target_max", "basis",
              "source"],
@@ -135,7 +135,7 @@ with tab:
     elif view == "pct":
         chart_title = t("targets.pct_chart", lang)
         chart_with_data(
-            achievement_chart(results, f"{chart_title} — {programme}", lang),
+            figure(achievement_chart, results, f"{chart_title} — {programme}", lang),
             data,
             [name, "achievement_pct", "stated_pct", "status", "basis", "source"],
             t("targets.pct_caption", lang, sources=sources),
@@ -149,7 +149,8 @@ with tab:
             shown = execution_data(execution, lang)
             reports = list(shown["source_file"].dropna().unique())
             chart_with_data(
-                execution_chart(
+                figure(
+                    execution_chart,
                     execution,
                     t(
                         "execution.chart_title",
@@ -185,8 +186,11 @@ with tab:
             )
             rows = output_rows(outputs, chosen)
             chart_with_data(
-                outputs_year_chart(
-                    rows, t("execution.outputs_title", lang, indicator=indicators[chosen]), lang
+                figure(
+                    outputs_year_chart,
+                    rows,
+                    t("execution.outputs_title", lang, indicator=indicators[chosen]),
+                    lang,
                 ),
                 outputs_year_data(rows, lang),
                 list(OUTPUT_COLUMNS),

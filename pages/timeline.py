@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plans.app.cache import query
+from plans.app.cache import figure, query
 from plans.app.ui import chart_with_data, chosen_programmes, cite, filters
 from plans.charts.timeline import month_span, timeline_gantt
 from plans.data.sources import short_ref
@@ -93,7 +93,7 @@ chart_title = t("timeline.chart", lang)
 title = f"{chart_title} — {titles[programme]}"
 sources = "; ".join(cite(file) for file in sorted(set(tasks["source_file"])))
 chart_with_data(
-    timeline_gantt(tasks, title, lang),
+    figure(timeline_gantt, tasks, title, lang),
     tasks,
     [
         "task_code",

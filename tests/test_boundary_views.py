@@ -350,7 +350,8 @@ def merged_app(merged, monkeypatch: pytest.MonkeyPatch):
 
 def series_of(at) -> list[str]:
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return [trace["name"] for trace in spec["data"]]
+    # the words of each legend entry: wrapped for a phone (plans.charts.base.fit_narrow)
+    return [trace["name"].replace("<br>", " ") for trace in spec["data"]]
 
 
 HY_TITLE = "Chương trình khuyến công địa phương tỉnh Hưng Yên đến năm 2020"  # 002, programmes.csv

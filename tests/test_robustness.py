@@ -167,7 +167,7 @@ def test_no_html_is_rendered_unescaped() -> None:
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path.name
 
 
-def test_st_html_only_renders_the_static_stylesheet() -> None:
+def test_st_html_only_renders_the_static_stylesheets() -> None:
     calls = []
     for path in PY_FILES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -177,14 +177,16 @@ def test_st_html_only_renders_the_static_stylesheet() -> None:
                 and node.func.attr == "html"
             ):
                 calls.append((path.name, ast.unparse(node.args[0])))
-    assert [("ui.py", "_PRESENTATION_CSS")] == calls
-    tree = ast.parse((ROOT / "plans" / "app" / "ui.py").read_text(encoding="utf-8"))
-    [value] = [
-        n.value
-        for n in tree.body
-        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "_PRESENTATION_CSS"
-    ]
-    assert isinstance(value, ast.Constant) and isinstance(value.value, str), "a constant"
+    # presentation mode's and the phone's (plans.app.layout), each a constant: no reader's text
+    assert [("layout.py", "_PHONE_CSS"), ("ui.py", "_PRESENTATION_CSS")] == sorted(calls)
+    for module, name in (("layout.py", "_PHONE_CSS"), ("ui.py", "_PRESENTATION_CSS")):
+        tree = ast.parse((ROOT / "plans" / "app" / module).read_text(encoding="utf-8"))
+        [value] = [
+            n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == name
+        ]
+        assert isinstance(value, ast.Constant) and isinstance(value.value, str), "a constant"
 
 
 # --- uploads -----------------------------------------------------------------------------------

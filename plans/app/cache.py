@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from plans import db, settings
+from plans.app.state import Choices
+from plans.charts.base import fit_narrow
 from plans.data.build import ensure_database
+from plans.data.provinces import vietnamese_key
 
 
 def _version(db_path: str) -> int:
@@ -63,7 +72,11 @@ def _ensure(db_path: str) -> None:
     ensure_database(Path(db_path))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# st.cache_resource, not st.cache_data: cache_data hands every reader a copy by unpickling the
+# stored frame, several per rerun of every page; query() gives each reader a shallow copy
+# instead, which pandas' copy-on-write keeps apart from the cached frame whatever the page does
+# to it (a column assigned, a frame filtered or renamed).
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _cached(
     db_path: str, version: int, name: str, params: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
@@ -79,7 +92,7 @@ def query(name: str, **params: Any) -> pd.DataFrame:
     """Result of queries/<name>.sql for these parameters, cached per database file version."""
     path = str(settings.DB_PATH)
     connection(path)
-    return _cached(path, _version(path), name, tuple(sorted(params.items())))
+    return _cached(path, _version(path), name, tuple(sorted(params.items()))).copy(deep=False)
 
 
 def documents() -> dict[str, dict[str, Any]]:
@@ -116,3 +129,124 @@ def deck_info(programme_id: str, lang: str) -> Any:
         return build_info(cursor, programme_id, lang)
     finally:
         cursor.close()
+
+
+# Built figures by their inputs, shared by every session: a filter change that comes back to a
+# view someone has seen (a hall of delegates on the presenter's programme) skips the chart
+# builder, most of a page's rerun (BENCHMARKS.md, issue 18). Bounded like the results above.
+_FIGURES: OrderedDict[tuple[Any, ...], go.Figure] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+FIGURE_ENTRIES = 512
+
+
+def _fingerprint(value: Any) -> Any:
+    """A hashable stand-in for a builder's argument: frames by their whole content."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        # The pickled frame holds every cell, label and type: equal bytes, equal frames. Ten
+        # times faster than pandas' row hashes on these small frames (0,15 against 1,3 ms); two
+        # equal frames laid out differently in memory only miss the cache.
+        return (type(value).__name__, hashlib.blake2b(pickle.dumps(value, 5)).hexdigest())
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, tuple | list):
+        return (type(value).__name__, tuple(_fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _fingerprint(v)) for k, v in value.items()))
+    raise TypeError(f"figure(): cannot key a cached figure on {type(value).__name__}")
+
+
+def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """builder(*args, **kwargs), built once per distinct input and then shared (read-only).
+
+    The arguments are keyed by content (a frame by every cell, its columns and types), so a
+    frame filtered or changed in any way builds anew. The figure returned is the cached one:
+    callers that change a figure after building it must build it themselves.
+    """
+    key = (
+        builder.__module__,
+        builder.__qualname__,
+        tuple(_fingerprint(a) for a in args),
+        tuple((k, _fingerprint(v)) for k, v in sorted(kwargs.items())),
+    )
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+        if found is not None:
+            _FIGURES.move_to_end(key)
+            return found
+    built = fit_narrow(builder(*args, **kwargs))
+    with _FIGURES_LOCK:
+        _FIGURES[key] = built
+        while len(_FIGURES) > FIGURE_ENTRIES:
+            _FIGURES.popitem(last=False)
+    return built
+
+
+@dataclass(frozen=True)
+class Sidebar:
+    """What the sidebar's filters offer, computed once per database file version."""
+
+    choices: Choices
+    # (province as issued, province since 1/7/2025) of every programme, in the sidebar's
+    # order: how chosen provinces carry over when the reader switches the boundary view
+    pairs: tuple[tuple[str, str], ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _sidebar(db_path: str, version: int) -> Sidebar:
+    programmes = _cached(db_path, version, "filter_choices", ())
+    areas = _cached(db_path, version, "area_choices", ())
+    khuyen_cong = programmes[programmes["kind"] == "khuyen_cong"].sort_values("period_start")
+    choices = Choices(
+        provinces=tuple(dict.fromkeys(programmes["province"])),
+        programmes=tuple(programmes["programme_id"]),
+        default_programme=str(khuyen_cong.iloc[-1]["programme_id"]),
+        years=(int(programmes["first_year"].min()), int(programmes["last_year"].max())),
+        areas=tuple(dict.fromkeys(areas["code"])),
+        provinces_now=tuple(sorted(set(programmes["province_now"]), key=vietnamese_key)),
+    )
+    pairs = tuple(
+        dict.fromkeys(zip(programmes["province"], programmes["province_now"], strict=True))
+    )
+    return Sidebar(choices, pairs)
+
+
+def sidebar() -> Sidebar:
+    """The sidebar's choices for the current database file (the frame reads them every run:
+    computed from the programme and area lists once, not on every rerun of every session)."""
+    path = str(settings.DB_PATH)
+    connection(path)
+    return _sidebar(path, _version(path))
+
+
+# The sidebar's two lists, shared read-only by every session: callers must not change them.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _titles(
+    db_path: str, version: int, column: str, provinces: tuple[str, ...], lang: str
+) -> dict[str, str]:
+    programmes = _cached(db_path, version, "filter_choices", ())
+    shown = programmes[programmes[column].isin(provinces)]
+    title = shown["title" if lang == "vi" else "title_en"]
+    return dict(zip(shown["programme_id"], title, strict=True))
+
+
+def programme_titles(column: str, provinces: tuple[str, ...], lang: str) -> dict[str, str]:
+    """Programme id → title in `lang`, of the programmes whose `column` (province_now or
+    province, queries/filter_choices.sql) is one of `provinces`, in the sidebar's order."""
+    path = str(settings.DB_PATH)
+    return _titles(path, _version(path), column, provinces, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _area_names(db_path: str, version: int, mode: str, programme: str, lang: str) -> dict[str, str]:
+    areas = _cached(db_path, version, "area_choices", ())
+    if mode == "section":
+        own = areas[(areas["mode"] == "section") & (areas["programme_id"] == programme)]
+    else:
+        own = areas[areas["mode"] == "content_area"]
+    return dict(zip(own["code"], own["name_vi" if lang == "vi" else "name_en"], strict=True))
+
+
+def area_names(mode: str, programme: str, lang: str) -> dict[str, str]:
+    """Area code → name in `lang`: the programme's own sections, or the common content areas."""
+    path = str(settings.DB_PATH)
+    return _area_names(path, _version(path), mode, programme, lang)
