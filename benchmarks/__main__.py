@@ -5,6 +5,9 @@ They assert nothing.
 - `queries`: every query in queries/ at three database sizes, DuckDB against pandas and SQLite
   computing the same result in the same run, then the pages in headless Chromium (bench.py).
 - `load`: N browser sessions clicking pages and filters on one server for T seconds (load.py).
+- `protocol`: N sessions speaking Streamlit's websocket protocol (no browser), each opening a
+  page and changing a filter every few seconds, for N = 10…200, beside a few real browsers
+  (protocol_load.py, client in protocol.py).
 - `export`: the presenter kit's images, slides and PDF (export.py).
 - `imports`: N plans imported one after another, incremental write against full rebuild
   (bench_imports.py).
@@ -25,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     """Dispatch to one benchmark; its own options follow its name."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("benchmark", choices=("queries", "load", "export", "imports", "support"))
+    parser.add_argument(
+        "benchmark", choices=("queries", "load", "protocol", "export", "imports", "support")
+    )
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
     if args.benchmark == "queries":
@@ -38,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import load
 
         load.main(rest)
+        return 0
+    if args.benchmark == "protocol":
+        from benchmarks import protocol_load
+
+        protocol_load.main(rest)
         return 0
     if args.benchmark == "imports":
         from benchmarks import bench_imports
