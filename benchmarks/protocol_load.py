@@ -288,7 +288,13 @@ async def crowd(
 
 
 def one_n(
-    n: int, args: argparse.Namespace, db: Path, home: Path, with_browsers: int, hall: Hall
+    n: int,
+    args: argparse.Namespace,
+    db: Path,
+    home: Path,
+    with_browsers: int,
+    hall: Hall,
+    app: Path = ROOT / "dashboard.py",
 ) -> dict:
     """Start a server, warm it, run N sessions (and browsers), measure, stop it."""
     imports = home / f"imports-{n}"
@@ -299,7 +305,8 @@ def one_n(
         "PLANS_IMPORTS_DIR": str(imports),
         "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl),
     }
-    server: Server = start_server(ROOT / "dashboard.py", env, home / f"streamlit-{n}.log")
+    log = home / f"streamlit-{n}-{len(list(home.glob('streamlit-*.log')))}.log"
+    server: Server = start_server(app, env, log)
     pid = server.process.pid
     try:
         quiet = warm(server.url, pid, hall)
@@ -329,6 +336,7 @@ def one_n(
     interactions = len(tally.opens) + len(tally.changes)
     return {
         "n": n,
+        "app": str(app),
         "scenario": hall.name,
         "errors": tally.errors,
         "opens": tally.opens,
@@ -355,7 +363,7 @@ def _s(values: list[float], q: float) -> str:
 
 def report(result: dict, out=print) -> None:
     n = result["n"]
-    out(f"N = {n} sessions ({result['scenario']}), {result['wall_s']:.0f} s")
+    out(f"N = {n} sessions ({result['scenario']}), {result['wall_s']:.0f} s, {result['app']}")
     out(
         f"  errors: {len(result['errors'])}"
         + (f" ({result['errors'][:3]})" if result["errors"] else "")
@@ -410,6 +418,11 @@ def main(argv: list[str] | None = None) -> None:
         default="hall",
         help="hall: the presenter's link, that province's programmes; national: any (Hall)",
     )
+    parser.add_argument(
+        "--apps",
+        default="",
+        help="dashboard.py files to compare, comma-separated (e.g. an earlier checkout's)",
+    )
     parser.add_argument("--db", type=Path, default=None, help="a built database (default: seeds)")
     args = parser.parse_args(argv)
     ns = [int(x) for x in args.sessions.split(",")]
@@ -429,5 +442,8 @@ def main(argv: list[str] | None = None) -> None:
             f"scenario {hall.name}: link ?{hall.query or '(none)'}; programmes chosen among"
             f" {len(hall.programmes) or 'all'}, provinces among {len(hall.provinces) or 'all'}"
         )
+        apps = [Path(a).resolve() for a in args.apps.split(",")] if args.apps else [None]
         for i, n in enumerate(ns):
-            report(one_n(n, args, db, home, args.browsers if i == 0 else 0, hall))
+            for app in apps:  # side by side in one run: an earlier checkout's dashboard, this one
+                kept = {"app": app} if app else {}
+                report(one_n(n, args, db, home, args.browsers if i == 0 else 0, hall, **kept))
