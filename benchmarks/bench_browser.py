@@ -51,8 +51,9 @@ VIEWPORT = {"width": 1400, "height": 1000}
 TIMEOUT_MS = 180_000  # a cold page on 10M records and 2 shared cores can be slow: fail late
 ACTION_TIMEOUT_MS = 30_000  # clicks and look-ups: a widget that is not there fails sooner
 SETTLE_S = 1.0
-# Goals of issue 6 (figures to compare with, not assertions).
-GOAL_RATIO = 1.3
+# Goals of issues 6 and 18 (figures to compare with, not assertions).
+GOAL_RATIO = 1.2  # the first chart against the bare page: issue 18 (issue 6 asked 1.3)
+GOAL_STARTUP = 1.3  # start-up on the national database against the seed one
 GOAL_FILTER_S = 1.0
 GOAL_RSS_MIB = 1024.0
 # The default page of dashboard.py's st.navigation is served at "/".
@@ -733,7 +734,7 @@ def goals(result: dict[str, Any]) -> dict[str, Any]:
         "startup_growth": {
             **{key: national[key] / seed[key] for key in keys},
             # sub-second figures are noisy: half a second over the seed's still counts as flat
-            "met": all(national[key] <= GOAL_RATIO * seed[key] + 0.5 for key in keys),
+            "met": all(national[key] <= GOAL_STARTUP * seed[key] + 0.5 for key in keys),
         },
     }
 

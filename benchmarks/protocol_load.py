@@ -11,7 +11,8 @@ until `--seconds` have passed; then all leave and the server is stopped. Prints 
 (exceptions on a page, a closed socket, no answer in 120 s), p50/p95 from a filter change to
 the new chart's message (to the end of the run for a view without a chart), server CPU per
 interaction, server RSS at its peak, when the sessions have left, and once the server has
-dropped their state (`--ttl`, Streamlit's server.disconnectedSessionTTL, 120 s by default).
+dropped their state (`--ttl`, Streamlit's server.disconnectedSessionTTL, 20 s here, and one
+visitor after it, whose leaving reaps the expired sessions); `--waves` repeats the N sessions.
 
 A few real Chromium sessions (`--browsers`, at the first N) do the same in the same run, their
 websocket frames recorded: what they send is compared with what the protocol sessions send (the
@@ -287,6 +288,23 @@ async def crowd(
     return tally, peak, spent
 
 
+def settle_after(url: str, ttl: int, hall: Hall) -> None:
+    """Wait out the TTL of the sessions that left, then let one visitor come and go.
+
+    Streamlit keeps a closed session in a TTL cache that is reaped only when it is next written
+    to (streamlit.runtime.memory_session_storage), so without a later visitor the sessions of
+    the last wave would still be held, however long one waited."""
+    time.sleep(ttl + 10)
+
+    async def visitor() -> None:
+        session = Session(url)
+        await session.open("budget", hall.query)
+        await session.close()
+
+    asyncio.run(visitor())
+    time.sleep(5)
+
+
 def one_n(
     n: int,
     args: argparse.Namespace,
@@ -329,8 +347,25 @@ def one_n(
         if thread is not None:
             thread.join(timeout=300)
         rss_left = rss_mib(pid)
-        time.sleep(args.ttl + 10)  # Streamlit drops a closed session's state after its TTL
+        settle_after(server.url, args.ttl, hall)
         rss_dropped = rss_mib(pid)
+        # Later waves of N: memory the first wave's sessions left behind is reused, not added
+        # to, if their peaks and what stays after their TTL do not grow wave after wave.
+        waves = []
+        for _ in range(args.waves - 1):
+            more, wave_peak, _spent = asyncio.run(
+                crowd(server.url, n, args.seconds, args.ramp, tuple(args.think), pid, hall)
+            )
+            wave_left = rss_mib(pid)
+            settle_after(server.url, args.ttl, hall)
+            waves.append(
+                {
+                    "errors": len(more.errors),
+                    "rss_peak_mib": wave_peak,
+                    "rss_left_mib": wave_left,
+                    "rss_dropped_mib": rss_mib(pid),
+                }
+            )
     finally:
         stop_server(server.process)
     interactions = len(tally.opens) + len(tally.changes)
@@ -353,6 +388,7 @@ def one_n(
         "rss_peak_mib": peak,
         "rss_left_mib": rss_left,
         "rss_dropped_mib": rss_dropped,
+        "waves": waves,
         "browsers": seen,
     }
 
@@ -386,8 +422,14 @@ def report(result: dict, out=print) -> None:
     out(
         f"  server RSS: {result['rss_before_mib']:.0f} MiB warm,"
         f" peak {result['rss_peak_mib']:.0f}, {result['rss_left_mib']:.0f} when they left,"
-        f" {result['rss_dropped_mib']:.0f} after the TTL"
+        f" {result['rss_dropped_mib']:.0f} after the TTL and one more visitor"
     )
+    for i, wave in enumerate(result["waves"], start=2):
+        out(
+            f"  wave {i} of {n}: errors {wave['errors']}, RSS peak {wave['rss_peak_mib']:.0f},"
+            f" {wave['rss_left_mib']:.0f} when they left,"
+            f" {wave['rss_dropped_mib']:.0f} after the TTL"
+        )
     out(f"  client CPU (all {n} sessions, this process): {result['client_cpu_s']:.1f} s")
     seen = result["browsers"]
     if seen:
@@ -411,6 +453,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ramp", type=float, default=10.0, help="arrivals spread over this")
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 6.0))
     parser.add_argument("--ttl", type=int, default=20, help="server.disconnectedSessionTTL")
+    parser.add_argument(
+        "--waves", type=int, default=1, help="N sessions this many times, one after the other"
+    )
     parser.add_argument("--browsers", type=int, default=2, help="Chromium tabs at the first N")
     parser.add_argument(
         "--scenario",

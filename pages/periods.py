@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import figure, query
-from plans.app.ui import chart_with_data, cite_many, filters, source_caption
+from plans.app.ui import chart_with_data, cite_many, filters, source_caption, view_tabs
 from plans.charts.periods import (
     area_shares_chart,
     area_shares_data,
@@ -97,118 +97,142 @@ if len(held) < 2:
         t("periods.one_period_only", lang, province=province, period=held["period_label"].iloc[0])
     )
 
-# --- budget ------------------------------------------------------------------------------------
-st.subheader(t("periods.budget", lang))
+# One view at a time (plans.app.ui.view_tabs): three charts and two tables drawn at once kept
+# the browser busy before the first chart appeared (1,36-1,42x the bare page, BENCHMARKS.md).
+views = {
+    "budget": t("periods.budget", lang),
+    "areas": t("periods.areas", lang),
+    "comparable": t("periods.comparable", lang),
+}
 by_programme = period_budgets(programmes, query("programme_budgets", price_year=price_year), lang)
-budgets = period_sums(totals, by_programme, lang)
-caption = t(
-    "periods.budget_caption",
-    lang,
-    sources=cite_many(by_programme["budget_source_file"], by_programme["budget_source_line"]),
-    cpi=", ".join(dict.fromkeys(prices["source"])),
-    year=price_year,
-)
-spread = budgets[budgets["real_basis"].fillna("").str.contains("even_spread")]["period_label"]
-if len(spread):
-    caption += t("periods.even_spread", lang, periods=", ".join(spread))
-for _, row in budgets[budgets["cpi_missing_years"].notna()].iterrows():
-    caption += t(
-        "periods.missing",
-        lang,
-        period=row["period_label"],
-        years=row["cpi_missing_years"].replace(",", ", "),
-    )
-if budgets["summed_from"].notna().any() or budgets["missing_from"].notna().any():
-    caption += t("periods.summed_caption", lang)
-chart_with_data(
-    figure(budget_periods_chart, budgets, t("periods.budget_chart", lang, year=price_year), lang),
-    budgets,
-    ["period_label", "planned_mvnd", "planned_real_mvnd", "planned_real_known_mvnd",
-     "cpi_missing_years", "basis", "note", "programme_ids", "source"],
-    caption,
-    key="periods_budget",
-    headers=HEADERS, files=by_programme["budget_source_file"],
-)  # fmt: skip
-
-# --- content areas -----------------------------------------------------------------------------
-st.subheader(t("periods.areas", lang))
-shares = query("period_area_shares", boundary=boundary, province=province, price_year=price_year)
-if shares.empty:
-    st.info(t("periods.no_areas", lang, province=province))
-else:
-    split = by_programme[by_programme["real_basis"] == "yearly_lines"]
-    area_caption = t(
-        "periods.areas_caption",
-        lang,
-        sources=cite_many(split["budget_source_file"]),
-        year=price_year,
-    )
-    if shares["summed_from"].notna().any() or shares["missing_from"].notna().any():
-        area_caption += t("periods.areas_summed_caption", lang)
-    chart_with_data(
-        figure(
-            area_shares_chart, shares, totals, t("periods.areas_chart", lang, year=price_year), lang
-        ),
-        area_shares_data(shares, lang),
-        ["period_label", "area", "amount_mvnd", "share_pct", "amount_real_mvnd",
-         "share_real_pct", "cpi_missing_years", "note", "programme_ids"],
-        area_caption,
-        key="periods_areas",
-        headers=HEADERS, files=split["budget_source_file"],
-    )  # fmt: skip
-    unknown = shares[~shares["list_known"].astype(bool)].drop_duplicates("period_label")
-    for _, row in unknown.iterrows():
-        st.caption(
-            t(
-                "periods.list_unknown",
+view, tab = view_tabs(views, key="periods_view")
+with tab:
+    if view == "budget":
+        budgets = period_sums(totals, by_programme, lang)
+        caption = t(
+            "periods.budget_caption",
+            lang,
+            sources=cite_many(
+                by_programme["budget_source_file"], by_programme["budget_source_line"]
+            ),
+            cpi=", ".join(dict.fromkeys(prices["source"])),
+            year=price_year,
+        )
+        spread = budgets[budgets["real_basis"].fillna("").str.contains("even_spread")][
+            "period_label"
+        ]
+        if len(spread):
+            caption += t("periods.even_spread", lang, periods=", ".join(spread))
+        for _, row in budgets[budgets["cpi_missing_years"].notna()].iterrows():
+            caption += t(
+                "periods.missing",
                 lang,
                 period=row["period_label"],
-                decree=row["decree_in_force"],
-                read=row["decree_read"],
+                years=row["cpi_missing_years"].replace(",", ", "),
             )
+        if budgets["summed_from"].notna().any() or budgets["missing_from"].notna().any():
+            caption += t("periods.summed_caption", lang)
+        chart_with_data(
+            figure(
+                budget_periods_chart,
+                budgets,
+                t("periods.budget_chart", lang, year=price_year),
+                lang,
+            ),
+            budgets,
+            ["period_label", "planned_mvnd", "planned_real_mvnd", "planned_real_known_mvnd",
+             "cpi_missing_years", "basis", "note", "programme_ids", "source"],
+            caption,
+            key="periods_budget",
+            headers=HEADERS, files=by_programme["budget_source_file"],
+        )  # fmt: skip
+
+    elif view == "areas":
+        shares = query(
+            "period_area_shares", boundary=boundary, province=province, price_year=price_year
         )
+        if shares.empty:
+            st.info(t("periods.no_areas", lang, province=province))
+        else:
+            split = by_programme[by_programme["real_basis"] == "yearly_lines"]
+            area_caption = t(
+                "periods.areas_caption",
+                lang,
+                sources=cite_many(split["budget_source_file"]),
+                year=price_year,
+            )
+            if shares["summed_from"].notna().any() or shares["missing_from"].notna().any():
+                area_caption += t("periods.areas_summed_caption", lang)
+            chart_with_data(
+                figure(
+                    area_shares_chart,
+                    shares,
+                    totals,
+                    t("periods.areas_chart", lang, year=price_year),
+                    lang,
+                ),
+                area_shares_data(shares, lang),
+                ["period_label", "area", "amount_mvnd", "share_pct", "amount_real_mvnd",
+                 "share_real_pct", "cpi_missing_years", "note", "programme_ids"],
+                area_caption,
+                key="periods_areas",
+                headers=HEADERS, files=split["budget_source_file"],
+            )  # fmt: skip
+            unknown = shares[~shares["list_known"].astype(bool)].drop_duplicates("period_label")
+            for _, row in unknown.iterrows():
+                st.caption(
+                    t(
+                        "periods.list_unknown",
+                        lang,
+                        period=row["period_label"],
+                        decree=row["decree_in_force"],
+                        read=row["decree_read"],
+                    )
+                )
 
-# --- comparable targets ------------------------------------------------------------------------
-st.subheader(t("periods.comparable", lang))
-comparable = comparable_by_issuer(
-    query("period_comparable", boundary=boundary, province=province), lang
-)
-if comparable.empty:
-    st.info(t("periods.no_comparable", lang, province=province))
-    st.stop()
-sources = cite_many(comparable["source_file"], comparable["source_line"])
-chart_with_data(
-    figure(comparable_chart, comparable, t("periods.comparable_chart", lang), lang),
-    comparable_data(comparable, lang),
-    [label, "period_label", "measure", "qualifier", "value_min", "value_max", "unit",
-     "target_point", "source"],
-    t("periods.comparable_caption", lang, sources=sources),
-    key="periods_comparable",
-    headers=HEADERS, files=comparable["source_file"],
-)  # fmt: skip
-# st.table wraps long cells; the first column (the indicator) becomes the row label.
-wide = comparable_table(comparable, lang)
-st.table(wide.set_index(wide.columns[0]))
-with st.expander(t("periods.reasons", lang)):
-    st.dataframe(
-        comparable[[label, "period_label", "reason"]].rename(columns=HEADERS),
-        hide_index=True,
-        key="periods_reasons",
-    )
+    else:  # comparable targets, then what a unit of each cost
+        comparable = comparable_by_issuer(
+            query("period_comparable", boundary=boundary, province=province), lang
+        )
+        if comparable.empty:
+            st.info(t("periods.no_comparable", lang, province=province))
+            st.stop()
+        sources = cite_many(comparable["source_file"], comparable["source_line"])
+        chart_with_data(
+            figure(comparable_chart, comparable, t("periods.comparable_chart", lang), lang),
+            comparable_data(comparable, lang),
+            [label, "period_label", "measure", "qualifier", "value_min", "value_max", "unit",
+             "target_point", "source"],
+            t("periods.comparable_caption", lang, sources=sources),
+            key="periods_comparable",
+            headers=HEADERS, files=comparable["source_file"],
+        )  # fmt: skip
+        # st.table wraps long cells; the first column (the indicator) becomes the row label.
+        wide = comparable_table(comparable, lang)
+        st.table(wide.set_index(wide.columns[0]))
+        # Drawn once opened (one rerun), like the tables under the charts (ui.chart_with_data).
+        reasons = st.expander(
+            t("periods.reasons", lang), key="periods_reasons_open", on_change="rerun"
+        )
+        if reasons.open:
+            reasons.dataframe(
+                comparable[[label, "period_label", "reason"]].rename(columns=HEADERS),
+                hide_index=True,
+                key="periods_reasons",
+            )
 
-# --- unit cost ---------------------------------------------------------------------------------
-st.subheader(t("periods.unit_cost", lang))
-costs = unit_cost_table(comparable, lang)
-if costs.empty:
-    st.info(t("periods.no_unit_cost", lang))
-else:
-    st.table(costs.set_index(costs.columns[0]))
-    funded = comparable[comparable["budget_mvnd"].notna()]
-    source_caption(
-        t(
-            "periods.unit_cost_caption",
-            lang,
-            sources=cite_many(funded["source_file"], funded["source_line"]),
-        ),
-        funded["source_file"],
-    )
+        st.subheader(t("periods.unit_cost", lang))
+        costs = unit_cost_table(comparable, lang)
+        if costs.empty:
+            st.info(t("periods.no_unit_cost", lang))
+        else:
+            st.table(costs.set_index(costs.columns[0]))
+            funded = comparable[comparable["budget_mvnd"].notna()]
+            source_caption(
+                t(
+                    "periods.unit_cost_caption",
+                    lang,
+                    sources=cite_many(funded["source_file"], funded["source_line"]),
+                ),
+                funded["source_file"],
+            )

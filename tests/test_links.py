@@ -46,7 +46,7 @@ VIEW = to_query_params(
         ("years", "/budget", "years"),
         ("areas", "/", None),  # the overview's share bar, by content area
         ("results", "/targets", "pct"),
-        ("periods", "/periods", None),
+        ("periods", "/periods", "budget"),
         ("provinces", "/provinces", "shares"),
         ("timeline", "/timeline", None),
         ("support_years", "/support", "years"),

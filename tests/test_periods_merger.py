@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from apptest import chart_table, open_app
+from apptest import chart_table, open_app, open_tab
 from merged_fixture import merged_tables, write_merged
 
 from plans import db, settings
@@ -386,12 +386,14 @@ def test_page_shows_the_predecessors_summed_under_todays_boundaries(merged_app) 
     assert ["90.000", "33.464", "75.270"] == list(table["Kinh phí danh nghĩa (triệu đồng)"])
     assert "cộng Bến Tre, Trà Vinh, Vĩnh Long (cũ)" == table.loc["2016-2020", "Ghi chú"]
     assert "cộng Bến Tre, Vĩnh Long (cũ); thiếu Trà Vinh (cũ)" == table.loc["2021-2025", "Ghi chú"]
+    open_tab(at, "periods_view", 1)  # the content areas: which list of areas each period used
     assert any("Nghị định 235/2025/NĐ-CP" in c.value for c in at.caption)
 
 
 def test_page_areas_table_gives_shares_in_both_terms(merged_app) -> None:
     at = open_app("pages/periods.py", prog="VL-2026-2030")
     assert VL == at.selectbox(key="periods_province").value
+    open_tab(at, "periods_view", 1)
     areas = chart_table(at, "periods_areas")
     assert ["2021-2025", "2026-2030"] == list(dict.fromkeys(areas["Giai đoạn"]))
     kc4 = areas[areas["Nội dung khuyến công"].str.startswith("KC4 ")].set_index("Giai đoạn")

@@ -32,9 +32,9 @@ CHARTS: dict[str, ChartView] = {
     "areas": ChartView("", fixed={"areas": "content_area"}),
     # targets page, tab "achievement %": achievement_chart
     "results": ChartView("targets", "pct"),
-    # the period page opens on the programme's own province; the slide counts it as issued
-    # and never sums the old provinces of a merger, so neither does the link
-    "periods": ChartView("periods", fixed={"bounds": "as_issued", "prov": "all"}),
+    # the period page's budget tab, on the programme's own province; the slide counts it as
+    # issued and never sums the old provinces of a merger, so neither does the link
+    "periods": ChartView("periods", "budget", {"bounds": "as_issued", "prov": "all"}),
     # province comparison, tab "shares": every province as issued, as on the slide
     "provinces": ChartView("provinces", "shares", {"bounds": "as_issued", "prov": "all"}),
     # the timeline page opens on the sidebar's programme
