@@ -30,6 +30,7 @@ from plans.app.ui import (
     remember,
     sync_url,
 )
+from plans.escape import markdown_literal
 from plans.messages import N_, t
 
 # Before the sidebar (and so the reader's language) exists: the title stays Vietnamese.
@@ -215,7 +216,9 @@ with side.popover(
 st.session_state["filters"] = state
 notices = st.session_state["url_state"].notices
 if notices:
-    side.warning(t("frame.notice", lang, names=", ".join(notices)))
+    # the names are the link's own (anyone can write a link): shown as text, never as Markdown
+    shown = ", ".join(markdown_literal(name) for name in notices)
+    side.warning(t("frame.notice", lang, names=shown))
 sync_url(to_query_params(state), first_run)
 
 NAV = {

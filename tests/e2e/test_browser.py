@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -76,6 +77,26 @@ def test_every_page_renders_without_exception(e2e_context, lang: str) -> None:
         finally:
             page.close()
     assert [] == failures
+
+
+def test_a_crafted_links_parameter_names_show_as_text(tab) -> None:
+    # issue 19, 4: unknown parameter names went into the sidebar notice as Markdown, so a link
+    # anyone could send showed a working "sign in again" link and fetched a remote image
+    asked: list[str] = []
+    tab.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
+    link = "[Đăng nhập lại](https://evil.example/login)"
+    image = "![x](https://evil.example/pixel.png)"
+    html = "<img src=https://evil.example/tag.png>"
+    query = "&".join(f"{quote(name)}=1" for name in (link, image, html))
+    open_page(tab, f"/?{query}")
+    notice = tab.locator('[data-testid="stSidebar"] [data-testid="stAlert"]')
+    expect(notice).to_be_visible()
+    # the names as written (an invisible word joiner keeps "https" from becoming a link)
+    shown = notice.inner_text().replace("\u2060", "")
+    assert all(name in shown for name in (link, image, html)), shown
+    assert 0 == notice.locator("a, img").count()
+    tab.wait_for_timeout(500)  # an image request would have been made by now
+    assert [] == [url for url in asked if urlsplit(url).hostname == "evil.example"]
 
 
 def test_sidebar_programme_filter_changes_the_chart(tab) -> None:
