@@ -20,6 +20,17 @@ CHART = '[data-testid="stPlotlyChart"] .main-svg'
 EDITOR = ("Kiểm thử e2e", "mat-khau-e2e")
 
 
+def pytest_configure(config) -> None:
+    # Playwright's `expect` waits 5 s by default, separately from the context's timeout: on a
+    # two-core CI machine rendering 13 pages at once, a page's script may run longer than that
+    # (CI failed so on the budget page), so assertions wait as long as locators do.
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return
+    expect.set_options(timeout=30_000)
+
+
 @dataclass(frozen=True)
 class Server:
     """A running dashboard: its base URL, process and the folders it writes to."""
