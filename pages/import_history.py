@@ -9,6 +9,7 @@ from plans import settings
 from plans.app.auth_ui import require_editor
 from plans.app.ui import filters
 from plans.charts.tables import for_display
+from plans.data.faults import explain
 from plans.data.import_preview import history_frame, original_file
 from plans.data.imports import list_imports, remove
 from plans.messages import N_, escape_markdown, t
@@ -123,7 +124,9 @@ else:
                 remove(chosen)
             except Exception as exc:  # any failure leaves the database as it was
                 status.update(state="error")
-                st.error(escape_markdown(t("import_history.failed", lang, error=exc)))
+                # the reader's words, not the exception's (it names the server's files)
+                reason = explain(exc, lang, "remove").message
+                st.error(escape_markdown(t("import_history.failed", lang, error=reason)))
             else:
                 status.update(state="complete")
                 st.session_state["history_removed"] = chosen

@@ -21,7 +21,7 @@ from plans.charts.base import share_bar
 from plans.charts.budget import funding_label
 from plans.charts.tables import for_display
 from plans.data import templates
-from plans.data.build import BuildError
+from plans.data.faults import explain
 from plans.data.import_preview import (
     IGNORE,
     PROGRAMME_FIELDS,
@@ -693,8 +693,9 @@ def confirm(staged: Staged, data: bytes) -> None:
             import_id = commit(staged, data, editor)
         except Exception as exc:  # any failure leaves the database as it was
             status.update(state="error", expanded=True)
-            # a build's refusal in the reader's words (the rows that no longer fit, memory)
-            reason = exc.report(lang) if isinstance(exc, BuildError) else exc
+            # in the reader's words (rows that no longer fit, a full disk), never the
+            # exception's own text: it names the server's files (the log keeps it)
+            reason = explain(exc, lang, "import").message
             st.error(escape_markdown(t("imports.failed", lang, error=reason)))
             return
         bar.progress(1.0, text=t("imports.step_done", lang))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
 
 from plans import settings
-from plans.data import imports
+from plans.data import faults, imports
 from plans.data.build import BuildError, build
 from plans.messages import t
 
@@ -104,6 +105,25 @@ def main(argv: list[str] | None = None) -> int:
     p_synth.add_argument("--seed", type=int, default=1)
     p_synth.add_argument("--db", type=Path, required=True)
     args = parser.parse_args(argv)
+    # faults.explain logs a fault's traceback; at the prompt it is shown only when asked for
+    shown = logging.ERROR if os.environ.get("PLANS_TRACEBACK") == "1" else logging.CRITICAL + 1
+    logging.basicConfig(level=shown, format="%(name)s: %(message)s")
+    try:
+        return _command(args, p_import, p_synth)
+    except KeyboardInterrupt:
+        return 130  # the shell's code for Ctrl-C; a write in progress was rolled back
+    except Exception as exc:
+        # a traceback names the server's files and helps no one at the prompt: the message
+        # says what happened and what to do, the log (stderr with PLANS_TRACEBACK=1) the rest
+        explained = faults.explain(exc, args.lang, args.command)
+        print(explained.message, file=sys.stderr)
+        return explained.code
+
+
+def _command(
+    args: argparse.Namespace, p_import: argparse.ArgumentParser, p_synth: argparse.ArgumentParser
+) -> int:
+    """Run the parsed sub-command; its faults go up to main's single handler."""
     if args.command == "import":
         given = _given(args.province, args.period, args.title, args.decision)
         try:

@@ -39,6 +39,7 @@ from plans.data.build import (
     read_import,
     remove_import,
 )
+from plans.data.faults import AlreadyImportedError
 from plans.data.notation import Figure, NumberFormatError, parse_number, read_figure, words_to_vnd
 from plans.data.reading import (
     Count,
@@ -2668,7 +2669,7 @@ def commit(
         registry = _registry(imports_dir)
         for record in registry:
             if record["checksum"] == staged.checksum:
-                raise ValueError(f"already imported as {record['id']}")
+                raise AlreadyImportedError(record["id"], record["when"])
         number = 1 + max((int(r["id"].split("-")[0]) for r in registry), default=0)
         import_id = f"{number:04d}-{staged.checksum[:8]}"
         folder = imports_dir / import_id
