@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from plans.escape import plotly_literal
 from plans.messages import t
 from plans.numbers import format_mvnd_label, format_pct, plotly_separators
 
@@ -21,6 +26,75 @@ PALETTE: tuple[str, ...] = (
 )  # fmt: skip
 
 
+P = ParamSpec("P")
+_BUILDING = threading.local()
+
+
+def literal_data(value: Any) -> Any:
+    """`value` with every text in it made a plotly literal (plans.escape.plotly_literal): a
+    frame's or series' string cells and string index, the strings of lists, tuples and dicts'
+    values; numbers, column names and anything else unchanged."""
+    if isinstance(value, str):
+        return plotly_literal(value)
+    if isinstance(value, pd.DataFrame):
+        texts = [c for c in value.columns if _holds_text(value[c])]
+        index = _literal_index(value.index)
+        if not texts and index is value.index:
+            return value
+        out = value.copy(deep=False)
+        for column in texts:
+            out[column] = literal_data(value[column])
+        out.index = index
+        return out
+    if isinstance(value, pd.Series):
+        if not _holds_text(value):
+            return value.set_axis(_literal_index(value.index))
+        mapped = value.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
+        return mapped.set_axis(_literal_index(value.index))
+    if isinstance(value, list | tuple):
+        return type(value)(literal_data(v) for v in value)
+    if isinstance(value, dict):
+        return {k: literal_data(v) for k, v in value.items()}
+    return value
+
+
+def _holds_text(series: pd.Series) -> bool:
+    return series.dtype == object or isinstance(series.dtype, pd.StringDtype | pd.CategoricalDtype)
+
+
+def _literal_index(index: pd.Index) -> pd.Index:
+    if index.dtype != object or isinstance(index, pd.MultiIndex):
+        return index
+    return index.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
+
+
+def data_labels(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
+    """A figure builder that shows the texts it is given as written (issue 19, 4).
+
+    Names from an import (programme titles, sections, tasks, units) reach plotly's titles,
+    category ticks, legends and hovers, which read markup: `<a href>` opened a tab, `<span
+    style>` coloured a name. Every text argument, the title and every string cell of a frame,
+    is escaped once here, before the builder adds markup of its own (`<br>`, `<b>`, `<sup>`);
+    a builder called by another is given its caller's escaped texts as they are.
+    """
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+        if getattr(_BUILDING, "depth", 0):
+            return builder(*args, **kwargs)
+        _BUILDING.depth = 1
+        try:
+            return builder(
+                *(literal_data(a) for a in args), **{k: literal_data(v) for k, v in kwargs.items()}
+            )
+        finally:
+            _BUILDING.depth = 0
+
+    build.data_labels = True  # type: ignore[attr-defined]  # tests/test_escape.py checks every builder
+    return build
+
+
+@data_labels
 def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of budget shares; hover and labels in the reader's number format."""
     text = [

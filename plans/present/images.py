@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import plotly.graph_objects as go
 
+from plans.escape import plotly_literal
+
 # Debian's Chromium: kaleido finds it itself, the variable makes the choice explicit.
 os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
 
@@ -43,13 +45,14 @@ def baked(fig: go.Figure, title: str, caption: str) -> go.Figure:
     # between the plot and the picture's title: room for them, or the title covers them
     top_axis = any(axis.side == "top" for axis in out.select_xaxes())
     out.update_layout(
-        title={"text": title, "font": {"size": 28}},
+        # the title and caption name programmes, sections and documents: shown as written
+        title={"text": plotly_literal(title), "font": {"size": 28}},
         font={"family": FONT, "size": 18},
         margin={"t": 190 if top_axis else 110, "b": 150, "l": 90, "r": 40},
         paper_bgcolor="white",
     )
     out.add_annotation(
-        text=caption,
+        text=plotly_literal(caption),
         xref="paper",
         yref="paper",
         x=0,
