@@ -7,7 +7,7 @@ import string
 import pytest
 from apptest import open_app
 
-from plans.escape import WORD_JOINER, markdown_literal
+from plans.escape import WORD_JOINER, markdown_literal, plotly_literal
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,157 @@ def hostile_plan_rows() -> list[list[str]]:
             row[column["dvt"]] = "<i>lớp</i>"
             row[column["chu_tri"]] = "Sở <b>CT</b> [x](https://evil.example/u)"
     return rows
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,
+        HOSTILE_TASK,
+        "a & b; 1 < 2 > 0",
+        "&lt;b&gt; already an entity &amp; &#60;",  # shown as typed, not decoded
+        "<br><sup>x</sup><sub>y</sub>",
+        "Bình thường, không có gì",
+    ],
+)
+def test_plotly_literal_shows_every_character_and_opens_no_tag(text: str) -> None:
+    import html
+
+    shown = plotly_literal(text)
+    # plotly decodes &amp; &lt; &gt; once (svg_text_utils): the reader sees the text as typed
+    assert text == html.unescape(shown)
+    assert "<" not in shown and ">" not in shown
+    # every "&" left starts one of the three entities: none of the text's own is read
+    assert shown.count("&") == sum(shown.count(e) for e in ("&amp;", "&lt;", "&gt;"))
+
+
+def test_plotly_literal_leaves_plain_text_alone() -> None:
+    assert "Hưng Yên 2018-2020 · 1,5 tỷ (đồng)" == plotly_literal(
+        "Hưng Yên 2018-2020 · 1,5 tỷ (đồng)"
+    )
+
+
+def _texts(fig: object) -> list[str]:
+    """Every string of a figure's JSON (titles, ticks, names, hovers, custom data)."""
+    import json
+
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(json.loads(fig.to_json()))
+    return found
+
+
+RAW_MARKUP = ('<a href="https', '<span style="color', "<b>in_đậm", "<i>nghiêng", "<i>lớp")
+
+
+def test_a_figure_builder_shows_hostile_names_as_written() -> None:
+    import pandas as pd
+
+    from plans.charts.base import fit_narrow, share_bar
+
+    shares = pd.DataFrame(
+        {
+            "key": ["I", "II"],
+            "label": [HOSTILE, "Mục <i>lớp</i> & hội chợ"],
+            "share_pct": [60.0, 40.0],
+            "amount_mvnd": [600.0, 400.0],
+        }
+    )
+    fig = fit_narrow(share_bar(shares, "Cơ cấu — " + HOSTILE, "vi"))
+    texts = _texts(fig)
+    # before: the title and the hover's custom data held the tags as written
+    assert [] == [s for s in texts if any(m in s for m in RAW_MARKUP)]
+    title = fig.layout.title.text
+    assert "&lt;span style=&quot;" not in title  # quotes stay quotes: only & < > are read
+    assert '&lt;a href="https://evil.example/b"&gt;' in title.replace("<br>", " ")
+    assert ["&lt;i&gt;lớp&lt;/i&gt; &amp; hội chợ"] == [
+        c.removeprefix("Mục ") for c in fig.data[0].customdata[1:]
+    ]
+    # the numbers are the frame's, untouched
+    assert [60.0, 40.0] == list(fig.data[0].x)
+    # our own markup is kept: the hover's line break, the wrapped title's
+    assert "<br>" in fig.data[0].hovertemplate and "<br>" in title
+
+
+def test_every_figure_builder_escapes_its_texts() -> None:
+    # one place (plans.charts.base.data_labels): a new builder without it fails here
+    import importlib
+    import inspect
+    import pkgutil
+
+    import plans.charts
+
+    missing = []
+    for info in pkgutil.iter_modules(plans.charts.__path__):
+        module = importlib.import_module(f"plans.charts.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            returns = inspect.signature(fn).return_annotation
+            if fn.__module__ != module.__name__ or name.startswith("_") or name == "fit_narrow":
+                continue
+            if returns in ("go.Figure", go_figure()) and not getattr(fn, "data_labels", False):
+                missing.append(f"{module.__name__}.{name}")
+    assert [] == missing
+
+
+def go_figure() -> type:
+    import plotly.graph_objects as go
+
+    return go.Figure
+
+
+@pytest.fixture()
+def hostile_store(private_store) -> str:
+    """The private database (conftest) with the hostile plan imported as an editor would."""
+    import streamlit as st
+
+    from plans.data import imports, templates
+
+    data = templates.to_csv(hostile_plan_rows())
+    staged = imports.validate("hostile.csv", data)
+    assert staged.storable, staged.problems
+    imports.commit(staged, data, "Kiểm thử")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return staged.programme_id
+
+
+def test_the_presenters_charts_of_a_hostile_import_show_its_names_as_written(
+    hostile_store: str,
+) -> None:
+    # every chart the deck, the PDF and the presenter draw for the programme (plans.present)
+    from plans import db, settings
+    from plans.present.deck import catalog
+    from plans.present.images import baked
+
+    con = db.connect(settings.DB_PATH, read_only=True)
+    try:
+        charts = catalog(con, hostile_store, "vi")
+    finally:
+        con.close()
+    assert charts
+    for chart in charts:
+        texts = _texts(baked(chart.figure, chart.headline, chart.caption))
+        assert [] == [s for s in texts if any(m in s for m in RAW_MARKUP)], chart.key
+    # the names are there, escaped (the sections chart's hover names them)
+    assert any("&lt;span style" in s for c in charts for s in _texts(c.figure))
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/budget.py"])
+def test_a_hostile_programme_title_is_shown_escaped(hostile_store: str, page: str) -> None:
+    # before: the subheader (and the overview's sentences) rendered the title's Markdown
+    at = open_app(page, prog=hostile_store)
+    assert not at.exception, [e.value for e in at.exception]
+    title = "Chương trình " + HOSTILE
+    assert markdown_literal(title) == at.subheader[0].value
+    rendered = [m.value for m in at.markdown]
+    assert not [m for m in rendered if "](https://evil" in m or "**đậm**" in m]
