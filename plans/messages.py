@@ -31,11 +31,11 @@ DOMAIN = "messages"
 STRICT = os.environ.get("PLANS_STRICT_MESSAGES") == "1"
 
 
-def escape_markdown(text: object) -> str:
+def escape_markdown(text: object, limit: int | None = None) -> str:
     """Text from an upload made inert for Streamlit labels and messages (which read Markdown):
     plans.escape.markdown_literal, whole (the one place that knows how; kept under this name
     for the callers that import it from here)."""
-    return markdown_literal(text)
+    return markdown_literal(text, limit)
 
 
 def catalogue_path(lang: str) -> Path:
