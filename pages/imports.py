@@ -346,7 +346,9 @@ def run(name: str, data: bytes) -> None:
                 )
             twice = duplicate_targets(mapping)
             if twice:
-                st.warning(t("imports.duplicates", lang, names=", ".join(twice)))
+                # a year column keeps the unit its header writes: the file's own words
+                names = ", ".join(map(escape_markdown, twice))
+                st.warning(t("imports.duplicates", lang, names=names))
 
     key = (
         checksum,

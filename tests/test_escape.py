@@ -248,3 +248,23 @@ def test_a_hostile_programme_title_is_shown_escaped(hostile_store: str, page: st
     assert markdown_literal(title) == at.subheader[0].value
     rendered = [m.value for m in at.markdown]
     assert not [m for m in rendered if "](https://evil" in m or "**đậm**" in m]
+
+
+def test_a_column_headers_unit_is_shown_as_text_in_the_mapping_warning(private_store) -> None:
+    # two columns of the file read as one template column: the warning names the column, with
+    # the unit the header wrote in brackets; before, that unit's Markdown was rendered
+    from plans.data import templates
+
+    rows = templates.plan_rows("HY-2018-2020")
+    unit = "(triệu **đồng** [l](https://evil.example/u))"
+    first = rows[0].index("kinh_phi_2018")
+    rows[0][first] = f"Kinh phí 2018 {unit}"
+    rows = [[*row, row[first]] for row in rows]
+    rows[0][-1] = f"Kinh phi 2018 {unit}"
+    at = open_app("pages/imports.py")
+    at.file_uploader(key="imports_file").set_value(
+        ("hai_cot.csv", templates.to_csv(rows), "text/csv")
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (warning,) = [w.value for w in at.warning if "kinh\\_phi\\_2018" in w.value]
+    assert markdown_literal(f"kinh_phi_2018 {unit[:-1]}") in warning
