@@ -268,3 +268,51 @@ def test_a_column_headers_unit_is_shown_as_text_in_the_mapping_warning(private_s
     assert not at.exception, [e.value for e in at.exception]
     (warning,) = [w.value for w in at.warning if "kinh\\_phi\\_2018" in w.value]
     assert markdown_literal(f"kinh_phi_2018 {unit[:-1]}") in warning
+
+
+def hostile_results_rows() -> list[list[str]]:
+    """A results report of the hostile programme (tests' HOSTILE_ID), its indicators and units
+    written with markup (the 2011-2015 evaluation's figures, in the results template)."""
+    from plans.data import templates
+
+    rows = templates.results_rows("HN-2011-2015")
+    column = {name: i for i, name in enumerate(rows[0])}
+    for n, row in enumerate(rows[1:], start=1):
+        row[column["ma_chuong_trinh"]] = HOSTILE_ID
+        row[column["chi_tieu"]] = f"Chỉ tiêu {n} " + HOSTILE_TASK
+        row[column["dvt"]] = "<i>lớp</i>"
+        # a backtick closes the code span the sources page shows a printed text in
+        row[column["dat_duoc"]] += " ` [x](https://evil.example/r) `"
+    return rows
+
+
+def test_a_hostile_printed_text_and_unit_show_as_text_on_the_sources_page(private_store) -> None:
+    # before: a result's printed text went into a code span, which its own backtick closed
+    # (the link after it rendered), and its unit went into Markdown as it was
+    import streamlit as st
+
+    from plans.data import imports, templates
+
+    for name, rows in (
+        ("ke_hoach.csv", hostile_plan_rows()),
+        ("ket_qua.csv", hostile_results_rows()),
+    ):
+        data = templates.to_csv(rows)
+        imports.commit(imports.validate(name, data), data, "Kiểm thử")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_app("pages/sources.py", prog=HOSTILE_ID)
+    kinds = at.selectbox(key="sources_kind")
+    at = kinds.select_index(len(kinds.options) - 1).run()  # achieved results
+    assert not at.exception, [e.value for e in at.exception]
+    printed, value = (m.value.split("  \n", 1)[1] for m in at.markdown[:2])
+    assert markdown_literal("473 lớp ` [x](https://evil.example/r) `") == printed
+    assert "473 " + markdown_literal("<i>lớp</i>") == value
+
+
+def test_a_wrapped_escaped_name_is_not_cut_inside_an_entity() -> None:
+    # before: a long category cut to two lines ended in "&g…", shown as typed
+    from plans.charts.base import wrap
+
+    name = plotly_literal("Chỉ tiêu 18 <b>in_đậm</b> <i>nghiêng</i>")
+    assert "Chỉ tiêu 18<br>&lt;b&gt;in_đậm&lt;/b…" == wrap(name, 24, most=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 import threading
 from collections.abc import Callable
@@ -136,6 +137,9 @@ TICK_CHARS = 24  # category labels beside horizontal bars, which leave the bars 
 READABLE_PX = 10  # text plotly would shrink below this (to fit a bar, a box) is hidden instead
 
 
+_PART_ENTITY = re.compile(r"&[#\w]*$")
+
+
 def wrap(text: str, width: int, most: int | None = None) -> str:
     """`text` broken into lines of at most `width` characters (plotly's `<br>`), its own line
     breaks kept; a `<sup>` line stays `<sup>` on each of its lines. With `most`, the last
@@ -147,7 +151,9 @@ def wrap(text: str, width: int, most: int | None = None) -> str:
         pieces = textwrap.wrap(words, width, break_long_words=False) or [words]
         lines += [f"<sup>{p}</sup>" for p in pieces] if sup else pieces
     if most is not None and len(lines) > most:
-        lines = [*lines[: most - 1], lines[most - 1][: width - 1].rstrip(" ,;.") + "…"]
+        # an escaped name's entity (plotly_literal's "&lt;") is not cut in two: "&l…" would show
+        cut = _PART_ENTITY.sub("", lines[most - 1][: width - 1])
+        lines = [*lines[: most - 1], cut.rstrip(" ,;.") + "…"]
     return "<br>".join(lines)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from test_browser import CHART, NO_CHART, PAGES, no_exception, open_page, wait_chart
-from test_escape import HOSTILE_ID, hostile_plan_rows
+from test_escape import HOSTILE_ID, hostile_plan_rows, hostile_results_rows
 
 from benchmarks.bench_browser import start_server, stop_server
 from plans import settings
@@ -28,7 +28,13 @@ pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[2]
 EVIL = "evil.example"
 # Texts of the import that must show as written: none holds a space, so no wrapping splits one.
-LITERAL = ("**đậm**", "[Bấm](https://evil.example/a)", "<b>in_đậm</b>", "<i>nghiêng</i>")
+LITERAL = (
+    "**đậm**",
+    "[Bấm](https://evil.example/a)",
+    "<b>in_đậm</b>",
+    "<i>nghiêng</i>",
+    "<i>lớp</i>",
+)
 # What the markup would have made of them, in the page or inside a chart's svg.
 RENDERED = """() => {
   const evil = (v) => !!v && v.includes("evil.example");
@@ -57,15 +63,19 @@ RENDERED = """() => {
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A dashboard on the seed data plus the hostile programme, imported as an editor would."""
+    """A dashboard on the seed data plus the hostile programme and a results report of it,
+    imported as an editor would."""
     home = tmp_path_factory.mktemp("hostile")
     db, imports_dir = home / "plans.duckdb", home / "imports"
     build(db, settings.DATA_DIR)
-    data = templates.to_csv(hostile_plan_rows())
-    staged = imports.validate("hostile.csv", data, imports_dir=imports_dir, db_path=db)
-    assert staged.storable, staged.problems
-    assert HOSTILE_ID == staged.programme_id
-    imports.commit(staged, data, "Kiểm thử", db_path=db, imports_dir=imports_dir)
+    for name, rows in (
+        ("ke_hoach.csv", hostile_plan_rows()),
+        ("ket_qua.csv", hostile_results_rows()),
+    ):
+        data = templates.to_csv(rows)
+        staged = imports.validate(name, data, imports_dir=imports_dir, db_path=db)
+        assert staged.storable, staged.problems
+        imports.commit(staged, data, "Kiểm thử", db_path=db, imports_dir=imports_dir)
     env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(imports_dir)}
     started = start_server(ROOT / "dashboard.py", env, home / "streamlit.log")
     try:
@@ -99,7 +109,7 @@ def hostile_context(hostile_server: str) -> Iterator:
 VISITS = [*((name, "") for name in PAGES), ("budget", "years"), ("budget", "shares")]
 # Pages that name the hostile programme in their own body, not only in the sidebar's button:
 # there the literal text must show (a page could pass by showing nothing).
-NAMED_IN_BODY = {"overview", "budget"}
+NAMED_IN_BODY = {"overview", "budget", "targets"}
 
 
 @pytest.mark.parametrize(
@@ -130,5 +140,32 @@ def test_hostile_names_show_as_text(hostile_context, name: str, view: str) -> No
         assert any(literal in side.replace("\u2060", "") for literal in LITERAL[:2]), side
         if name in NAMED_IN_BODY:
             assert any(literal in shown for literal in LITERAL), shown
+    finally:
+        page.close()
+
+
+def test_hovers_and_option_lists_show_hostile_names_as_text(hostile_context) -> None:
+    # what only shows on request: a bar's hover label (the section's name), and the sidebar's
+    # list of programmes (the hostile title among them)
+    from benchmarks.bench_browser import open_filter
+
+    page = hostile_context.new_page()
+    asked: list[str] = []
+    page.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
+    try:
+        open_page(page, f"/?prog={HOSTILE_ID}&areas=section&area=all")
+        wait_chart(page)
+        page.locator(f"{CHART} .bars .point path").first.hover(force=True)
+        hover = page.locator(".hoverlayer .hovertext")
+        hover.first.wait_for(state="attached")
+        assert "**đậm**" in " ".join(hover.all_text_contents())
+        assert [] == page.evaluate(RENDERED)
+
+        open_filter(page, "programme").locator('[data-testid="stSelectbox"]').click()
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        assert any("**đậm**" in text for text in options.all_text_contents())
+        assert [] == page.evaluate(RENDERED)
+        assert [] == [url for url in asked if urlsplit(url).hostname == EVIL]
     finally:
         page.close()
