@@ -316,3 +316,28 @@ def test_a_wrapped_escaped_name_is_not_cut_inside_an_entity() -> None:
 
     name = plotly_literal("Chỉ tiêu 18 <b>in_đậm</b> <i>nghiêng</i>")
     assert "Chỉ tiêu 18<br>&lt;b&gt;in_đậm&lt;/b…" == wrap(name, 24, most=2)
+
+
+def test_literal_data_escapes_text_cells_and_labels_and_leaves_the_rest() -> None:
+    import pandas as pd
+
+    from plans.charts.base import literal_data
+
+    frame = pd.DataFrame(
+        {
+            "name": pd.array(["<b>a</b>", None, "b & c"], dtype="string"),
+            "kind": ["x", "<i>y</i>", None],  # object
+            "amount": [1.5, 2.0, None],
+        },
+        index=pd.Index(["<s>", "t", "u"], dtype="string"),
+    )
+    shown = literal_data(frame)
+    assert ["&lt;b&gt;a&lt;/b&gt;", "b &amp; c"] == list(shown["name"].dropna())
+    assert ["x", "&lt;i&gt;y&lt;/i&gt;"] == list(shown["kind"].dropna())
+    assert ["&lt;s&gt;", "t", "u"] == list(shown.index)  # a category axis's labels
+    assert frame["amount"].set_axis(shown.index).equals(shown["amount"])
+    assert "<b>a</b>" == frame["name"].iloc[0]  # the caller's frame is not changed
+    plain = frame.iloc[1:2].set_axis(["t"])
+    plain = plain.assign(kind=["y"])
+    assert literal_data(plain) is plain  # nothing to escape: not even copied
+    assert {"t": ["&lt;br&gt;"]} == literal_data({"t": ["<br>"]})

@@ -29,6 +29,8 @@ PALETTE: tuple[str, ...] = (
 
 P = ParamSpec("P")
 _BUILDING = threading.local()
+_MARKUP = re.compile("[&<>]")  # what plotly_literal changes
+_PART_ENTITY = re.compile(r"&[#\w]*$")  # an entity cut at the end of a line
 
 
 def literal_data(value: Any) -> Any:
@@ -38,20 +40,20 @@ def literal_data(value: Any) -> Any:
     if isinstance(value, str):
         return plotly_literal(value)
     if isinstance(value, pd.DataFrame):
-        texts = [c for c in value.columns if _holds_text(value[c])]
+        texts = [c for c in value.columns if _holds_text(value[c]) and _marked(value[c])]
         index = _literal_index(value.index)
         if not texts and index is value.index:
             return value
         out = value.copy(deep=False)
         for column in texts:
-            out[column] = literal_data(value[column])
+            out[column] = _literal_values(value[column])  # on the frame's own index
         out.index = index
         return out
     if isinstance(value, pd.Series):
-        if not _holds_text(value):
-            return value.set_axis(_literal_index(value.index))
-        mapped = value.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
-        return mapped.set_axis(_literal_index(value.index))
+        index = _literal_index(value.index)
+        if not (_holds_text(value) and _marked(value)):
+            return value if index is value.index else value.set_axis(index)
+        return _literal_values(value).set_axis(index)
     if isinstance(value, list | tuple):
         return type(value)(literal_data(v) for v in value)
     if isinstance(value, dict):
@@ -59,12 +61,30 @@ def literal_data(value: Any) -> Any:
     return value
 
 
-def _holds_text(series: pd.Series) -> bool:
-    return series.dtype == object or isinstance(series.dtype, pd.StringDtype | pd.CategoricalDtype)
+def _literal_values(series: pd.Series) -> pd.Series:
+    """The series with its texts escaped, on its own index."""
+    if isinstance(series.dtype, pd.StringDtype):  # the queries' text columns, vectorised
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):  # "&" first
+            series = series.str.replace(char, entity, regex=False)
+        return series
+    return series.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
+
+
+def _marked(values: pd.Series | pd.Index) -> bool:
+    """Whether any text among `values` holds a character plotly reads as markup (most columns
+    hold none: they are left as they are, not copied)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        # the queries' text columns: one vectorised search, not a loop over the cells
+        return bool(values.str.contains(_MARKUP.pattern, regex=True).any())
+    return any(isinstance(v, str) and _MARKUP.search(v) is not None for v in values)
+
+
+def _holds_text(values: pd.Series | pd.Index) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
 
 
 def _literal_index(index: pd.Index) -> pd.Index:
-    if index.dtype != object or isinstance(index, pd.MultiIndex):
+    if isinstance(index, pd.MultiIndex) or not _holds_text(index) or not _marked(index):
         return index
     return index.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
 
@@ -135,9 +155,6 @@ TITLE_LINE_PX = 22  # one more line of title
 LINE_CHARS = 44  # 12-14 px text across the chart: legend entries, axis and panel titles
 TICK_CHARS = 24  # category labels beside horizontal bars, which leave the bars the rest
 READABLE_PX = 10  # text plotly would shrink below this (to fit a bar, a box) is hidden instead
-
-
-_PART_ENTITY = re.compile(r"&[#\w]*$")
 
 
 def wrap(text: str, width: int, most: int | None = None) -> str:
