@@ -341,3 +341,23 @@ def test_literal_data_escapes_text_cells_and_labels_and_leaves_the_rest() -> Non
     plain = plain.assign(kind=["y"])
     assert literal_data(plain) is plain  # nothing to escape: not even copied
     assert {"t": ["&lt;br&gt;"]} == literal_data({"t": ["<br>"]})
+
+
+def test_markdown_table_shows_cells_and_row_labels_as_written() -> None:
+    # st.table reads every cell and row label as Markdown (st.dataframe reads none)
+    from streamlit.testing.v1 import AppTest
+
+    def script() -> None:
+        import pandas as pd
+
+        from plans.app.ui import markdown_table
+
+        frame = pd.DataFrame({"2021-2025": ["**21** [x](https://evil.example)", "3"], "n": [1, 2]})
+        markdown_table(frame.set_axis(["![p](https://evil.example/p.png)", "b"]))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.table[0].value
+    assert [markdown_literal("![p](https://evil.example/p.png)"), "b"] == list(shown.index)
+    assert [markdown_literal("**21** [x](https://evil.example)"), "3"] == list(shown["2021-2025"])
+    assert [1, 2] == list(shown["n"])

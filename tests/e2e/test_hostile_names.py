@@ -106,7 +106,11 @@ def hostile_context(hostile_server: str) -> Iterator:
 
 
 # Every page, and the budget page's other views (one tab is drawn at a time).
-VISITS = [*((name, "") for name in PAGES), ("budget", "years"), ("budget", "shares")]
+VISITS = [
+    *((name, "") for name in PAGES),
+    *(("budget", view) for view in ("years", "shares")),
+    ("periods", "comparable"),  # st.table, which reads Markdown in its cells
+]
 # Pages that name the hostile programme in their own body, not only in the sidebar's button:
 # there the literal text must show (a page could pass by showing nothing).
 NAMED_IN_BODY = {"overview", "budget", "targets"}
@@ -125,7 +129,7 @@ def test_hostile_names_show_as_text(hostile_context, name: str, view: str) -> No
         path = "/" if name == "overview" else f"/{name}"
         tail = f"&view={view}" if view else ""
         open_page(page, f"{path}?prog={HOSTILE_ID}&areas=section&area=all{tail}")
-        if name not in NO_CHART and view != "shares":
+        if name not in NO_CHART and view not in ("shares", "comparable"):
             wait_chart(page)
         page.wait_for_timeout(1000)  # late images and charts
         no_exception(page)
