@@ -89,8 +89,12 @@ def hostile_plan_rows() -> list[list[str]]:
         row[column["ten_chuong_trinh"]] = "Chương trình " + HOSTILE
         if row[column["ten_muc"]]:
             row[column["ten_muc"]] = f"Mục {row[column['muc']]} " + HOSTILE
+        if row[column["muc"]] != "TỔNG":
+            # codes are the file's own words too: a section's is bold, a task's a link
+            row[column["muc"]] += "**đậm**"
         if row[column["nhiem_vu"]]:
             row[column["nhiem_vu"]] = f"{row[column['ma_nhiem_vu']]} {HOSTILE_TASK}"
+            row[column["ma_nhiem_vu"]] += "[c](https://evil.example/c)"
             row[column["dvt"]] = "<i>lớp</i>"
             row[column["chu_tri"]] = "Sở <b>CT</b> [x](https://evil.example/u)"
     return rows
@@ -361,3 +365,22 @@ def test_markdown_table_shows_cells_and_row_labels_as_written() -> None:
     assert [markdown_literal("![p](https://evil.example/p.png)"), "b"] == list(shown.index)
     assert [markdown_literal("**21** [x](https://evil.example)"), "3"] == list(shown["2021-2025"])
     assert [1, 2] == list(shown["n"])
+
+
+def test_a_charts_picture_keeps_its_own_title_and_escapes_a_given_one() -> None:
+    # the dashboard's image button bakes a chart with its own title, already a plotly label
+    # (escaped names, line breaks): escaped again it showed "&amp;lt;" and "<br>" as text
+    import pandas as pd
+
+    from plans.charts.base import fit_narrow, share_bar
+    from plans.present.images import baked
+
+    shares = pd.DataFrame(
+        {"key": ["I"], "label": ["a"], "share_pct": [100.0], "amount_mvnd": [1.0]}
+    )
+    fig = fit_narrow(share_bar(shares, "Cơ cấu kinh phí theo mục — " + HOSTILE, "vi"))
+    assert "<br>" in fig.layout.title.text
+    assert fig.layout.title.text == baked(fig, None, "nguồn").layout.title.text
+    given = baked(fig, "Mục <b>I</b>", "Nguồn: <i>x</i>")
+    assert "Mục &lt;b&gt;I&lt;/b&gt;" == given.layout.title.text
+    assert "Nguồn: &lt;i&gt;x&lt;/i&gt;" == given.layout.annotations[-1].text

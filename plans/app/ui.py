@@ -191,9 +191,8 @@ def chart_with_data(
         if row.button(t("ui.image", language), key=f"{key}_image"):
             from plans.present.images import baked, render, renderer
 
-            title = fig.layout.title.text or ""
             with st.spinner(t("ui.rendering", language)), renderer():
-                shown_fig = baked(fig, title, caption)
+                shown_fig = baked(fig, None, caption)  # the chart's own title
                 images = (render(shown_fig, "png"), render(shown_fig, "svg"))
             st.session_state[f"{key}_images"] = images
     if images is not None:

@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from test_browser import CHART, NO_CHART, PAGES, no_exception, open_page, wait_chart
@@ -105,11 +105,15 @@ def hostile_context(hostile_server: str) -> Iterator:
         chromium.close()
 
 
-# Every page, and the budget page's other views (one tab is drawn at a time).
+# Every page on the whole programme; the budget page's other views (one tab is drawn at a time)
+# and its first section, whose code is the file's own (the sidebar's button and the page's
+# metric name it); the periods page's targets (st.table reads Markdown in its cells).
+SECTION = "I**đậm**"
 VISITS = [
     *((name, "") for name in PAGES),
-    *(("budget", view) for view in ("years", "shares")),
-    ("periods", "comparable"),  # st.table, which reads Markdown in its cells
+    *(("budget", f"view={view}") for view in ("years", "shares")),
+    ("budget", f"area={quote(SECTION)}"),
+    ("periods", "view=comparable"),
 ]
 # Pages that name the hostile programme in their own body, not only in the sidebar's button:
 # there the literal text must show (a page could pass by showing nothing).
@@ -117,9 +121,9 @@ NAMED_IN_BODY = {"overview", "budget", "targets"}
 
 
 @pytest.mark.parametrize(
-    ("name", "view"), [pytest.param(n, v, id=f"{n}-{v}" if v else n) for n, v in VISITS]
+    ("name", "extra"), [pytest.param(n, e, id=f"{n}-{e}" if e else n) for n, e in VISITS]
 )
-def test_hostile_names_show_as_text(hostile_context, name: str, view: str) -> None:
+def test_hostile_names_show_as_text(hostile_context, name: str, extra: str) -> None:
     # before: the overview's headline and the budget page's subheader rendered the names'
     # Markdown (links to evil.example, bold) and the charts' titles and ticks their tags
     page = hostile_context.new_page()
@@ -127,9 +131,9 @@ def test_hostile_names_show_as_text(hostile_context, name: str, view: str) -> No
     page.route("**/*", lambda route: (asked.append(route.request.url), route.continue_()))
     try:
         path = "/" if name == "overview" else f"/{name}"
-        tail = f"&view={view}" if view else ""
-        open_page(page, f"{path}?prog={HOSTILE_ID}&areas=section&area=all{tail}")
-        if name not in NO_CHART and view not in ("shares", "comparable"):
+        area = "" if extra.startswith("area=") else "&area=all"
+        open_page(page, f"{path}?prog={HOSTILE_ID}&areas=section{area}&{extra}")
+        if name not in NO_CHART and not extra.endswith(("shares", "comparable")):
             wait_chart(page)
         page.wait_for_timeout(1000)  # late images and charts
         no_exception(page)
@@ -144,6 +148,9 @@ def test_hostile_names_show_as_text(hostile_context, name: str, view: str) -> No
         assert any(literal in side.replace("\u2060", "") for literal in LITERAL[:2]), side
         if name in NAMED_IN_BODY:
             assert any(literal in shown for literal in LITERAL), shown
+        if extra.startswith("area="):  # the section was taken, not refused with a notice
+            assert 0 == page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').count()
+            assert SECTION in page.locator(".st-key-p_area button").text_content()
     finally:
         page.close()
 
