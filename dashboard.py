@@ -114,6 +114,7 @@ state = Filters(
     boundary=boundary,
 )
 WIDGET_PX = 420  # an open filter is wider than the sidebar: whole programme titles show
+URL_NAME_CHARS = 80  # a link's parameter name can be any length: the notice shows its start
 # The two ways of grouping content areas (the area_mode filter's options).
 AREA_MODE_NAMES = {"section": N_("frame.section"), "content_area": N_("frame.content_area")}
 
@@ -217,7 +218,7 @@ st.session_state["filters"] = state
 notices = st.session_state["url_state"].notices
 if notices:
     # the names are the link's own (anyone can write a link): shown as text, never as Markdown
-    shown = ", ".join(markdown_literal(name) for name in notices)
+    shown = ", ".join(markdown_literal(name, limit=URL_NAME_CHARS) for name in notices)
     side.warning(t("frame.notice", lang, names=shown))
 sync_url(to_query_params(state), first_run)
 

@@ -27,6 +27,7 @@ from plans.charts.budget import (
     year_stack,
 )
 from plans.charts.tables import for_display, headers_for
+from plans.escape import markdown_literal
 from plans.messages import t
 from plans.numbers import format_mvnd
 
@@ -49,14 +50,16 @@ st.title(t("budget.title", lang))
 info = query(
     "budget_alloc_programme", programme_id=f.programme, year_from=f.year_from, year_to=f.year_to
 ).iloc[0]
-st.subheader(info["title"] if lang == "vi" else info["title_en"])
+st.subheader(markdown_literal(info["title"] if lang == "vi" else info["title_en"]))
 
 if info["n_lines"] == 0:
     st.info(t("budget.no_lines", lang))
     stated = info["stated_total_mvnd"]
     if stated == stated and stated is not None:
         st.metric(
-            t("budget.stated", lang), format_mvnd(stated, lang), help=info["stated_total_printed"]
+            t("budget.stated", lang),
+            format_mvnd(stated, lang),
+            help=markdown_literal(info["stated_total_printed"]),
         )
         source_caption(
             t("budget.stated_from", lang, source=cite(info["source_file"], info["source_line"])),
@@ -90,7 +93,7 @@ tree = query("budget_alloc_tree", **params)
 years = query("budget_alloc_years", **params)
 shares = query("budget_alloc_shares", **params)
 if tree.empty:
-    st.info(t("budget.empty", lang, area=f.area))
+    st.info(t("budget.empty", lang, area=markdown_literal(f.area)))
     st.stop()
 y0, y1 = int(tree["first_year"].min()), int(tree["last_year"].max())
 n_years = int(info["period_end"] - info["period_start"] + 1)
@@ -100,14 +103,16 @@ c1, c2, c3 = st.columns(3)
 c1.metric(t("budget.computed", lang, y0=y0, y1=y1), format_mvnd(info["range_total_mvnd"], lang))
 if f.area:
     c2.metric(
-        t("budget.filtered", lang, area=f.area),
+        t("budget.filtered", lang, area=markdown_literal(f.area)),
         format_mvnd(tree["amount_mvnd"].sum(), lang),
-        help=str(shares[label].iloc[0]) if len(shares) else None,
+        help=markdown_literal(shares[label].iloc[0]) if len(shares) else None,
     )
 stated = info["stated_total_mvnd"]
 if stated == stated and stated is not None:
     c3.metric(
-        t("budget.stated", lang), format_mvnd(stated, lang), help=info["stated_total_printed"]
+        t("budget.stated", lang),
+        format_mvnd(stated, lang),
+        help=markdown_literal(info["stated_total_printed"]),
     )
 if int(info["range_years"]) < n_years:
     st.caption(t("budget.years_note", lang, n=int(info["range_years"]), total=n_years))
@@ -193,7 +198,7 @@ with tab:
         scope = st.radio(
             t("execution.scope_choice", lang),
             options=list(scopes),
-            format_func=scopes.get,
+            format_func=lambda scope: markdown_literal(scopes[scope]),
             horizontal=True,
             key="budget_execution_scope",
         )

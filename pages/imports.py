@@ -346,7 +346,9 @@ def run(name: str, data: bytes) -> None:
                 )
             twice = duplicate_targets(mapping)
             if twice:
-                st.warning(t("imports.duplicates", lang, names=", ".join(twice)))
+                # a year column keeps the unit its header writes: the file's own words
+                names = ", ".join(map(escape_markdown, twice))
+                st.warning(t("imports.duplicates", lang, names=names))
 
     key = (
         checksum,
@@ -448,7 +450,7 @@ def areas_editor(staged: Staged) -> None:
         for i, row in enumerate(rows.itertuples()):
             current = row.content_area if row.content_area in names else ""
             grid[i % 3].selectbox(
-                f"{row.task_code} · {escape_markdown(str(row.task_name))[:60]}",
+                f"{row.task_code} · {escape_markdown(row.task_name, limit=60)}",
                 options,
                 index=options.index(current),
                 format_func=lambda code: f"{code} · {names[code]}" if code else unassigned,

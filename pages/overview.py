@@ -10,6 +10,7 @@ from plans.charts.base import share_bar
 from plans.charts.narrative import overview_sentences
 from plans.charts.tables import for_display
 from plans.data.sources import short_ref
+from plans.escape import markdown_literal
 from plans.messages import t
 from plans.numbers import format_mvnd, format_number, format_pct
 
@@ -20,7 +21,7 @@ row = query("programme_overview", programme_id=f.programme).iloc[0]
 budgets = query("programme_budgets", price_year=None).set_index("programme_id")
 title = row["title"] if lang == "vi" else row["title_en"]
 st.title(t("overview.title", lang))
-st.subheader(title)
+st.subheader(markdown_literal(title))
 
 this = budgets.loc[f.programme]
 before = budgets.loc[row["previous_id"]] if row["previous_id"] in budgets.index else None
@@ -41,7 +42,7 @@ if row["largest_area"] is not None and row["largest_area"] == row["largest_area"
     c3.metric(
         t("overview.largest", lang),
         f"{row['largest_area']} · {format_pct(row['largest_area_share_pct'], 1, lang)}",
-        help=row["largest_area_label"],
+        help=markdown_literal(row["largest_area_label"]),
     )
 elif (row.get("unassigned_share_pct") or 0) > 0:
     # no task has a content area (an import without linh_vuc): say so, never "?"
@@ -72,7 +73,7 @@ c5.metric(
     help=t("overview.change_real_help", lang, previous=previous, year=year),
 )
 
-for sentence in overview_sentences(row, this, before, lang):
+for sentence in overview_sentences(row, this, before, lang, literal=markdown_literal):
     st.markdown(f"- {sentence}")
 if row["across_merger"]:
     # a merged province's own earlier programme covered only part of it: no change is shown

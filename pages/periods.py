@@ -6,7 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from plans.app.cache import figure, query
-from plans.app.ui import chart_with_data, cite_many, filters, source_caption, view_tabs
+from plans.app.ui import (
+    chart_with_data,
+    cite_many,
+    filters,
+    markdown_table,
+    source_caption,
+    view_tabs,
+)
 from plans.charts.periods import (
     area_shares_chart,
     area_shares_data,
@@ -209,7 +216,7 @@ with tab:
         )  # fmt: skip
         # st.table wraps long cells; the first column (the indicator) becomes the row label.
         wide = comparable_table(comparable, lang)
-        st.table(wide.set_index(wide.columns[0]))
+        markdown_table(wide.set_index(wide.columns[0]))
         # Drawn once opened (one rerun), like the tables under the charts (ui.chart_with_data).
         reasons = st.expander(
             t("periods.reasons", lang), key="periods_reasons_open", on_change="rerun"
@@ -226,7 +233,7 @@ with tab:
         if costs.empty:
             st.info(t("periods.no_unit_cost", lang))
         else:
-            st.table(costs.set_index(costs.columns[0]))
+            markdown_table(costs.set_index(costs.columns[0]))
             funded = comparable[comparable["budget_mvnd"].notna()]
             source_caption(
                 t(

@@ -8,7 +8,8 @@ from plans import settings
 from plans.app.cache import charts
 from plans.app.state import to_query_params
 from plans.app.ui import filters, presentation_style
-from plans.messages import escape_markdown, t
+from plans.escape import markdown_literal
+from plans.messages import t
 from plans.present.links import optional_link, printed_link, qr_png
 
 f = filters()
@@ -32,7 +33,7 @@ st.session_state["present_index"] = index
 counter.markdown(f"### {index + 1} / {len(slides)}")
 leave.page_link("pages/presenter.py", label=t("present.back", lang), icon=":material/close:")
 chart = slides[index]
-st.markdown(f"# {chart.headline}")
+st.markdown(f"# {markdown_literal(chart.headline)}")
 figure = chart.figure
 figure.update_layout(
     height=820, font={"size": 22}, title={"font": {"size": 30}}, legend={"font": {"size": 20}}
@@ -57,6 +58,6 @@ if link:
         link=link,
         alt=t("links.qr_alt", lang, link=printed),
     )
-    corner.markdown(f"[{escape_markdown(printed)}]({link})")
+    corner.markdown(f"[{markdown_literal(printed)}]({link})")
 place.plotly_chart(figure, key="present_chart", width="stretch")
-place.caption(chart.caption)
+place.caption(markdown_literal(chart.caption))

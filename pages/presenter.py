@@ -7,6 +7,7 @@ import streamlit as st
 from plans.app.cache import charts, deck_info
 from plans.app.state import to_query_params
 from plans.app.ui import filters
+from plans.escape import markdown_literal
 from plans.messages import t
 
 f = filters()
@@ -84,7 +85,7 @@ if st.button(t("presenter.make_images", lang), key="presenter_images", disabled=
 for chart in picked:
     images = st.session_state.get("presenter_images_bytes", {}).get(chart.key)
     row = st.columns([4, 1, 1])
-    row[0].markdown(f"**{chart.title}** — {chart.headline}")
+    row[0].markdown(f"**{markdown_literal(chart.title)}** — {markdown_literal(chart.headline)}")
     if images:
         row[1].download_button(
             "PNG", images[0], f"{chart.key}.png", "image/png", key=f"presenter_png_{chart.key}"

@@ -25,6 +25,7 @@ from plans.charts.budget import funding_label
 from plans.charts.tables import for_display
 from plans.charts.timeline import findings_dumbbell
 from plans.data.sources import short_ref
+from plans.escape import markdown_literal
 from plans.messages import N_, t
 from plans.numbers import format_number, format_pct
 
@@ -220,7 +221,8 @@ else:
     short_refs(list(findings["source_file"]), list(findings["source_line"]))
     with st.expander(t("quality.lines", lang)):
         for row in findings.to_dict("records"):
-            st.markdown(f"**{row['source']}** · {row[location]} · {row['kind_label']}")
+            where = markdown_literal(row[location])  # an import's section and task names
+            st.markdown(f"**{markdown_literal(row['source'])}** · {where} · {row['kind_label']}")
             if has_text(row["source_file"], row["programme_id"]):
                 block = context_lines(
                     row["source_file"], row["source_line"], 0, programme_id=row["programme_id"]

@@ -19,6 +19,7 @@ from plans.app.source_view import (
 from plans.app.ui import chosen_programmes, cite, filters, source_caption
 from plans.charts.tables import for_display
 from plans.data.sources import document_name, short_ref
+from plans.escape import markdown_literal
 from plans.messages import N_, t
 from plans.numbers import format_number
 
@@ -50,6 +51,12 @@ def style_label(style: str) -> str:
     """A document's number notation in the reader's words (an unknown one as it is stored)."""
     key = STYLES.get(style)
     return t(key, lang) if key else style
+
+
+def as_printed(text: str) -> str:
+    """A figure's text as the document printed it, in code type; a backtick in it would close
+    the code span and let the rest be read as Markdown, so such a text is escaped instead."""
+    return f"`{text}`" if "`" not in text else markdown_literal(text)
 
 
 def kind_label(kind: str) -> str:
@@ -135,9 +142,11 @@ else:
         "**"
         + t("sources_page.printed", lang)
         + "**  \n"
-        + (f"`{printed}`" if printed else t("sources_page.not_printed", lang))
+        + (as_printed(printed) if printed else t("sources_page.not_printed", lang))
     )
-    c2.markdown("**" + t("sources_page.value", lang) + f"**  \n{figure_value(row, lang)}")
+    # the unit is an import's own words (its dvt column)
+    value = figure_value({**row, "unit": markdown_literal(row["unit"] or "")}, lang)
+    c2.markdown("**" + t("sources_page.value", lang) + f"**  \n{value}")
     ref = short_ref(row["source_file"], row["source_line"])
     c3.markdown("**" + t("sources_page.source", lang) + f"**  \n`{ref}`")
     if has_text(row["source_file"], programme):

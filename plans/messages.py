@@ -15,7 +15,6 @@ from __future__ import annotations
 import gettext
 import io
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from plans import settings
+from plans.escape import markdown_literal
 
 LANGS: tuple[str, ...] = ("vi", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -30,12 +30,12 @@ DOMAIN = "messages"
 # Under the tests a message id missing from the catalogues raises instead of showing the id.
 STRICT = os.environ.get("PLANS_STRICT_MESSAGES") == "1"
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
-
-def escape_markdown(text: str) -> str:
-    """Text from an upload made inert for Streamlit labels and messages (which read Markdown)."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+def escape_markdown(text: object, limit: int | None = None) -> str:
+    """Text from an upload made inert for Streamlit labels and messages (which read Markdown):
+    plans.escape.markdown_literal, whole (the one place that knows how; kept under this name
+    for the callers that import it from here)."""
+    return markdown_literal(text, limit)
 
 
 def catalogue_path(lang: str) -> Path:

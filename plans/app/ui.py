@@ -17,6 +17,7 @@ from plans.charts.base import fit_narrow
 from plans.charts.budget import funding_labels, funding_share_bars, states_sources
 from plans.charts.tables import for_display, headers_for
 from plans.data import provinces, sources
+from plans.escape import markdown_literal
 from plans.messages import t
 from plans.present.exports import to_csv_bytes, to_xlsx_bytes
 
@@ -115,6 +116,18 @@ def source_caption(text: str, files: Any = ()) -> None:
     st.caption(text, help=", ".join(names) if names else None)
 
 
+def markdown_table(frame: pd.DataFrame) -> None:
+    """`st.table` of `frame`, whose texts show as written: st.table reads every cell and the
+    row labels as Markdown (an imported indicator's name or unit), st.dataframe does not."""
+
+    def literal(value: object) -> object:
+        return markdown_literal(value) if isinstance(value, str) else value
+
+    shown = frame.map(literal)
+    shown.index = frame.index.map(literal)
+    st.table(shown)
+
+
 def lang() -> str:
     """The reader's language: 'vi' (default) or 'en'."""
     return filters().lang
@@ -178,9 +191,8 @@ def chart_with_data(
         if row.button(t("ui.image", language), key=f"{key}_image"):
             from plans.present.images import baked, render, renderer
 
-            title = fig.layout.title.text or ""
             with st.spinner(t("ui.rendering", language)), renderer():
-                shown_fig = baked(fig, title, caption)
+                shown_fig = baked(fig, None, caption)  # the chart's own title
                 images = (render(shown_fig, "png"), render(shown_fig, "svg"))
             st.session_state[f"{key}_images"] = images
     if images is not None:

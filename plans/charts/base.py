@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import textwrap
+import threading
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from plans.escape import plotly_literal
 from plans.messages import t
 from plans.numbers import format_mvnd_label, format_pct, plotly_separators
 
@@ -21,6 +27,95 @@ PALETTE: tuple[str, ...] = (
 )  # fmt: skip
 
 
+P = ParamSpec("P")
+_BUILDING = threading.local()
+_MARKUP = re.compile("[&<>]")  # what plotly_literal changes
+_PART_ENTITY = re.compile(r"&[#\w]*$")  # an entity cut at the end of a line
+
+
+def literal_data(value: Any) -> Any:
+    """`value` with every text in it made a plotly literal (plans.escape.plotly_literal): a
+    frame's or series' string cells and string index, the strings of lists, tuples and dicts'
+    values; numbers, column names and anything else unchanged."""
+    if isinstance(value, str):
+        return plotly_literal(value)
+    if isinstance(value, pd.DataFrame):
+        texts = [c for c in value.columns if _holds_text(value[c]) and _marked(value[c])]
+        index = _literal_index(value.index)
+        if not texts and index is value.index:
+            return value
+        out = value.copy(deep=False)
+        for column in texts:
+            out[column] = _literal_values(value[column])  # on the frame's own index
+        out.index = index
+        return out
+    if isinstance(value, pd.Series):
+        index = _literal_index(value.index)
+        if not (_holds_text(value) and _marked(value)):
+            return value if index is value.index else value.set_axis(index)
+        return _literal_values(value).set_axis(index)
+    if isinstance(value, list | tuple):
+        return type(value)(literal_data(v) for v in value)
+    if isinstance(value, dict):
+        return {k: literal_data(v) for k, v in value.items()}
+    return value
+
+
+def _literal_values(series: pd.Series) -> pd.Series:
+    """The series with its texts escaped, on its own index."""
+    if isinstance(series.dtype, pd.StringDtype):  # the queries' text columns, vectorised
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):  # "&" first
+            series = series.str.replace(char, entity, regex=False)
+        return series
+    return series.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
+
+
+def _marked(values: pd.Series | pd.Index) -> bool:
+    """Whether any text among `values` holds a character plotly reads as markup (most columns
+    hold none: they are left as they are, not copied)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        # the queries' text columns: one vectorised search, not a loop over the cells
+        return bool(values.str.contains(_MARKUP.pattern, regex=True).any())
+    return any(isinstance(v, str) and _MARKUP.search(v) is not None for v in values)
+
+
+def _holds_text(values: pd.Series | pd.Index) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)
+
+
+def _literal_index(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex) or not _holds_text(index) or not _marked(index):
+        return index
+    return index.map(lambda v: plotly_literal(v) if isinstance(v, str) else v)
+
+
+def data_labels(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
+    """A figure builder that shows the texts it is given as written (issue 19, 4).
+
+    Names from an import (programme titles, sections, tasks, units) reach plotly's titles,
+    category ticks, legends and hovers, which read markup: `<a href>` opened a tab, `<span
+    style>` coloured a name. Every text argument, the title and every string cell of a frame,
+    is escaped once here, before the builder adds markup of its own (`<br>`, `<b>`, `<sup>`);
+    a builder called by another is given its caller's escaped texts as they are.
+    """
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+        if getattr(_BUILDING, "depth", 0):
+            return builder(*args, **kwargs)
+        _BUILDING.depth = 1
+        try:
+            return builder(
+                *(literal_data(a) for a in args), **{k: literal_data(v) for k, v in kwargs.items()}
+            )
+        finally:
+            _BUILDING.depth = 0
+
+    build.data_labels = True  # type: ignore[attr-defined]  # tests/test_escape.py checks every builder
+    return build
+
+
+@data_labels
 def share_bar(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of budget shares; hover and labels in the reader's number format."""
     text = [
@@ -73,7 +168,9 @@ def wrap(text: str, width: int, most: int | None = None) -> str:
         pieces = textwrap.wrap(words, width, break_long_words=False) or [words]
         lines += [f"<sup>{p}</sup>" for p in pieces] if sup else pieces
     if most is not None and len(lines) > most:
-        lines = [*lines[: most - 1], lines[most - 1][: width - 1].rstrip(" ,;.") + "…"]
+        # an escaped name's entity (plotly_literal's "&lt;") is not cut in two: "&l…" would show
+        cut = _PART_ENTITY.sub("", lines[most - 1][: width - 1])
+        lines = [*lines[: most - 1], cut.rstrip(" ,;.") + "…"]
     return "<br>".join(lines)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.messages import N_, t
 from plans.numbers import (
     format_mvnd,
@@ -135,6 +135,7 @@ def _series_style(labels: list[str]) -> dict[str, tuple[str, str]]:
     }
 
 
+@data_labels
 def allocation_tree(
     tree: pd.DataFrame,
     root_label: str,
@@ -199,6 +200,7 @@ def allocation_tree(
     return fig
 
 
+@data_labels
 def year_stack(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Budget per year stacked by section or content area, with each year's total on top.
 
@@ -279,6 +281,7 @@ def _rows_height(n: int) -> int:
     return max(420, ROW_PX * n + 180)
 
 
+@data_labels
 def area_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Each province-period's share of budget per common content area: grouped bars, or a
     heatmap (a row per series) beyond MANY_SERIES series.
@@ -377,6 +380,7 @@ def _area_share_heatmap(shares: pd.DataFrame, title: str, lang: str) -> go.Figur
     return fig
 
 
+@data_labels
 def per_year_bars(per_year: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """One bar per province-period: total budget divided by the years of its period; beyond
     MANY_SERIES series, horizontal bars ranked largest first, coloured by period.
@@ -465,6 +469,7 @@ def _ranked_per_year(per_year: pd.DataFrame, title: str, lang: str) -> go.Figure
     return fig
 
 
+@data_labels
 def unit_cost_bars(costs: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Planned million VND per unit of output, one panel per pair (their scales differ); beyond
     MANY_SERIES series, each panel shows the spread over the provinces, a box per period.
@@ -617,6 +622,7 @@ def states_sources(frame: pd.DataFrame) -> bool:
     return bool(len(frame)) and any(_source(code) for code in frame["funding_source"])
 
 
+@data_labels
 def funding_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """One programme's budget by funding source: a bar per source, 'not stated' included.
 
@@ -653,6 +659,7 @@ def funding_share_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go
     return fig
 
 
+@data_labels
 def province_funding_bars(shares: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Each province-period's budget by funding source: a stacked bar of 100 % per series.
 
@@ -768,6 +775,7 @@ def stated_rate(row: pd.Series, lang: str = "vi") -> str:
     )
 
 
+@data_labels
 def execution_chart(
     years: pd.DataFrame, title: str, lang: str = "vi", section: str | None = None
 ) -> go.Figure:

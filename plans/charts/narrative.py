@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from plans.messages import t
@@ -23,9 +23,15 @@ def overview_sentences(
     this: Mapping[str, Any],
     before: Mapping[str, Any] | None,
     lang: str = "vi",
+    literal: Callable[[str], str] = str,
 ) -> list[str]:
-    """Two or three sentences on a programme: size, largest area, change on the previous period."""
-    title = row["title"] if lang == "vi" else row["title_en"]
+    """Two or three sentences on a programme: size, largest area, change on the previous period.
+
+    `literal` is applied to the names that came from the documents or an import (the title,
+    the largest area and its label) before they go into a sentence: a page showing the
+    sentences as Markdown passes plans.escape.markdown_literal (issue 19, 4).
+    """
+    title = literal(row["title"] if lang == "vi" else row["title_en"])
     out: list[str] = []
     total = row["stated_total_mvnd"]
     n_tasks = int(row["n_tasks"] or 0)
@@ -48,8 +54,8 @@ def overview_sentences(
             t(
                 "charts_narrative.largest_area",
                 lang,
-                area=row["largest_area"],
-                label=row["largest_area_label"],
+                area=literal(row["largest_area"]),
+                label=literal(row["largest_area_label"]),
                 share=format_pct(row["largest_area_share_pct"], 1, lang),
             )
         )

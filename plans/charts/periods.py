@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.messages import t
 from plans.numbers import format_mvnd_label, format_pct, plotly_separators
 
@@ -145,6 +145,7 @@ def area_period_notes(shares: pd.DataFrame, totals: pd.DataFrame, lang: str = "v
     return pd.Series(notes, index=totals.index, dtype="object")
 
 
+@data_labels
 def area_shares_chart(
     shares: pd.DataFrame, totals: pd.DataFrame, title: str, lang: str = "vi"
 ) -> go.Figure:

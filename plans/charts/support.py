@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.charts.budget import FUNDING_COLOURS, funding_label, series_names
 from plans.messages import t
 from plans.numbers import (
@@ -81,6 +81,7 @@ def year_changes(years: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@data_labels
 def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of the support amount per province, largest at the top.
 
@@ -135,6 +136,7 @@ def province_bars(provinces: pd.DataFrame, title: str, lang: str = "vi") -> go.F
     return fig
 
 
+@data_labels
 def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """The support amount per year, each bar labelled with its change on the year before.
 
@@ -185,6 +187,7 @@ def year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     return fig
 
 
+@data_labels
 def change_heatmap(yoy: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Provinces by year, coloured by the change of the amount on the year before.
 
@@ -225,6 +228,7 @@ def change_heatmap(yoy: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure
     return fig
 
 
+@data_labels
 def area_bars(
     areas: pd.DataFrame, names: dict[str, str], title: str, lang: str = "vi"
 ) -> go.Figure:
@@ -309,6 +313,7 @@ def place_labels(districts: pd.DataFrame, lang: str = "vi") -> list[str]:
     return labels
 
 
+@data_labels
 def district_bars(
     districts: pd.DataFrame, title: str, lang: str = "vi", limit: int = DISTRICT_BARS
 ) -> go.Figure:
@@ -365,6 +370,7 @@ def district_bars(
     return fig
 
 
+@data_labels
 def source_bars(sources: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """The support amount per funding source (queries/support_by_source.sql, in its order):
     one bar each, with its share and amount; a source not written is a bar of its own."""

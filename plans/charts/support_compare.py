@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.charts.budget import series_names
 from plans.charts.support import ranked_layout, year_bars
 from plans.messages import t
@@ -31,6 +31,7 @@ def _count(value: float, word: str, lang: str) -> str:
     return f"{format_number(float(value), 0, lang)} {word}"
 
 
+@data_labels
 def plan_year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """A programme's support per year (the support page's year bars) with its plan's budget of
     each year as a line; each bar is labelled with the share of the year's plan it reached.
@@ -67,6 +68,7 @@ def plan_year_bars(years: pd.DataFrame, title: str, lang: str = "vi") -> go.Figu
     return fig
 
 
+@data_labels
 def establishment_bars(top: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of the establishments supported most, the largest at the top.
 
@@ -112,6 +114,7 @@ def establishment_bars(top: pd.DataFrame, title: str, lang: str = "vi") -> go.Fi
     return fig
 
 
+@data_labels
 def support_plan_bars(vs_plan: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Horizontal bars of the support paid per planned budget in each province (in percent),
     with a line at 100 % (all that was planned).

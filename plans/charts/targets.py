@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.charts.periods import period_ticks
 from plans.data.sources import short_ref
 from plans.messages import N_, t
@@ -184,6 +184,7 @@ def _towards_middle(value: float, span: tuple[float, float]) -> str:
     return "top left" if share > 0.5 else "top right"
 
 
+@data_labels
 def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Achieved (marker) against the target interval target_min..target_max, one row each.
 
@@ -278,6 +279,7 @@ def target_band_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go
     return fig
 
 
+@data_labels
 def achievement_chart(results: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Achievement percent bars, one trace per status band (legend = thresholds), text on bars.
 
@@ -409,6 +411,7 @@ def untargeted_table(results: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 # --- period comparison -------------------------------------------------------------------------
 
 
+@data_labels
 def budget_periods_chart(budgets: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Planned budget per period: nominal, in constant prices, and the known part where CPI ends.
 
@@ -530,6 +533,7 @@ def _panel_title(comparable: pd.DataFrame, key: str, label: str) -> str:
     return f"{label} ({units[0]})" if len(units) == 1 else label
 
 
+@data_labels
 def comparable_chart(comparable: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """One panel per comparable indicator: each period's target, and what 2011-2015 achieved.
 
@@ -791,6 +795,7 @@ def _or_none(value: object) -> float | None:
     return None if _missing(value) or value is pd.NA else float(value)  # type: ignore[arg-type]
 
 
+@data_labels
 def outputs_year_chart(rows: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """One indicator's outputs per year (bars) against each year's target (markers), and the
     outputs to date as a share of the period target (line, right axis; of the yearly targets

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.charts.base import PALETTE
+from plans.charts.base import PALETTE, data_labels
 from plans.data.sources import short_ref
 from plans.messages import N_, t
 from plans.numbers import format_number, plotly_separators
@@ -68,6 +68,7 @@ def task_label(task_code: str, task_name: str, width: int = 48) -> str:
     return f"{task_code} · {_short(task_name, width)}"
 
 
+@data_labels
 def timeline_gantt(tasks: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Gantt chart by month: one bar per task from month_start to month_end inclusive.
 
@@ -194,6 +195,7 @@ def _measure_text(value: float, measure: str, lang: str, signed: bool = False) -
     return shown
 
 
+@data_labels
 def findings_dumbbell(findings: pd.DataFrame, title: str, lang: str = "vi") -> go.Figure:
     """Stated against recomputed figure, one panel per finding (each on its own scale, since
     findings mix million VND and percentages), the difference in every panel title."""

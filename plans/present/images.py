@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import plotly.graph_objects as go
 
+from plans.escape import plotly_literal
+
 # Debian's Chromium: kaleido finds it itself, the variable makes the choice explicit.
 os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")
 
@@ -36,20 +38,29 @@ def renderer() -> Iterator[None]:
         _running = False
 
 
-def baked(fig: go.Figure, title: str, caption: str) -> go.Figure:
-    """A copy of `fig` with its title and source caption written into the picture itself."""
+def baked(fig: go.Figure, title: str | None, caption: str) -> go.Figure:
+    """A copy of `fig` with its title and source caption written into the picture itself.
+
+    `title` and `caption` are plain text (a deck's chart title, a headline), escaped here for
+    plotly; `title` None keeps the figure's own, which its builder already made a plotly label
+    (escaped names, its own line breaks): escaped again, it would show "&lt;" and "<br>".
+    """
     out = copy.deepcopy(fig)
     # an x-axis drawn on top (the national heatmap, ranked bars) puts its labels and title
     # between the plot and the picture's title: room for them, or the title covers them
     top_axis = any(axis.side == "top" for axis in out.select_xaxes())
     out.update_layout(
-        title={"text": title, "font": {"size": 28}},
+        # the title and caption name programmes, sections and documents: shown as written
+        title={
+            "text": (fig.layout.title.text or "") if title is None else plotly_literal(title),
+            "font": {"size": 28},
+        },
         font={"family": FONT, "size": 18},
         margin={"t": 190 if top_axis else 110, "b": 150, "l": 90, "r": 40},
         paper_bgcolor="white",
     )
     out.add_annotation(
-        text=caption,
+        text=plotly_literal(caption),
         xref="paper",
         yref="paper",
         x=0,
