@@ -2884,6 +2884,15 @@ def _clean_leftovers(
                 report.dropped.append(import_id)
 
 
+def _file_version(path: Path) -> tuple[int, int] | None:
+    # a build replaces the file (os.replace): another inode and time say it was rebuilt
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
 def recover(
     imports_dir: Path | None = None, db_path: Path | None = None, data_dir: Path | None = None
 ) -> RecoveryReport:
@@ -2897,7 +2906,7 @@ def recover(
         _clean_leftovers(imports_dir, db_path, data_dir, report)
         aside = {r["id"] for r in quarantined(imports_dir)}
         report.quarantined += quarantine_bad_meta(imports_dir)
-        before = built_from(db_path) if db_path.is_file() else None
+        before = _file_version(db_path)
         try:
             ensure_database(db_path, data_dir, imports_dir)
         finally:
@@ -2906,7 +2915,7 @@ def recover(
                 for r in quarantined(imports_dir)
                 if r["id"] not in aside and r["id"] not in report.quarantined
             )
-            after = built_from(db_path) if db_path.is_file() else None
+            after = _file_version(db_path)
             report.rebuilt = after is not None and after != before
     for line in report.lines("en"):
         logger.warning("recovery: %s", line)
