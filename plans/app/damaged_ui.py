@@ -104,7 +104,7 @@ def _reload() -> None:
 def show_startup(lang: str) -> None:
     """What this process's start found and repaired (imports.recover), and a refused build."""
     found = startup()
-    lines = found.report.lines(lang)
+    lines = found.report.lines(lang, markdown_literal)
     if lines:
         st.info(t("recover.head", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
     if found.failed is not None:

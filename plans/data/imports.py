@@ -2817,21 +2817,25 @@ class RecoveryReport:
             or self.rebuilt
         )
 
-    def lines(self, lang: str | None = None) -> list[str]:
-        """One sentence per kind of thing found, in `lang` (empty when nothing was)."""
+    def lines(self, lang: str | None = None, literal: Callable[[str], str] = str) -> list[str]:
+        """One sentence per kind of thing found, in `lang` (empty when nothing was); each id
+        passed through `literal` (a page shows folder names from the disk as text only)."""
+
+        def ids(names: list[str]) -> str:
+            return ", ".join(literal(name) for name in names)
+
         out: list[str] = []
         if self.temporary:
-            out.append(
-                t("recover.temporary", lang, count=format_number(len(self.temporary), 0, lang))
-            )
+            count = format_number(len(self.temporary), 0, lang or "vi")
+            out.append(t("recover.temporary", lang, count=count))
         if self.finished:
-            out.append(t("recover.finished", lang, ids=", ".join(self.finished)))
+            out.append(t("recover.finished", lang, ids=ids(self.finished)))
         if self.dropped:
-            out.append(t("recover.dropped", lang, ids=", ".join(self.dropped)))
+            out.append(t("recover.dropped", lang, ids=ids(self.dropped)))
         if self.removed:
-            out.append(t("recover.removed", lang, ids=", ".join(self.removed)))
+            out.append(t("recover.removed", lang, ids=ids(self.removed)))
         if self.quarantined:
-            out.append(t("recover.quarantined", lang, ids=", ".join(self.quarantined)))
+            out.append(t("recover.quarantined", lang, ids=ids(self.quarantined)))
         if self.rebuilt:
             out.append(t("recover.rebuilt", lang))
         return out
