@@ -7,11 +7,13 @@ import streamlit as st
 
 from plans import settings
 from plans.app.auth_ui import require_editor
+from plans.app.damaged_ui import damaged_actions, show_damaged
 from plans.app.ui import filters
 from plans.charts.tables import for_display
 from plans.data.faults import explain
 from plans.data.import_preview import history_frame, original_file
 from plans.data.imports import list_imports, remove
+from plans.data.sources import original_intact
 from plans.messages import N_, escape_markdown, t
 
 f = filters()
@@ -44,6 +46,10 @@ st.markdown(t("import_history.intro", lang))
 removed = st.session_state.pop("history_removed", None)
 if removed:
     st.success(t("import_history.removed", lang, id=removed))
+
+# damaged imports, set aside: named with their reason (the database was built without them)
+damaged = show_damaged(lang)
+editor: str | None = None
 
 records = list_imports()
 if not records:
@@ -88,6 +94,8 @@ else:
     path = original_file(settings.IMPORTS_DIR, chosen)
     if path is None:
         st.caption(t("import_history.no_original", lang))
+    elif not original_intact(path.parent):  # edited since the import: not the file imported
+        st.warning(t("source_view.original_changed", lang))
     else:
         suffix = path.suffix.lstrip(".")
         mime = (
@@ -105,7 +113,8 @@ else:
 
     st.subheader(t("import_history.remove_head", lang))
     # removal writes: only a signed-in editor sees the confirmation and the button
-    if require_editor(lang) is None:
+    editor = require_editor(lang)
+    if editor is None:
         st.stop()
     sure = st.checkbox(
         t(
@@ -135,3 +144,8 @@ else:
                 st.cache_data.clear()
                 st.cache_resource.clear()
                 st.rerun()
+
+# restoring or removing a damaged import: an editor's (signed in above when imports are listed)
+if damaged and editor is None:
+    editor = require_editor(lang)
+damaged_actions(lang, damaged, editor)

@@ -43,6 +43,7 @@ from plans.data.imports import (
     Staged,
     choose_areas,
     commit,
+    damaged_imports,
     list_imports,
     separate,
     upload_header,
@@ -50,6 +51,7 @@ from plans.data.imports import (
 )
 from plans.data.suggest import area_names, preview_rows
 from plans.data.support import Match
+from plans.escape import markdown_literal
 from plans.messages import N_, escape_markdown, t
 from plans.numbers import format_mvnd, format_number
 
@@ -183,6 +185,11 @@ def _template(kind: str, start: int, end: int, tpl_lang: str, fmt: str) -> bytes
 
 st.title(t("imports.title", lang))
 st.markdown(t("imports.intro", lang))
+damaged = damaged_imports()  # set aside, not stored: named here, handled on the history page
+if damaged:
+    st.warning(
+        t("damaged.elsewhere", lang, ids=", ".join(markdown_literal(r["id"]) for r in damaged))
+    )
 
 # --- templates ------------------------------------------------------------------------------
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from plans.app.cache import figure, query
+from plans.app.damaged_ui import show_damaged, show_startup
 from plans.app.source_view import (
     cited_snippet,
     context_lines,
@@ -102,6 +103,9 @@ def short_refs(files: list[str], lines: list[object]) -> None:
 
 st.title(t("quality.title", lang))
 st.caption(t("quality.intro", lang))
+# what the start repaired, and the imports set aside because they no longer build
+show_startup(lang)
+show_damaged(lang)
 
 show_all = st.toggle(t("quality.all", lang), value=True, key="quality_all")
 programme = None if show_all else f.programme
@@ -229,7 +233,7 @@ else:
                 )
                 st.code(numbered_block(block), language=None, wrap_lines=True)
             else:
-                st.info(no_text_notice(lang))
+                st.info(no_text_notice(lang, row["source_file"], row["programme_id"]))
 
 # Uncertain parses ----------------------------------------------------------------------------
 st.subheader(t("quality.uncertain", lang))

@@ -156,7 +156,7 @@ else:
         block = context_lines(row["source_file"], row["source_line"], 2, programme_id=programme)
         st.code(numbered_block(block, spaced=True), language=None, wrap_lines=True)
     else:
-        st.info(no_text_notice(lang))
+        st.info(no_text_notice(lang, row["source_file"], programme))
 
 # Document viewer -----------------------------------------------------------------------------
 st.subheader(t("sources_page.viewer", lang))
@@ -193,7 +193,7 @@ readers = dict(zip(documents["source_file"], documents["programme_ids"], strict=
 owner = programme if programme in str(readers[document]).split(", ") else None
 lines = full_text(document, owner)
 if lines is None:
-    st.info(no_text_notice(lang))
+    st.info(no_text_notice(lang, document, owner))
 else:
     wanted = st.text_input(
         t("sources_page.search", lang),

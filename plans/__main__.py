@@ -178,7 +178,9 @@ def _command(
         return 0
     if args.command == "build":
         try:
-            counts = build(args.db, args.data)
+            # under the imports' lock: a start's recovery never takes its file for a leftover
+            with imports.write_lock(settings.IMPORTS_DIR):
+                counts = build(args.db, args.data)
         except BuildError as exc:
             print(exc.report(args.lang), file=sys.stderr)
             return 1

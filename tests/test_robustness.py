@@ -24,7 +24,7 @@ import pytest
 import streamlit as st
 from apptest import open_app
 
-from plans import db, settings
+from plans import auth, db, settings
 from plans.app.state import Choices, from_query_params
 from plans.data import imports, templates
 from plans.data.build import ensure_database, import_dirs
@@ -238,13 +238,21 @@ def private(built_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     ],
 )
 def test_damaged_database_says_so_and_rebuilds(
-    private: dict[str, Path], lang: str, text: str, button: str
+    private: dict[str, Path], lang: str, text: str, button: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the rebuild writes: a signed-in editor's (issue 19, point 8)
+    monkeypatch.setenv(auth.ENV_VAR, f"Biên tập={auth.hash_password('mật khẩu', iterations=1000)}")
+    auth.THROTTLE.reset()
     private["db"].write_bytes(os.urandom(64 * 1024))
     at = open_app(None, lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     assert text == at.title[0].value
     assert settings.DB_PATH.name in at.error[0].value
+    assert not [b for b in at.button if b.key == "recovery_rebuild"], "a viewer cannot rebuild"
+    assert 1 == len(at.info), "a viewer is asked to tell an editor"
+    at.text_input(key="auth_name").set_value("Biên tập")
+    at.text_input(key="auth_password").set_value("mật khẩu")
+    at.button(key="auth_sign_in").click().run()
     assert button == at.button(key="recovery_rebuild").label
 
     at.button(key="recovery_rebuild").click().run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import threading
@@ -20,7 +21,8 @@ import streamlit as st
 from plans import db, settings
 from plans.app.state import Choices
 from plans.charts.base import fit_narrow
-from plans.data.build import ensure_database
+from plans.data.build import BuildError
+from plans.data.imports import RecoveryReport, recover
 from plans.data.provinces import vietnamese_key
 
 
@@ -34,6 +36,7 @@ def _version(db_path: str) -> int:
     return stat.st_ino ^ stat.st_mtime_ns
 
 
+logger = logging.getLogger(__name__)
 _OPEN: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
 _LOCK = threading.Lock()
 
@@ -59,7 +62,8 @@ class DatabaseDamagedError(Exception):
 
 def connection(db_path: str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the current file (built first if missing or stale)."""
-    _ensure(db_path)
+    if _ensure(db_path).failed is not None and not Path(db_path).is_file():
+        raise DatabaseDamagedError(db_path)
     try:
         return _connection(db_path, _version(db_path))
     except duckdb.Error as exc:
@@ -67,9 +71,29 @@ def connection(db_path: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_resource(show_spinner=False)
-def _ensure(db_path: str) -> None:
-    # once per process: building when data/ or the imports changed since the file was made
-    ensure_database(Path(db_path))
+def _ensure(db_path: str) -> Startup:
+    # once per process: clean what a killed writer left, set damaged imports aside, and build
+    # when data/ or the imports changed since the file was made (imports.recover)
+    try:
+        return Startup(recover(settings.IMPORTS_DIR, Path(db_path)), None)
+    except BuildError as exc:
+        # data/ itself does not build: the file as it is serves (or, if none, the damaged
+        # database page offers the rebuild and shows why); the data-quality page says so
+        logger.error("start-up build failed: %s", exc.report("en"))
+        return Startup(RecoveryReport(), exc)
+
+
+@dataclass(frozen=True)
+class Startup:
+    """What the start of this process found (shown on the data-quality page)."""
+
+    report: RecoveryReport
+    failed: BuildError | None
+
+
+def startup() -> Startup:
+    """The recovery report of this process's start, and the build's refusal if there was one."""
+    return _ensure(str(settings.DB_PATH))
 
 
 # st.cache_resource, not st.cache_data: cache_data hands every reader a copy by unpickling the

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from plans.data.sources import cited_text, document_text, parse_line_refs
+from plans.data.sources import cited_text, document_text, original_changed, parse_line_refs
 from plans.messages import N_, t
 from plans.numbers import format_number
 
@@ -22,8 +22,13 @@ SCOPES = {
 }
 
 
-def no_text_notice(lang: str = "vi") -> str:
-    """What a reader sees instead of the lines of a document that has no text to cite."""
+def no_text_notice(
+    lang: str = "vi", source_file: str | None = None, programme_id: str | None = None
+) -> str:
+    """What a reader sees instead of the lines of a document that has no text to cite: for an
+    import whose original was edited since (its checksum no longer matches), that it was."""
+    if source_file is not None and original_changed(source_file, programme_id):
+        return t("source_view.original_changed", lang)
     return t("source_view.no_text", lang)
 
 

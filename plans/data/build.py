@@ -22,7 +22,7 @@ import pandas as pd
 from plans import db, settings
 from plans.data import provinces
 from plans.data.notation import NumberFormatError, parse_amount, parse_number, read_figure
-from plans.data.registry import import_dirs
+from plans.data.registry import import_dirs, quarantine, quarantine_bad_meta
 from plans.data.schema import SPEC_BY_TABLE, SPECS, Column, FileSpec
 from plans.data.sources import document_lines, parse_line_refs
 from plans.data.targets import parse_targets
@@ -137,6 +137,30 @@ class DataError:
             where = t("data.where", lang, file=self.file, line=self.line, column=self.column)
         text = t(self.key, lang, **dict(self.fields))
         return f"{where}: {text}" if where else text  # a problem of no file: the machine's
+
+    def to_record(self) -> dict[str, Any]:
+        """The problem as JSON-ready values (kept with a quarantined import)."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "key": self.key,
+            "fields": {
+                k: v if isinstance(v, int | float | str) else str(v) for k, v in self.fields
+            },
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> DataError:
+        """The problem to_record wrote (tolerant of a record edited by hand)."""
+        fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+        return cls(
+            str(record.get("file", "")),
+            record.get("line") if isinstance(record.get("line"), int) else None,
+            record.get("column") if isinstance(record.get("column"), str) else None,
+            str(record.get("key", N_("quarantine.reason_unknown"))),
+            tuple(fields.items()),
+        )
 
 
 class BuildError(Exception):
@@ -707,7 +731,7 @@ def load_tables(
         for spec in SPECS:
             if not (folder / "tables" / spec.path).is_file():
                 continue
-            labelled = replace(spec, label=f"imports/{folder.name}/tables/{spec.path}")
+            labelled = replace(spec, label=f"imports/{folder_id(folder)}/tables/{spec.path}")
             tables[spec.table] += read_file(folder / "tables", labelled, errors)
     _check_tables(tables, errors, data_dir, unreadable)
     if errors:
@@ -931,15 +955,25 @@ def _folder_digest(folder: Path) -> bytes:
     return value
 
 
-def data_checksum(data_dir: Path, imports_dir: Path | None = None) -> str:
-    """SHA-256 over every input of a build: data files, imports, derived queries and schema."""
+def folder_id(folder: Path) -> str:
+    """The id of an import folder, stored or being stored ('.incoming-<id>', see imports.commit)."""
+    return folder.name.removeprefix(".incoming-")
+
+
+def data_checksum(
+    data_dir: Path, imports_dir: Path | None = None, extra: tuple[Path, ...] = ()
+) -> str:
+    """SHA-256 over every input of a build: data files, imports, derived queries and schema.
+
+    `extra`: import folders being stored (not yet among the imports), summed as they will be
+    once renamed to their id: the checksum of the inputs after the import."""
     digest = hashlib.sha256()
     for spec in SPECS:
         path = data_dir / spec.path
         digest.update(spec.path.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
-    for folder in import_dirs(imports_dir):
-        digest.update(folder.name.encode())
+    for folder in [*import_dirs(imports_dir), *extra]:
+        digest.update(folder_id(folder).encode())
         digest.update(_folder_digest(folder))
     for name in DERIVED:
         digest.update(db.load_query(name).encode())
@@ -1313,22 +1347,66 @@ def build(
     db_path: Path | None = None,
     data_dir: Path | None = None,
     imports_dir: Path | None = None,
+    extra: tuple[Path, ...] = (),
+    set_aside: bool = False,
 ) -> dict[str, int]:
-    """Validate data/ and the imports, build the database beside `db_path`, swap it in."""
+    """Validate data/ and the imports, build the database beside `db_path`, swap it in.
+
+    `extra`: import folders being stored (imports.commit), built as the last imports.
+    `set_aside`: a stored import the build's problems name (a table file that no longer reads,
+    rows that no longer fit) is quarantined with them and the build runs on without it, so one
+    damaged folder never stops the rest; problems of data/ or of `extra` still raise. Without it
+    (an import or a removal that falls back to a full build) any problem refuses, as before.
+    """
     db_path = Path(db_path or settings.DB_PATH)
     data_dir = Path(data_dir or settings.DATA_DIR)
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
-    tables = load_tables(data_dir, imports_dir)  # raises before anything is written
+    if set_aside:
+        quarantine_bad_meta(imports_dir)
+    while True:
+        try:
+            return _build_once(db_path, data_dir, imports_dir, extra)
+        except BuildError as exc:
+            # each round sets at least one import aside, so this ends
+            if not set_aside or not _set_aside(imports_dir, exc.errors):
+                raise
+
+
+def _set_aside(imports_dir: Path, errors: list[DataError]) -> list[str]:
+    """Quarantine the stored imports that `errors` name, each with its own problems."""
+    stored = {folder.name: folder for folder in import_dirs(imports_dir)}
+    named: dict[str, list[DataError]] = {}
+    for error in errors:
+        parts = error.file.split("/")
+        if len(parts) > 1 and parts[0] == "imports" and parts[1] in stored:
+            named.setdefault(parts[1], []).append(error)
+    return [
+        quarantine(
+            imports_dir,
+            stored[name],
+            N_("quarantine.build_failed"),
+            {"count": len(found)},
+            [e.to_record() for e in found],
+        )
+        for name, found in named.items()
+    ]
+
+
+def _build_once(
+    db_path: Path, data_dir: Path, imports_dir: Path, extra: tuple[Path, ...]
+) -> dict[str, int]:
+    tables = load_tables(data_dir, imports_dir, extra)  # raises before anything is written
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB wants to create the file itself
     try:
-        checksum = data_checksum(data_dir, imports_dir)
+        checksum = data_checksum(data_dir, imports_dir, extra)
+        supports = tuple(f for f in extra if (f / "tables" / SUPPORT_FILE).is_file())
         try:
             write_database(tables, tmp, checksum)
-            write_support(tmp, support_folders(imports_dir))
+            write_support(tmp, support_folders(imports_dir) + supports)
         except duckdb.OutOfMemoryException as exc:
             raise _out_of_memory() from exc
         os.replace(tmp, db_path)  # atomic on one filesystem: readers see old or new, never half
@@ -1345,6 +1423,23 @@ def build(
     return counts
 
 
+def damage_lines(record: dict[str, Any], lang: str | None = None) -> list[str]:
+    """Why a damaged import was set aside (registry.damaged_imports' record), in `lang`: the
+    reason, then each of the build's problems that named it."""
+    fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+    key = str(record.get("key"))
+    try:
+        head = t(key, lang, **fields)
+    except (KeyError, IndexError, ValueError):
+        head = t("quarantine.reason_unknown", lang)  # a reason.json edited by hand
+    problems = [
+        DataError.from_record(e).message(lang)
+        for e in record.get("errors") or ()
+        if isinstance(e, dict)
+    ]
+    return [head, *problems]
+
+
 def ensure_database(
     db_path: Path | None = None, data_dir: Path | None = None, imports_dir: Path | None = None
 ) -> Path:
@@ -1352,17 +1447,17 @@ def ensure_database(
 
     A file built from other inputs (a different checksum) is rebuilt, so a `git pull` that
     changes data or queries never serves stale tables. A file with no build_info (made by
-    another tool) is left alone.
+    another tool) is left alone. A damaged import is set aside (build's `set_aside`).
     """
     db_path = Path(db_path or settings.DB_PATH)
     data_dir = Path(data_dir or settings.DATA_DIR)
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     if not db_path.exists():
-        build(db_path, data_dir, imports_dir)
+        build(db_path, data_dir, imports_dir, set_aside=True)
         return db_path
     stamp = built_from(db_path)
     if stamp is not None and stamp != data_checksum(data_dir, imports_dir):
-        build(db_path, data_dir, imports_dir)
+        build(db_path, data_dir, imports_dir, set_aside=True)
     return db_path
 
 
@@ -1425,7 +1520,7 @@ def read_import(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], list[Dat
         if not (folder / "tables" / spec.path).is_file():
             tables[spec.table] = []  # absent files mean no rows of that kind
             continue
-        labelled = replace(spec, label=f"imports/{folder.name}/tables/{spec.path}")
+        labelled = replace(spec, label=f"imports/{folder_id(folder)}/tables/{spec.path}")
         tables[spec.table] = read_file(folder / "tables", labelled, errors)
     return tables, errors
 
@@ -1550,7 +1645,9 @@ def add_import(
 ) -> bool:
     """Add one stored import (`folder`, already in `imports_dir`) to the built file.
 
-    `before` is data_checksum of the inputs without it. Its rows are checked against the file
+    `before` is data_checksum of the inputs without it; a folder still named '.incoming-<id>'
+    (imports.commit renames it once the file is swapped) counts as the import `<id>`. Its rows
+    are checked against the file
     (again: another import may have come in since its upload was validated), inserted typed
     as build() writes them; its programmes' targets and every derived table are recomputed.
     Raises BuildError (nothing written) for rows that do not fit; False when the file is not
@@ -1582,7 +1679,8 @@ def add_import(
                 raise BuildError(orphans)
             derive_support(con)
 
-    return _rewrite(db_path, before, data_checksum(data_dir, imports_dir), change)
+    extra = (folder,) if folder.name.startswith(".incoming-") else ()
+    return _rewrite(db_path, before, data_checksum(data_dir, imports_dir, extra), change)
 
 
 def remove_import(

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -31,9 +32,11 @@ from plans.data.build import (
     _open_built,
     add_import,
     build,
+    built_from,
     check_import,
     current_tables,
     data_checksum,
+    ensure_database,
     folder_record,
     load_support_file,
     read_import,
@@ -51,7 +54,17 @@ from plans.data.reading import (
     read_table,
     row_texts,
 )
-from plans.data.registry import _registry, list_imports, write_lock
+from plans.data.registry import (
+    _registry,
+    damaged_imports,
+    discard,
+    import_dirs,
+    list_imports,
+    quarantine_bad_meta,
+    quarantined,
+    unquarantine,
+    write_lock,
+)
 from plans.data.schema import SPECS
 from plans.data.support import RowsNotStagedError, SupportStaging
 from plans.messages import N_, t
@@ -63,9 +76,13 @@ __all__ = [
     "RowsNotStagedError",
     "Staged",
     "commit",
+    "damaged_imports",
     "list_imports",
     "read_table",
+    "recover",
     "remove",
+    "remove_damaged",
+    "restore",
     "row_texts",
     "separate",
     "suggest_mapping",
@@ -143,6 +160,23 @@ TOTAL_WORDS = {"tong", "tong cong", "cong"}
 ABSURD_MVND = 10_000_000  # 10 nghìn tỷ đồng for one cell: surely a unit mistake
 # A decision itself (Word, PDF with a text layer, its text): plans.data.documents reads it.
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
+MAX_NAME = 80  # characters of an upload's file name kept (citations name the file by it)
+_LONGEST_SUFFIX = 10  # a longer "suffix" is part of the name ("a.b very long words"), not a type
+
+
+def safe_filename(filename: str, limit: int = MAX_NAME) -> str:
+    """An upload's file name as stored and cited: only letters, digits, '.', '-', '_', at most
+    `limit` characters, cut in its stem so the extension stays (the original is found by it,
+    and by it the file is read again for citations)."""
+    name = re.sub(r"[^\w.\-]+", "_", Path(filename).name) or "upload"
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix
+    if len(suffix) > _LONGEST_SUFFIX:
+        suffix = ""
+    return name[: limit - len(suffix)] + suffix
+
+
 MAX_STORED_WARNINGS = 1000  # warnings an import's meta.json keeps word for word
 _YEAR_COL = re.compile(r"^(kinh_phi|so_luong)_(\d{4})(?:\s*\((.*)\))?$")
 
@@ -2226,7 +2260,7 @@ def validate(
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     say = progress or (lambda _fraction, _step: None)
     checksum = hashlib.sha256(data).hexdigest()
-    safe_name = re.sub(r"[^\w.\-]+", "_", Path(filename).name)[:80] or "upload"
+    safe_name = safe_filename(filename)
     staged = Staged(kind=kind or "plan", filename=safe_name, checksum=checksum)
     say(0.1, "read")
     registry = _registry(imports_dir)
@@ -2645,6 +2679,14 @@ def _write_tables(folder: Path, tables: dict[str, list[dict[str, Any]]]) -> None
                 )
 
 
+def _next_number(imports_dir: Path, registry: list[dict[str, Any]]) -> int:
+    """The next import's number: after every stored and every quarantined import (a restored
+    one keeps its id, so no two may share one)."""
+    numbers = [int(str(r["id"]).split("-")[0]) for r in registry if str(r["id"])[:4].isdigit()]
+    numbers += [int(r["id"][:4]) for r in quarantined(imports_dir) if r["id"][:4].isdigit()]
+    return 1 + max(numbers, default=0)
+
+
 def commit(
     staged: Staged,
     data: bytes,
@@ -2658,23 +2700,29 @@ def commit(
 
     The upload's rows go into a copy of the current database file, swapped in whole
     (build.add_import); `incremental` False, or a file that is not the build of the inputs
-    as they were, rebuilds everything instead (build.build).
+    as they were, rebuilds everything instead (build.build). The folder is written as
+    '.incoming-<id>' and takes its name only once the database holds it: the history never
+    lists an import the database lacks, and a process killed before that leaves no import
+    (recover() finishes the rename when the swap was made, else drops the folder).
     """
     if not staged.storable:
         raise ValueError("cannot commit an upload with errors")
     imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
     data_dir = Path(data_dir or settings.DATA_DIR)
+    db_path = Path(db_path or settings.DB_PATH)
     with write_lock(imports_dir):
+        _clean_leftovers(imports_dir, db_path, data_dir, RecoveryReport())
         # checked again under the lock: two uploads of one file at once store it once
         registry = _registry(imports_dir)
         for record in registry:
             if record["checksum"] == staged.checksum:
                 raise AlreadyImportedError(record["id"], record["when"])
-        number = 1 + max((int(r["id"].split("-")[0]) for r in registry), default=0)
-        import_id = f"{number:04d}-{staged.checksum[:8]}"
+        import_id = f"{_next_number(imports_dir, registry):04d}-{staged.checksum[:8]}"
         folder = imports_dir / import_id
         before = data_checksum(data_dir, imports_dir)  # the inputs the current file was built from
-        tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=imports_dir))
+        tmp = imports_dir / f".incoming-{import_id}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
         try:
             _write_tables(tmp, staged.tables)
             extra: dict[str, Any] = {}
@@ -2702,15 +2750,11 @@ def commit(
             (tmp / "meta.json").write_text(
                 json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
             )
-            os.replace(tmp, folder)  # the import exists whole or not at all
+            if not (incremental and add_import(tmp, before, db_path, data_dir, imports_dir)):
+                build(db_path, data_dir, imports_dir, extra=(tmp,))
+            os.replace(tmp, folder)  # the database holds it: now the import exists
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            if not (incremental and add_import(folder, before, db_path, data_dir, imports_dir)):
-                build(db_path, data_dir, imports_dir)
-        except Exception:
-            shutil.rmtree(folder, ignore_errors=True)  # the database was not swapped: undo
-            raise
+            shutil.rmtree(tmp, ignore_errors=True)  # a failure: the database was not swapped
     staged.discard()  # a support file's staged copy: stored now
     return import_id
 
@@ -2731,8 +2775,9 @@ def remove(
     if not re.fullmatch(r"\d{4}-[0-9a-f]{8}", import_id):
         raise KeyError(import_id)
     with write_lock(imports_dir):
+        _clean_leftovers(imports_dir, Path(db_path or settings.DB_PATH), data_dir, RecoveryReport())
         folder = imports_dir / import_id
-        if not (folder / "meta.json").is_file():
+        if folder not in import_dirs(imports_dir):
             raise KeyError(import_id)
         parked = imports_dir / f".removing-{import_id}"
         before = data_checksum(data_dir, imports_dir)
@@ -2744,3 +2789,161 @@ def remove(
             os.replace(parked, folder)  # put it back: the database still holds it
             raise
         shutil.rmtree(parked, ignore_errors=True)
+
+
+# --- damaged imports and recovery at start -----------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RecoveryReport:
+    """What recover() found and did: temporary files removed, half-made imports finished or
+    dropped, removals completed, imports set aside, and whether the database was rebuilt."""
+
+    temporary: list[str] = field(default_factory=list)
+    finished: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    rebuilt: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.temporary
+            or self.finished
+            or self.dropped
+            or self.removed
+            or self.quarantined
+            or self.rebuilt
+        )
+
+    def lines(self, lang: str | None = None, literal: Callable[[str], str] = str) -> list[str]:
+        """One sentence per kind of thing found, in `lang` (empty when nothing was); each id
+        passed through `literal` (a page shows folder names from the disk as text only)."""
+
+        def ids(names: list[str]) -> str:
+            return ", ".join(literal(name) for name in names)
+
+        out: list[str] = []
+        if self.temporary:
+            count = format_number(len(self.temporary), 0, lang or "vi")
+            out.append(t("recover.temporary", lang, count=count))
+        if self.finished:
+            out.append(t("recover.finished", lang, ids=ids(self.finished)))
+        if self.dropped:
+            out.append(t("recover.dropped", lang, ids=ids(self.dropped)))
+        if self.removed:
+            out.append(t("recover.removed", lang, ids=ids(self.removed)))
+        if self.quarantined:
+            out.append(t("recover.quarantined", lang, ids=ids(self.quarantined)))
+        if self.rebuilt:
+            out.append(t("recover.rebuilt", lang))
+        return out
+
+
+def _clean_leftovers(
+    imports_dir: Path, db_path: Path, data_dir: Path, report: RecoveryReport
+) -> None:
+    """What a writer killed mid-way left (the caller holds the write lock, so none is at work)."""
+    # temporary database files of a build or an import, and DuckDB's logs beside them
+    parent = db_path.parent
+    if parent.is_dir():
+        for path in sorted(parent.glob(f".{db_path.name}.*.tmp*")):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                report.temporary.append(path.name)
+            elif path.is_dir():  # DuckDB's spill folder of a killed writer
+                shutil.rmtree(path, ignore_errors=True)
+                report.temporary.append(path.name)
+        wal = Path(f"{db_path}.wal")
+        if wal.is_file():
+            # no writer of ours writes the file in place: a log beside it is a crashed
+            # read-write session's. Without it the file is as last checkpointed (whole); with
+            # it every import would rebuild in full, and a rebuilt file would meet a stale log.
+            wal.unlink()
+            report.temporary.append(wal.name)
+    if not imports_dir.is_dir():
+        return
+    for path in sorted(imports_dir.iterdir()):
+        name = path.name
+        if name.startswith(".removing-"):
+            # the editor asked for the removal: it is completed (the file is rebuilt if stale)
+            shutil.rmtree(path, ignore_errors=True)
+            report.removed.append(name.removeprefix(".removing-"))
+        elif name.startswith(".incoming-"):
+            import_id = name.removeprefix(".incoming-")
+            target = imports_dir / import_id
+            swapped = (
+                re.fullmatch(r"\d{4}-[0-9a-f]{8}", import_id) is not None
+                and not target.exists()
+                and (path / "meta.json").is_file()
+                and db_path.is_file()
+                and built_from(db_path) == data_checksum(data_dir, imports_dir, (path,))
+            )
+            if swapped:  # killed between the swap and the rename: the database holds it
+                os.replace(path, target)
+                report.finished.append(import_id)
+            else:  # killed before the swap: the import never was
+                shutil.rmtree(path, ignore_errors=True)
+                report.dropped.append(import_id)
+
+
+def _file_version(path: Path) -> tuple[int, int] | None:
+    # a build replaces the file (os.replace): another inode and time say it was rebuilt
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def recover(
+    imports_dir: Path | None = None, db_path: Path | None = None, data_dir: Path | None = None
+) -> RecoveryReport:
+    """At start: clean what a killed writer left, set damaged imports aside, and build the
+    database when it is missing or not the build of the imports as they now are. Logged."""
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    db_path = Path(db_path or settings.DB_PATH)
+    data_dir = Path(data_dir or settings.DATA_DIR)
+    report = RecoveryReport()
+    with write_lock(imports_dir):
+        _clean_leftovers(imports_dir, db_path, data_dir, report)
+        aside = {r["id"] for r in quarantined(imports_dir)}
+        report.quarantined += quarantine_bad_meta(imports_dir)
+        before = _file_version(db_path)
+        try:
+            ensure_database(db_path, data_dir, imports_dir)
+        finally:
+            report.quarantined += sorted(
+                r["id"]
+                for r in quarantined(imports_dir)
+                if r["id"] not in aside and r["id"] not in report.quarantined
+            )
+            after = _file_version(db_path)
+            report.rebuilt = after is not None and after != before
+    for line in report.lines("en"):
+        logger.warning("recovery: %s", line)
+    return report
+
+
+def restore(
+    name: str,
+    db_path: Path | None = None,
+    data_dir: Path | None = None,
+    imports_dir: Path | None = None,
+) -> bool:
+    """Put a quarantined import back and rebuild: True when it is built again, False when it
+    is still damaged (back in quarantine, with the new reason). KeyError for no such import."""
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    with write_lock(imports_dir):
+        folder = unquarantine(imports_dir, name)
+        build(db_path, data_dir, imports_dir, set_aside=True)
+        return folder.is_dir()
+
+
+def remove_damaged(name: str, imports_dir: Path | None = None) -> None:
+    """Delete a damaged import for good (the database never held it). KeyError if none."""
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    with write_lock(imports_dir):
+        discard(imports_dir, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -10,7 +11,7 @@ from typing import Any
 
 from plans import settings
 from plans.data.documents import row_texts  # CSV/XLSX rows, or a decision document's lines
-from plans.data.registry import list_imports
+from plans.data.registry import _record, list_imports
 from plans.messages import N_, t
 
 # A seed document is `NNN_<hash>.txt` and is cited by its number; an import is cited by its own
@@ -146,8 +147,16 @@ def _import_lines(path: Path, _stamp: tuple[int, int]) -> tuple[str, ...] | None
         return None  # an original that no longer reads as it was imported has no citable text
 
 
-def import_lines(folder: Path) -> tuple[str, ...] | None:
-    """An import's original file as lines numbered like its source_line (None if it is gone)."""
+@lru_cache(maxsize=64)
+def _sha256(path: Path, _stamp: tuple[int, int]) -> str | None:
+    # hashed again whenever the file's size or time changes: an edit is always seen
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _original(folder: Path) -> tuple[Path, tuple[int, int]] | None:
     original = next(iter(sorted(folder.glob("original.*"))), None)
     if original is None:
         return None
@@ -155,7 +164,39 @@ def import_lines(folder: Path) -> tuple[str, ...] | None:
         stat = original.stat()
     except OSError:
         return None
-    return _import_lines(original, (stat.st_mtime_ns, stat.st_size))
+    return original, (stat.st_mtime_ns, stat.st_size)
+
+
+def original_intact(folder: Path) -> bool:
+    """Whether an import's original is the file imported: its SHA-256 is meta.json's checksum.
+
+    False for a file edited (or replaced) since, or gone: its lines are then not what the rows
+    were read from, so nothing cites them."""
+    found = _original(folder)
+    if found is None:
+        return False
+    try:
+        expected = _record(folder).get("checksum")  # meta.json, parsed once per change
+    except OSError:
+        return False
+    return expected is not None and expected == _sha256(*found)
+
+
+def import_lines(folder: Path) -> tuple[str, ...] | None:
+    """An import's original file as lines numbered like its source_line (None if it is gone,
+    or changed since it was imported: see original_intact)."""
+    found = _original(folder)
+    if found is None or not original_intact(folder):
+        return None
+    return _import_lines(*found)
+
+
+def original_changed(
+    source_file: str, programme_id: str | None = None, imports_dir: Path | None = None
+) -> bool:
+    """Whether a cited import's original is still there but no longer the file imported."""
+    folder = import_folder(source_file, programme_id, imports_dir)
+    return folder is not None and _original(folder) is not None and not original_intact(folder)
 
 
 def document_text(
