@@ -4,8 +4,9 @@
 
 Issue 19, point 3. N sessions (threads, as Streamlit runs each session's callbacks) press
 sign-in at once, in rounds (a round starts when every session has its answer, and at most one
-round per `--interval` seconds), with wrong passwords, for `--seconds`, in two scenarios: all
-on one editor's real name, and each on a name of its own (guessing spread over names). Each
+round per `--interval` seconds), with wrong passwords, for `--seconds`, in three scenarios:
+all on one editor's real name; each on an editor's name of its own (N editors configured:
+guessing spread over names, the overall budget); each on an unknown name of its own. Each
 runs twice in the same process on the same machine, with real PBKDF2-HMAC-SHA256 at 600.000
 rounds:
 
@@ -251,7 +252,9 @@ def _protocol_run(url: str, pid: int, names: list[str], seconds: float, interval
     return asyncio.run(go())
 
 
-def protocol(args: argparse.Namespace, scenarios: dict[str, list[str]]) -> None:
+def protocol(
+    args: argparse.Namespace, scenarios: dict[str, list[str]], editors: Mapping[str, str]
+) -> None:
     """The scenarios through real Streamlit sessions, the old dashboard's server and this one's."""
     from benchmarks.bench_browser import ROOT, start_server, stop_server
     from plans import settings
@@ -276,7 +279,7 @@ def protocol(args: argparse.Namespace, scenarios: dict[str, list[str]]) -> None:
             **os.environ,
             "PLANS_DB": str(db),
             "PLANS_IMPORTS_DIR": str(folder),
-            auth.ENV_VAR: f"{EDITOR}={auth.hash_password(PASSWORD)}",
+            auth.ENV_VAR: ";".join(f"{name}={stored}" for name, stored in editors.items()),
         }
         print(_HEADER)
         for scenario, names in scenarios.items():
@@ -303,14 +306,14 @@ def _vi(value: float, digits: int = 0) -> str:
 
 
 _HEADER = (
-    f"{'scenario':<25} {'logic':<17} {'rounds':>6} {'1st round':>9} {'attempts/min':>12} "
+    f"{'scenario':<28} {'logic':<17} {'rounds':>6} {'1st round':>9} {'attempts/min':>12} "
     f"{'checked/min':>11} {'refused/min':>11} {'CPU s/min':>9}"
 )
 
 
 def _row(scenario: str, label: str, tally: Tally, sessions: int) -> None:
     print(
-        f"{scenario:<25} {label:<17} {tally.rounds:>6} "
+        f"{scenario:<28} {label:<17} {tally.rounds:>6} "
         f"{f'{tally.first_round_checked}/{sessions}':>9} "
         f"{_vi(tally.per_minute(tally.attempts), 1):>12} "
         f"{_vi(tally.per_minute(tally.checked), 1):>11} "
@@ -343,7 +346,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    editors = {EDITOR: auth.hash_password(PASSWORD)}  # auth.ITERATIONS rounds
+    stored = auth.hash_password(PASSWORD)  # auth.ITERATIONS rounds
+    # one stored form for all: each check still runs its own PBKDF2
+    colleagues = [f"Biên tập viên {i + 1}" for i in range(args.sessions)]
+    editors = {EDITOR: stored, **dict.fromkeys(colleagues, stored)}
     print(
         f"# sign-in under {args.sessions} parallel sessions, {_vi(args.seconds)} s per run, "
         f"PBKDF2-SHA256 {_vi(auth.ITERATIONS)} rounds; {platform.python_implementation()} "
@@ -351,7 +357,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     scenarios = {
         "one name (the editor's)": [EDITOR] * args.sessions,
-        "a name per session": [f"người đoán {i}" for i in range(args.sessions)],
+        "an editor's name per session": colleagues,
+        "an unknown name per session": [f"người đoán {i + 1}" for i in range(args.sessions)],
     }
     if not args.only_protocol:
         print(_HEADER)
@@ -369,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
     if args.protocol or args.only_protocol:
-        protocol(args, scenarios)
+        protocol(args, scenarios, editors)
 
 
 if __name__ == "__main__":
