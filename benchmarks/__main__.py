@@ -1,4 +1,4 @@
-"""`python -m benchmarks queries|load|export|imports|support`: the benchmarks, which print figures.
+"""`python -m benchmarks <name>`: the benchmarks, which print figures.
 
 They assert nothing.
 
@@ -14,6 +14,9 @@ They assert nothing.
 - `support`: a support file of 200.000 rows imported (time, peak memory, progress), then 10
   million imported rows: the support queries against a synthetic database of as many
   (bench_support.py).
+- `signin`: N sessions pressing sign-in at once with wrong passwords, the throttle's old
+  check-then-failure sequence against plans.auth.sign_in, and an unknown name's time against
+  a known one's (signin.py).
 
 The benchmarks use the product (`plans`); the product never imports them.
 """
@@ -29,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
-        "benchmark", choices=("queries", "load", "protocol", "export", "imports", "support")
+        "benchmark",
+        choices=("queries", "load", "protocol", "export", "imports", "support", "signin"),
     )
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
@@ -58,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_support
 
         bench_support.main(rest)
+        return 0
+    if args.benchmark == "signin":
+        from benchmarks import signin
+
+        signin.main(rest)
         return 0
     from benchmarks import export
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -189,6 +191,140 @@ def test_throttle_forgets_after_a_quiet_period() -> None:
     clock.now += 901
     assert 0.0 == throttle.wait("Lan")
     assert 1.0 == throttle.failure("Lan")
+
+
+# --- the throttle under parallel sessions -----------------------------------------------------
+
+SESSIONS = 20  # the adversarial pass's websocket sessions pressing sign-in at once
+
+
+class CountedHashes:
+    """hashlib.pbkdf2_hmac replaced: the rounds of every call recorded, and each call held
+    until every session is either hashing or answered, so the attempts truly overlap however
+    the threads are scheduled (no sleeps, no timings)."""
+
+    def __init__(self, sessions: int) -> None:
+        self.iterations: list[int] = []
+        self._sessions, self._arrived = sessions, 0
+        self._lock = threading.Lock()
+        self._all_in = threading.Event()
+
+    def arrive(self) -> None:
+        with self._lock:
+            self._arrived += 1
+            if self._arrived >= self._sessions:
+                self._all_in.set()
+
+    def pbkdf2_hmac(self, hash_name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+        with self._lock:
+            self.iterations.append(iterations)
+        self.arrive()
+        self._all_in.wait(timeout=10)
+        return b"\0" * 32  # matches no stored hash: every password here is wrong
+
+
+def in_parallel(attempt: Callable[[int], auth.SignIn], hashes: CountedHashes) -> list[auth.SignIn]:
+    """SESSIONS threads released at once through a barrier, each making one attempt."""
+    barrier = threading.Barrier(SESSIONS)
+    results: list[auth.SignIn | None] = [None] * SESSIONS
+
+    def session(i: int) -> None:
+        barrier.wait()
+        results[i] = outcome = attempt(i)
+        if not outcome.checked:
+            hashes.arrive()
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(SESSIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [] == [i for i, r in enumerate(results) if r is None], "a session got no answer"
+    return [r for r in results if r is not None]
+
+
+def test_parallel_sessions_get_one_password_checked_per_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock)
+    editors = {"Lan": LAN}
+    for rounds in range(1, 4):
+        hashes = CountedHashes(SESSIONS)
+        monkeypatch.setattr(auth.hashlib, "pbkdf2_hmac", hashes.pbkdf2_hmac)
+        results = in_parallel(
+            lambda i: auth.sign_in("Lan", f"guess {i}", editors, throttle), hashes
+        )
+        assert 1 == len(hashes.iterations), f"round {rounds}: one password checked, not more"
+        assert [True] + [False] * (SESSIONS - 1) == sorted(
+            (r.checked for r in results), reverse=True
+        )
+        assert [None] * SESSIONS == [r.editor for r in results]
+        assert {throttle.delay(rounds)} == {r.seconds for r in results}, "all told the same wait"
+        clock.now += throttle.delay(rounds)  # the wait is over: the next round may try once
+
+
+def test_parallel_sessions_over_many_names_keep_the_overall_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    editors = {"Lan": LAN}
+    one_after_another = auth.Throttle(clock=Clock(), free_overall=5)
+    sequential = [
+        auth.sign_in(f"name {i}", "guess", editors, one_after_another).checked
+        for i in range(SESSIONS)
+    ]
+    hashes = CountedHashes(SESSIONS)
+    monkeypatch.setattr(auth.hashlib, "pbkdf2_hmac", hashes.pbkdf2_hmac)
+    throttle = auth.Throttle(clock=Clock(), free_overall=5)
+    results = in_parallel(lambda i: auth.sign_in(f"name {i}", "guess", editors, throttle), hashes)
+    assert 6 == sum(sequential), "5 free failures overall, then one attempt per wait"
+    assert sum(sequential) == len(hashes.iterations)
+    assert sum(sequential) == sum(r.checked for r in results)
+
+
+def test_a_check_still_running_holds_the_wait() -> None:
+    clock = Clock()
+    throttle = auth.Throttle(clock=clock, free_overall=0)
+    throttle.begin("Lan")
+    clock.now += 60  # a hash slowed down by load: the wait it will owe has passed meanwhile
+    with pytest.raises(auth.ThrottledError) as same_name:
+        throttle.begin("lan ")
+    with pytest.raises(auth.ThrottledError) as other_name:
+        throttle.begin("Bình")  # past the free overall failures: one check at a time
+    assert (1.0, 1.0) == (same_name.value.seconds, other_name.value.seconds)
+    assert 1.0 == throttle.finish("Lan", ok=False), "the refused attempts were not failures"
+    clock.now += 1.0
+    throttle.begin("Bình")
+
+
+def test_a_right_password_takes_back_its_overall_failure() -> None:
+    throttle = auth.Throttle(clock=Clock(), free_overall=0)
+    assert auth.SignIn("Lan", 0.0, True) == auth.sign_in(
+        " Lan ", "mật khẩu đúng", {"Lan": LAN}, throttle
+    )
+    assert 0.0 == throttle.wait("Bình"), "a success is not a failure overall"
+    assert auth.SignIn(None, 1.0, True) == auth.sign_in("Bình", "sai", {"Lan": LAN}, throttle)
+
+
+@pytest.mark.parametrize(
+    ("rounds", "expected"),
+    [
+        pytest.param([2000], 2000, id="one editor"),
+        pytest.param([2000, 2000, 3000], 2000, id="the most common count"),
+        pytest.param([], auth.ITERATIONS, id="no editor: the configured rounds"),
+    ],
+)
+def test_an_unknown_name_costs_the_rounds_of_a_known_one(
+    monkeypatch: pytest.MonkeyPatch, rounds: list[int], expected: int
+) -> None:
+    editors = {f"editor {n}": auth.hash_password("pw", iterations=r) for n, r in enumerate(rounds)}
+    hashes = CountedHashes(1)
+    monkeypatch.setattr(auth.hashlib, "pbkdf2_hmac", hashes.pbkdf2_hmac)
+    assert not auth.check_editor("không có ai", "pw", editors)
+    assert [expected] == hashes.iterations
+    if editors:
+        assert not auth.check_editor("editor 0", "wrong", editors)
+        assert [expected, rounds[0]] == hashes.iterations
 
 
 # --- the widget on the import page --------------------------------------------------------------

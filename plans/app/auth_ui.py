@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from plans.auth import ENV_VAR, THROTTLE, ThrottledError, check_editor, load_editors
+from plans.auth import ENV_VAR, load_editors, sign_in
 from plans.messages import escape_markdown, t
 from plans.numbers import format_number
 
@@ -36,20 +36,19 @@ def _sign_in(configured: dict[str, str], lang: str) -> None:
     name = str(st.session_state.get("auth_name", "")).strip()
     password = str(st.session_state.get("auth_password", ""))
     st.session_state["auth_password"] = ""
-    try:
-        THROTTLE.check(name)
-    except ThrottledError as exc:
-        st.session_state["auth_message"] = t(
-            "auth_ui.wait", lang, seconds=_seconds(exc.seconds, lang)
-        )
-        return
-    if check_editor(name, password, configured):
-        THROTTLE.success(name)
-        st.session_state[SESSION_KEY] = name
+    # sessions run their callbacks in threads of their own: sign_in admits and counts an
+    # attempt in one step, so parallel sessions cannot all pass before any failure counts
+    outcome = sign_in(name, password, configured)
+    if outcome.editor is not None:
+        st.session_state[SESSION_KEY] = outcome.editor
         st.session_state.pop("auth_message", None)
         return
-    wait = THROTTLE.failure(name)
-    st.session_state["auth_message"] = t("auth_ui.wrong", lang, seconds=_seconds(wait, lang))
+    seconds = _seconds(outcome.seconds, lang)
+    st.session_state["auth_message"] = (
+        t("auth_ui.wrong", lang, seconds=seconds)
+        if outcome.checked
+        else t("auth_ui.wait", lang, seconds=seconds)
+    )
 
 
 def _sign_out() -> None:
