@@ -1,4 +1,6 @@
-"""`python -m benchmarks queries|load|export|imports|support`: the benchmarks, which print figures.
+"""`python -m benchmarks queries|load|export|imports|support|validate`: the benchmarks.
+
+Each prints figures.
 
 They assert nothing.
 
@@ -11,6 +13,8 @@ They assert nothing.
 - `export`: the presenter kit's images, slides and PDF (export.py).
 - `imports`: N plans imported one after another, incremental write against full rebuild
   (bench_imports.py).
+- `validate`: checking a plan upload per 10.000 rows at three sizes, before and after
+  (--old PATH), and peak memory on upload bombs (bench_validate.py).
 - `support`: a support file of 200.000 rows imported (time, peak memory, progress), then 10
   million imported rows: the support queries against a synthetic database of as many
   (bench_support.py).
@@ -29,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
-        "benchmark", choices=("queries", "load", "protocol", "export", "imports", "support")
+        "benchmark",
+        choices=("queries", "load", "protocol", "export", "imports", "support", "validate"),
     )
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
@@ -53,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_imports
 
         bench_imports.main(rest)
+        return 0
+    if args.benchmark == "validate":
+        from benchmarks import bench_validate
+
+        bench_validate.main(rest)
         return 0
     if args.benchmark == "support":
         from benchmarks import bench_support

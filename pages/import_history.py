@@ -84,6 +84,12 @@ else:
     else:
         st.caption(t("import_history.no_warnings", lang))
 
+    # The original file and the removal are an editor's: an upload may hold what a viewer
+    # should not download (a workbook's other sheets), and removal writes.
+    st.subheader(t("import_history.editor_head", lang))
+    if require_editor(lang) is None:
+        st.caption(t("import_history.editor_only", lang))
+        st.stop()
     path = original_file(settings.IMPORTS_DIR, chosen)
     if path is None:
         st.caption(t("import_history.no_original", lang))
@@ -103,9 +109,6 @@ else:
         )
 
     st.subheader(t("import_history.remove_head", lang))
-    # removal writes: only a signed-in editor sees the confirmation and the button
-    if require_editor(lang) is None:
-        st.stop()
     sure = st.checkbox(
         t(
             "import_history.confirm",
