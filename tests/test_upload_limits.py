@@ -42,13 +42,17 @@ def rezipped(data: bytes, parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
-    """openpyxl must not be asked to read the workbook at all."""
+@pytest.fixture()
+def openpyxl_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """openpyxl.load_workbook's calls (it raises: the workbook is not to be read at all)."""
+    calls: list[tuple] = []
 
     def refuse(*args, **kwargs):
+        calls.append(args)
         raise AssertionError("openpyxl read a workbook that should be refused before")
 
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    return calls
 
 
 # --- point 5: formulas in the header and on every sheet; macros and external links -----------
@@ -106,11 +110,11 @@ def test_a_formula_on_a_second_sheet_is_refused_naming_the_sheet(tmp_path) -> No
     ],
 )  # fmt: skip
 def test_a_workbook_with_active_content_is_refused_before_reading(
-    parts, key, tmp_path, monkeypatch
+    parts, key, tmp_path, openpyxl_calls
 ) -> None:
     data = rezipped(plan_xlsx(), parts)
-    no_openpyxl(monkeypatch)
     assert [key] == [p.key for p in refused("x.xlsx", data, tmp_path)]
+    assert [] == openpyxl_calls
 
 
 def test_a_macro_enabled_content_type_is_refused(tmp_path) -> None:
@@ -196,34 +200,39 @@ def test_the_workbooks_written_by_hand_are_read_when_within_bounds() -> None:
     assert [] == problems
 
 
-def test_a_shared_strings_bomb_is_refused_before_openpyxl_reads_it(tmp_path, monkeypatch) -> None:
+def test_a_shared_strings_bomb_is_refused_before_openpyxl_reads_it(
+    tmp_path, monkeypatch, openpyxl_calls
+) -> None:
     monkeypatch.setattr(settings, "MAX_SHARED_STRINGS_BYTES", 2**20)
     data = shared_strings_with(3 * 2**20)  # 3 MB of one letter: a few kB zipped
     assert len(data) < 100_000
-    no_openpyxl(monkeypatch)
     [error] = refused("x.xlsx", data, tmp_path)
     assert "import.xlsx_shared_strings" == error.key
+    assert [] == openpyxl_calls
     assert "sharedStrings.xml" in error.message("en") and "over the 1 MB limit" in error.message(
         "en"
     )
 
 
 def test_one_text_longer_than_a_cell_is_refused_before_openpyxl_reads_it(
-    tmp_path, monkeypatch
+    tmp_path, openpyxl_calls
 ) -> None:
     data = shared_strings_with(100 * settings.MAX_CELL_CHARS)  # 1 MB: under the size limits
-    no_openpyxl(monkeypatch)
     [error] = refused("x.xlsx", data, tmp_path)
     assert "import.xlsx_long_text" == error.key
+    assert [] == openpyxl_calls
     assert "longer than 10,000 characters" in error.message("en")
 
 
-def test_a_workbook_unpacking_too_large_is_refused_before_reading(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(settings, "XLSX_UNPACK_RATIO", 0.001)  # 21 kB for a 20 MB limit
+def test_a_workbook_unpacking_too_large_is_refused_before_reading(
+    tmp_path, monkeypatch, openpyxl_calls
+) -> None:
+    # 10 kB for a plan's 20 MB limit, 33 kB for a support file's 64 MB
+    monkeypatch.setattr(settings, "XLSX_UNPACK_RATIO", 0.0005)
     data = shared_strings_with(60_000)
-    no_openpyxl(monkeypatch)
     [error] = refused("x.xlsx", data, tmp_path)
     assert "import.xlsx_unpacked" == error.key
+    assert [] == openpyxl_calls
 
 
 # --- point 1: staging is linear: the rows read so far are not scanned again for each row -----
@@ -256,3 +265,23 @@ def test_staging_does_not_scan_the_tasks_or_budget_lines_per_row(tmp_path, monke
     assert [] == staged.errors, staged.report("en")
     assert 299 == len(staged.tables["tasks"])
     assert _Scans.scans < 30, _Scans.scans
+
+
+def test_a_sheet_of_too_many_rows_is_refused_before_openpyxl_reads_it(
+    tmp_path, monkeypatch, openpyxl_calls
+) -> None:
+    # openpyxl parses a whole sheet on opening when it declares no dimension: 5 million rows
+    # of a few bytes each (a few hundred kB zipped) took minutes
+    monkeypatch.setattr(settings, "MAX_ROWS", 10)
+    monkeypatch.setattr(reading, "_ANY_SHEET_ROWS", 100)  # before the kind is known
+    data = workbook(1_000, [b"tinh", b"muc"], b'<c t="s"><v>0</v></c>')
+    [error] = refused("x.xlsx", data, tmp_path)
+    assert "import.xlsx_too_many_rows" == error.key
+    assert [] == openpyxl_calls
+    assert "more than 10 data rows" in error.message("en")
+
+
+def test_a_sheet_may_hold_a_whole_support_file() -> None:
+    from plans.data import support
+
+    assert 2 * support.MAX_SUPPORT_ROWS <= reading._ANY_SHEET_ROWS

@@ -217,7 +217,7 @@ def iter_table(
         if not zipfile.is_zipfile(io.BytesIO(data)):
             problems.append(_problem("error", None, None, "import.not_xlsx"))
             return [], _no_rows()
-        opened = _xlsx_records(data, problems, limit)
+        opened = _xlsx_records(data, problems, limit, max_rows)
         if opened is None:
             return [], _no_rows()
         raw = opened
@@ -403,7 +403,7 @@ def _xlsx_refused(book: zipfile.ZipFile, problems: list[Problem], limit: int | N
             )
         )
         return True
-    if shared is not None and _scan_part(book, shared.filename, b"</si>") is not None:
+    if shared is not None and _scan_part(book, shared.filename, b"</si>").long:
         problems.append(
             _problem(
                 "error", None, None, "import.xlsx_long_text", limit=Count(settings.MAX_CELL_CHARS)
@@ -413,15 +413,25 @@ def _xlsx_refused(book: zipfile.ZipFile, problems: list[Problem], limit: int | N
     return False
 
 
-def _scan_part(
-    book: zipfile.ZipFile, name: str, element_end: bytes, formulas: bool = False
-) -> str | None:
-    """One XML part of a workbook read in slices, never whole: 'long' when a text in it (the
-    bytes between two tags) or one element (up to each `element_end`) is longer than a cell
-    may be, else with `formulas` the first formula's cell ('B3', '' when it names none), else
-    None. openpyxl holds a text whole, so a 200 MB string took 2,3 GB: refused here first."""
+@dataclass
+class _Scan:
+    """What the scan of one XML part of a workbook found."""
+
+    long: bool = False  # a text or an element longer than a cell may be
+    rows: int = 0  # its <row> elements (counted until the cap)
+    formula: str | None = None  # the first formula's cell ('B3'; '' when it names none)
+
+
+def _scan_part(book: zipfile.ZipFile, name: str, element_end: bytes, cap: int = 0) -> _Scan:
+    """One XML part of a workbook read in slices, never whole: whether a text in it (the bytes
+    between two tags) or one element (up to each `element_end`) is longer than a cell may be,
+    how many rows it has, and where its first formula is. It stops at a text too long or at
+    more rows than `cap` (0: no cap). openpyxl holds a text whole (a 200 MB string took
+    2,3 GB) and, when a sheet declares no dimension, parses all of it on opening (a 5 million
+    rows sheet took minutes): refused here first."""
     # a character is at most 6 bytes as XML ('&quot;'); an element has some markup besides
     most = 6 * settings.MAX_CELL_CHARS + 4096
+    found = _Scan()
     text_run = element_run = 0  # bytes since the last '<', since the last element_end
     tail = b""
     with book.open(name) as part:
@@ -430,41 +440,49 @@ def _scan_part(
             if len(pieces) == 1:
                 text_run += len(chunk)
             else:
-                text_run += len(pieces[0])
-                if text_run > most or max(map(len, pieces)) > most:
-                    return "long"
+                found.long = text_run + len(pieces[0]) > most or max(map(len, pieces)) > most
                 text_run = len(pieces[-1])
-            if text_run > most:
-                return "long"
             elements = chunk.split(element_end)
             if len(elements) == 1:
                 element_run += len(chunk)
             else:
-                if (
-                    element_run + len(elements[0]) > most
-                    or max(map(len, elements[1:-1] or [b""])) > most
-                ):
-                    return "long"
+                inner = max(map(len, elements[1:-1]), default=0)
+                found.long |= element_run + len(elements[0]) > most or inner > most
                 element_run = len(elements[-1])
-            if element_run > most:
-                return "long"
-            if formulas:
+            found.long |= text_run > most or element_run > most
+            found.rows += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
+            if found.long or (cap and found.rows > cap):
+                return found
+            if found.formula is None:
                 window = tail + chunk
-                found = _FORMULA_TAG.search(window)
-                if found:
+                formula = _FORMULA_TAG.search(window)
+                if formula:
                     # the cell the formula is in: the last cell opened before it
-                    cells = list(_CELL_REF.finditer(window, 0, found.start()))
-                    return (cells[-1].group(1) + cells[-1].group(2)).decode() if cells else ""
+                    cells = list(_CELL_REF.finditer(window, 0, formula.start()))
+                    found.formula = (
+                        (cells[-1].group(1) + cells[-1].group(2)).decode() if cells else ""
+                    )
                 tail = window[-4096:]
-    return None
+    return found
+
+
+# The worksheets of a workbook (the parts openpyxl reads row by row).
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+# Rows any sheet may have when the caller gives no row limit (a support file's header is read
+# before its kind is known): twice a support file's 250.000 (plans.data.support).
+_ANY_SHEET_ROWS = 500_000
 
 
 def _xlsx_records(
-    data: bytes, problems: list[Problem], limit: int | None = None
+    data: bytes,
+    problems: list[Problem],
+    limit: int | None = None,
+    max_rows: int | None = None,
 ) -> Generator[list[str], None, None] | None:
     """An XLSX's first sheet row by row as text cells (read-only mode), once the workbook's
-    parts are checked (_xlsx_refused) and its other sheets hold no formula; None if refused
-    or not a workbook."""
+    parts are checked (_xlsx_refused), its sheets scanned (texts, rows: at most twice
+    `max_rows`) and its other sheets found to hold no formula; None if refused or not a
+    workbook."""
     import openpyxl  # imported here: only XLSX uploads need it
 
     try:
@@ -472,42 +490,49 @@ def _xlsx_records(
     except (zipfile.BadZipFile, OSError, ValueError):
         problems.append(_problem("error", None, None, "import.not_xlsx"))
         return None
+    cap = 2 * max_rows + 1 if max_rows is not None else _ANY_SHEET_ROWS
     try:
         if _xlsx_refused(archive, problems, limit):
             return None
+        scans: dict[str, _Scan] = {}
+        for info in archive.infolist():
+            if not _SHEET_PART.match(info.filename):
+                continue
+            scan = scans[info.filename] = _scan_part(archive, info.filename, b"</c>", cap)
+            if scan.long:
+                longest = Count(settings.MAX_CELL_CHARS)
+                problems.append(
+                    _problem("error", None, None, "import.xlsx_long_text", limit=longest)
+                )
+                return None
+            if scan.rows > cap:
+                rows = Count(max_rows if max_rows is not None else cap // 2)
+                problems.append(
+                    _problem("error", None, None, "import.xlsx_too_many_rows", limit=rows)
+                )
+                return None
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheets = book.worksheets
         sheet = sheets[0]
-        for k, other in enumerate(sheets):
-            found = _scan_part(archive, other._worksheet_path, b"</c>", formulas=k > 0)
-            if found == "long":
-                problems.append(
-                    _problem(
-                        "error",
-                        None,
-                        None,
-                        "import.xlsx_long_text",
-                        limit=Count(settings.MAX_CELL_CHARS),
-                    )
+        for other in sheets[1:]:
+            scan = scans.get(other._worksheet_path.lstrip("/"), _Scan())
+            if scan.formula is None:
+                continue
+            ref = re.match(r"([A-Z]*)([0-9]*)", scan.formula)
+            row = int(ref.group(2)) if ref and ref.group(2) else None
+            column = ref.group(1) if ref and ref.group(1) else None
+            problems.append(
+                _problem(
+                    "error",
+                    row,
+                    column,
+                    "import.formula_on_sheet",
+                    sheet=other.title,
+                    cell=scan.formula or "?",
                 )
-                book.close()
-                return None
-            if found is not None:
-                ref = re.match(r"([A-Z]*)([0-9]*)", found)
-                row = int(ref.group(2)) if ref and ref.group(2) else None
-                column = ref.group(1) if ref and ref.group(1) else None
-                problems.append(
-                    _problem(
-                        "error",
-                        row,
-                        column,
-                        "import.formula_on_sheet",
-                        sheet=other.title,
-                        cell=found or "?",
-                    )
-                )
-                book.close()
-                return None
+            )
+            book.close()
+            return None
     except Exception:  # any failure to open is the same message to the user
         problems.append(_problem("error", None, None, "import.not_xlsx"))
         return None
