@@ -11,6 +11,8 @@ They assert nothing.
 - `export`: the presenter kit's images, slides and PDF (export.py).
 - `imports`: N plans imported one after another, incremental write against full rebuild
   (bench_imports.py).
+- `validate`: checking a plan upload per 10.000 rows at three sizes, before and after
+  (--old PATH), and peak memory on upload bombs (bench_validate.py).
 - `support`: a support file of 200.000 rows imported (time, peak memory, progress), then 10
   million imported rows: the support queries against a synthetic database of as many
   (bench_support.py).
@@ -33,7 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "benchmark",
-        choices=("queries", "load", "protocol", "export", "imports", "support", "signin"),
+        choices=(
+            "queries",
+            "load",
+            "protocol",
+            "export",
+            "imports",
+            "support",
+            "signin",
+            "validate",
+        ),
     )
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
@@ -57,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_imports
 
         bench_imports.main(rest)
+        return 0
+    if args.benchmark == "validate":
+        from benchmarks import bench_validate
+
+        bench_validate.main(rest)
         return 0
     if args.benchmark == "support":
         from benchmarks import bench_support

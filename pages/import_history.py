@@ -91,6 +91,13 @@ else:
     else:
         st.caption(t("import_history.no_warnings", lang))
 
+    # The original file and the removal are an editor's: an upload may hold what a viewer
+    # should not download (a workbook's other sheets), and removal writes.
+    st.subheader(t("import_history.editor_head", lang))
+    editor = require_editor(lang)  # also the damaged imports' editor, below
+    if editor is None:
+        st.caption(t("import_history.editor_only", lang))
+        st.stop()
     path = original_file(settings.IMPORTS_DIR, chosen)
     if path is None:
         st.caption(t("import_history.no_original", lang))
@@ -112,10 +119,6 @@ else:
         )
 
     st.subheader(t("import_history.remove_head", lang))
-    # removal writes: only a signed-in editor sees the confirmation and the button
-    editor = require_editor(lang)
-    if editor is None:
-        st.stop()
     sure = st.checkbox(
         t(
             "import_history.confirm",

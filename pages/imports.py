@@ -248,32 +248,41 @@ with st.expander(t("imports.templates", lang), expanded=False):
             key=f"imports_tpl_{fmt}",
         )
 
-# --- upload ---------------------------------------------------------------------------------
+# --- sign-in, then upload -------------------------------------------------------------------
+# Reading and checking a file takes the server's time and memory: only a signed-in editor may
+# send one. A viewer sees the steps, the templates and the sign-in form, not the uploader.
+st.subheader(t("imports.upload_head", lang))
+# the recorded editor is the signed-in one: no free-text name can be typed in
+editor = require_editor(lang) or ""
+if not editor:
+    st.caption(t("imports.sign_in_to_upload", lang))
 limit_mb = settings.MAX_UPLOAD_BYTES / 2**20
 support_mb = settings.MAX_SUPPORT_BYTES / 2**20
-uploaded = st.file_uploader(
-    t("imports.upload", lang),
-    # a plan table, or the decision itself (plans.data.documents reads it)
-    type=["csv", "xlsx", *(suffix.lstrip(".") for suffix in DOCUMENT_SUFFIXES)],
-    key="imports_file",
-    help=" ".join(
-        (
-            t(
-                "imports.upload_help",
-                lang,
-                limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang),
-            ),
-            t(
-                "imports.upload_help_support",
-                lang,
-                support=format_number(support_mb, 0 if support_mb >= 1 else 1, lang),
-            ),
-        )
-    ),
-    # the browser refuses larger files at once (a support file's limit, the larger one);
-    # plans.data.imports checks the exact limit of each kind again
-    max_upload_size=max(1, math.ceil(max(limit_mb, support_mb))),
-)
+uploaded = None
+if editor:
+    uploaded = st.file_uploader(
+        t("imports.upload", lang),
+        # a plan table, or the decision itself (plans.data.documents reads it)
+        type=["csv", "xlsx", *(suffix.lstrip(".") for suffix in DOCUMENT_SUFFIXES)],
+        key="imports_file",
+        help=" ".join(
+            (
+                t(
+                    "imports.upload_help",
+                    lang,
+                    limit=format_number(limit_mb, 0 if limit_mb >= 1 else 1, lang),
+                ),
+                t(
+                    "imports.upload_help_support",
+                    lang,
+                    support=format_number(support_mb, 0 if support_mb >= 1 else 1, lang),
+                ),
+            )
+        ),
+        # the browser refuses larger files at once (a support file's limit, the larger one);
+        # plans.data.imports checks the exact limit of each kind again
+        max_upload_size=max(1, math.ceil(max(limit_mb, support_mb))),
+    )
 done = st.session_state.get("imports_done")
 
 
@@ -676,21 +685,14 @@ def separated_rows(staged: Staged) -> list[int]:
 def confirm(staged: Staged, data: bytes) -> None:
     """The editor's sign-in and the confirm button; only here is anything written."""
     st.subheader(t("imports.confirm_head", lang))
-    # the recorded editor is the signed-in one: no free-text name can be typed in
-    editor = require_editor(lang) or ""
-    if editor:
-        st.markdown(t("imports.editor", lang, name=escape_markdown(editor)))
+    # only a signed-in editor has an upload to confirm (the sign-in above the uploader)
+    st.markdown(t("imports.editor", lang, name=escape_markdown(editor)))
     blocked = not staged.storable
     clicked = st.button(
-        t("imports.confirm", lang),
-        key="imports_confirm",
-        type="primary",
-        disabled=blocked or not editor,
+        t("imports.confirm", lang), key="imports_confirm", type="primary", disabled=blocked
     )
     if blocked:
         st.caption(t("imports.blocked", lang))
-    elif not editor:
-        st.caption(t("imports.need_editor", lang))
     if not clicked:
         return
     with st.status(t("imports.writing", lang), expanded=True) as status:
@@ -720,7 +722,9 @@ def confirm(staged: Staged, data: bytes) -> None:
     st.rerun()
 
 
-if uploaded is None:
+if not editor:
+    pass  # the sign-in form above says what to do
+elif uploaded is None:
     st.session_state.pop("imports_done", None)
     st.info(t("imports.no_file", lang))
 else:

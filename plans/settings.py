@@ -21,6 +21,21 @@ MAX_UPLOAD_BYTES: int = int(float(os.environ.get("PLANS_MAX_UPLOAD_MB", "20")) *
 # A file of support records (one row per supported establishment: 200.000 rows are ~30 MB as
 # CSV) may be larger: this limit applies once its header says it is one (PLANS_MAX_SUPPORT_MB).
 MAX_SUPPORT_BYTES: int = int(float(os.environ.get("PLANS_MAX_SUPPORT_MB", "64")) * 1024 * 1024)
+# A plan or results table has at most this many data rows (PLANS_MAX_ROWS): the row after it
+# is refused, the rest of the file left unread (a support file has its own limit,
+# PLANS_MAX_SUPPORT_ROWS). Blank rows count too once there are twice as many.
+MAX_ROWS: int = int(os.environ.get("PLANS_MAX_ROWS", "20000"))
+# No cell of an upload (header included) may hold more characters than this
+# (PLANS_MAX_CELL_CHARS): refused naming the row and the column, the reading stopped there.
+MAX_CELL_CHARS: int = int(os.environ.get("PLANS_MAX_CELL_CHARS", "10000"))
+# An XLSX is a zip: it may unpack to at most this many times the byte limit of its upload
+# (PLANS_XLSX_UNPACK_RATIO; 200 MB for a plan), and its text table (xl/sharedStrings.xml,
+# which openpyxl holds whole) to at most PLANS_MAX_SHARED_STRINGS_MB: checked on the sizes
+# the zip declares, before any part is read.
+XLSX_UNPACK_RATIO: float = float(os.environ.get("PLANS_XLSX_UNPACK_RATIO", "10"))
+MAX_SHARED_STRINGS_BYTES: int = int(
+    float(os.environ.get("PLANS_MAX_SHARED_STRINGS_MB", "64")) * 1024 * 1024
+)
 # DuckDB's memory while a build or an import writes the database (PLANS_WRITE_MEMORY_MB); an
 # upload is checked against it with half of that. Beyond it the pre-aggregates of millions of
 # support records spill to disk beside the file instead of taking the server's memory (an

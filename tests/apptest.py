@@ -38,3 +38,19 @@ def open_tab(at, key: str, index: int) -> None:
     at.session_state[key] = at.tabs[index].label
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def open_as_editor(page: str, monkeypatch, **params: str):
+    """The page opened by a signed-in editor (one configured for the test, with a cheap hash):
+    only an editor is offered the import page's uploader."""
+    from plans import auth
+
+    name, password = "Người thử", "mật khẩu thử"
+    monkeypatch.setenv(auth.ENV_VAR, f"{name}={auth.hash_password(password, iterations=1000)}")
+    auth.THROTTLE.reset()
+    at = open_app(page, **params)
+    at.text_input(key="auth_name").set_value(name)
+    at.text_input(key="auth_password").set_value(password)
+    at.button(key="auth_sign_in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -330,13 +330,19 @@ def test_an_unknown_name_costs_the_rounds_of_a_known_one(
 # --- the widget on the import page --------------------------------------------------------------
 
 
-def staged_page(lang: str = "vi", secrets: dict | None = None) -> AppTest:
-    """The import page with the plan template uploaded and checked."""
+def import_page(lang: str = "vi", secrets: dict | None = None) -> AppTest:
+    """The import page as a visitor opens it (the sign-in form above the uploader)."""
     at = AppTest.from_file(str(Path(__file__).parent.parent / "dashboard.py"), default_timeout=30)
     at.secrets.update(secrets or {})
     at.query_params.update(lang=lang)
     at.run()
     at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def staged(at: AppTest) -> AppTest:
+    """The plan template uploaded and checked (by a signed-in editor: only they can upload)."""
     data = templates.to_csv(templates.plan_rows())
     at.file_uploader(key="imports_file").set_value(("mau_ke_hoach.csv", data, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -359,29 +365,30 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
     ],
 )
 def test_without_editors_the_page_explains_how_to_configure(lang: str, text: str) -> None:
-    at = staged_page(lang)
+    at = import_page(lang)
     [info] = [i.value for i in at.info if text in i.value]
     assert "python -m plans hash-password" in info and auth.ENV_VAR in info
     assert not at.text_input, "no sign-in form and no free-text editor name"
-    assert at.button(key="imports_confirm").disabled
+    assert [] == at.get("file_uploader"), "no upload without an editor"
 
 
 def test_wrong_password_refused_then_right_one_signs_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(auth.ENV_VAR, f"Lan={LAN};Bình={BINH}")
-    at = staged_page("en")
-    assert at.button(key="imports_confirm").disabled
+    at = import_page("en")
+    assert [] == at.get("file_uploader")
     sign_in(at, "Lan", "wrong")
     assert "Wrong name or password" in at.error[0].value
-    assert at.button(key="imports_confirm").disabled
+    assert [] == at.get("file_uploader")
     assert "" == at.text_input(key="auth_password").value, "a refused password is not kept"
 
     refused = sign_in(at, "Lan", "mật khẩu đúng")  # at once: the throttle's wait is not over
     assert "wait 1 seconds" in refused.error[0].value
-    assert refused.button(key="imports_confirm").disabled
+    assert [] == refused.get("file_uploader")
 
     auth.THROTTLE.reset()  # as if the second had passed
     sign_in(at, "Lan", "mật khẩu đúng")
     assert not at.error
+    staged(at)
     assert any("Editor (recorded with the import): **Lan**" == m.value for m in at.markdown)
     assert not at.button(key="imports_confirm").disabled
     at.button(key="imports_confirm").click().run()
@@ -390,7 +397,7 @@ def test_wrong_password_refused_then_right_one_signs_in(monkeypatch: pytest.Monk
 
 
 def test_sign_in_from_streamlit_secrets_and_sign_out() -> None:
-    at = staged_page("en", secrets={"editors": {"Bình": BINH}})
+    at = import_page("en", secrets={"editors": {"Bình": BINH}})
     sign_in(at, "Bình", "binh-secret")
     assert any("Signed in as **Bình**" == m.value for m in at.markdown)
     at.button(key="auth_sign_out").click().run()

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from apptest import open_app
+from apptest import open_as_editor
 
 from plans.data import imports, provinces, templates
 from plans.data.import_preview import programme_frame
@@ -357,15 +357,15 @@ def test_results_of_a_2026_programme_naming_a_merged_province_are_refused(place)
 # --- the import page shows the new messages ---------------------------------------------------
 
 
-def _page_upload(name: str, data: bytes, lang: str = "vi"):
-    at = open_app("pages/imports.py", lang=lang)
+def _page_upload(name: str, data: bytes, monkeypatch: pytest.MonkeyPatch, lang: str = "vi"):
+    at = open_as_editor("pages/imports.py", monkeypatch, lang=lang)
     at.file_uploader(key="imports_file").set_value((name, data, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_the_page_refuses_binh_dinh_2026_naming_gia_lai(private_store) -> None:
-    at = _page_upload("binh_dinh.csv", plan("Bình Định", 2026))
+def test_the_page_refuses_binh_dinh_2026_naming_gia_lai(private_store, monkeypatch) -> None:
+    at = _page_upload("binh_dinh.csv", plan("Bình Định", 2026), monkeypatch)
     [errors] = [d.value for d in at.dataframe if t("imports.h_message", "vi") in d.value.columns]
     row = errors[errors[t("imports.h_column", "vi")] == "tinh"].iloc[0]
     assert "2" == row[t("imports.h_row", "vi")]
@@ -375,8 +375,10 @@ def test_the_page_refuses_binh_dinh_2026_naming_gia_lai(private_store) -> None:
     assert at.button(key="imports_confirm").disabled
 
 
-def test_the_page_warns_of_a_variant_and_previews_the_name_as_written(private_store) -> None:
-    at = _page_upload("tphcm.csv", plan("TP. Hồ Chí Minh"), lang="en")
+def test_the_page_warns_of_a_variant_and_previews_the_name_as_written(
+    private_store, monkeypatch
+) -> None:
+    at = _page_upload("tphcm.csv", plan("TP. Hồ Chí Minh"), monkeypatch, lang="en")
     tables = [" ".join(str(v) for v in d.value.to_numpy().ravel()) for d in at.dataframe]
     assert any("read as Hồ Chí Minh" in t for t in tables)
     assert any("Hồ Chí Minh" in t and "TP. Hồ Chí Minh" in t and "HCM-2021-2025" in t

@@ -82,10 +82,17 @@ def test_history_lists_and_removal_removes(imported: str) -> None:
     assert NEW_ID not in programme_ids()
 
 
-def test_original_file_is_offered(imported: str) -> None:
+def test_original_file_is_offered_only_to_an_editor(imported: str) -> None:
     path = original_file(settings.IMPORTS_DIR, imported)
     assert templates.to_csv(templates.plan_rows()) == path.read_bytes()
     at = open_app(PAGE, lang="en")
+    assert not at.exception, [e.value for e in at.exception]
+    # issue 19: an upload may hold what a viewer should not download (a workbook's other sheets)
+    assert [] == at.get("download_button"), "a viewer is not offered the original"
+    at.text_input(key="auth_name").set_value("Trần Thị B")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
     # the label reads Markdown: the file name is escaped so it shows as written
     assert r"(mau\_ke\_hoach\.csv)" in at.get("download_button")[0].proto.label
 

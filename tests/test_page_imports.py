@@ -148,7 +148,18 @@ def test_problems_listed_by_row_and_column() -> None:
 # --- the page -------------------------------------------------------------------------------
 
 
+def sign_in(at: AppTest) -> AppTest:
+    """Sign in as the configured editor: only a signed-in editor is offered the uploader."""
+    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
+    at.text_input(key="auth_password").set_value(PASSWORD)
+    at.button(key="auth_sign_in").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    if not [b for b in at.button if b.key == "auth_sign_out"]:
+        sign_in(at)
     at.file_uploader(key="imports_file").set_value((name, data, "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -165,6 +176,19 @@ def programme_ids() -> list[str]:
     return list(query("filter_choices")["programme_id"])
 
 
+def test_a_viewer_sees_the_steps_and_templates_not_the_uploader() -> None:
+    # issue 19: checking an upload takes the server's time; a visitor who is not signed in
+    # cannot send one (nor tie up the server with a crafted file)
+    at = open_app(PAGE, lang="en")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [] == at.get("file_uploader")
+    assert any("Steps:" in m.value for m in at.markdown), "the steps are shown"
+    assert at.get("download_button"), "the templates are there to download"
+    assert at.button(key="auth_sign_in"), "the sign-in form is offered"
+    sign_in(at)
+    assert 1 == len(at.get("file_uploader"))
+
+
 def test_upload_preview_confirm_adds_the_programme(plan_csv: bytes) -> None:
     at = upload(open_app(PAGE), "mau_ke_hoach.csv", plan_csv)
     assert not at.error
@@ -174,13 +198,7 @@ def test_upload_preview_confirm_adds_the_programme(plan_csv: bytes) -> None:
     assert "27" == metrics["Số nhiệm vụ"]
     assert "250,9 tỷ đồng" == metrics["Tổng các dòng kinh phí"]  # 000:326
     assert 27 == len(table(at, "Nhiệm vụ"))
-    button = at.button(key="imports_confirm")
-    assert button.disabled, "no editor signed in yet"
     assert NEW_ID not in programme_ids()
-
-    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
-    at.text_input(key="auth_password").set_value(PASSWORD)
-    at.button(key="auth_sign_in").click().run()
     assert not at.button(key="imports_confirm").disabled
     assert [] == imports.list_imports(), "nothing is written before confirmation"
     at.button(key="imports_confirm").click().run()
@@ -212,9 +230,6 @@ def test_a_refused_write_is_said_in_the_readers_words(plan_csv: bytes, monkeypat
 
     monkeypatch.setattr(build_module, "_derive_programmes", exhausted)
     at = upload(open_app(PAGE), "mau_ke_hoach.csv", plan_csv)
-    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
-    at.text_input(key="auth_password").set_value(PASSWORD)
-    at.button(key="auth_sign_in").click().run()
     at.button(key="imports_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     [shown] = [e.value for e in at.error]
@@ -250,7 +265,7 @@ def test_errors_block_and_file_text_is_shown_as_text(plan_csv: bytes) -> None:
 
 def test_xlsx_template_previews_in_english() -> None:
     data = templates.to_xlsx(templates.plan_rows())
-    at = open_app(PAGE, lang="en")
+    at = sign_in(open_app(PAGE, lang="en"))
     at.file_uploader(key="imports_file").set_value(("template.xlsx", data, "application/xlsx"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -279,7 +294,7 @@ def test_a_document_upload_asks_for_what_its_heading_may_not_print() -> None:
     pytest.importorskip("plans.data.documents", reason="plans.data.documents not written yet")
     text = (ROOT / "data" / "sources").glob("000_*.txt")
     data = next(text).read_bytes()
-    at = open_app(PAGE, lang="en")
+    at = sign_in(open_app(PAGE, lang="en"))
     at.file_uploader(key="imports_file").set_value(("quyet_dinh.txt", data, "text/plain")).run()
     assert not at.exception, [e.value for e in at.exception]
     labels = {w.label for w in at.text_input}
@@ -334,9 +349,6 @@ def test_preview_shows_suggested_areas_and_the_importer_changes_one() -> None:
     at.selectbox(key="imports_area_I.2.1").set_value("").run()
     assert "No content area assigned" == table(at, "Suggestion").iloc[1]["Area to be stored"]
 
-    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
-    at.text_input(key="auth_password").set_value(PASSWORD)
-    at.button(key="auth_sign_in").click().run()
     at.button(key="imports_confirm").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

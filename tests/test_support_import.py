@@ -512,6 +512,10 @@ def test_the_page_previews_a_support_file_and_stores_it_with_a_decision_undone(
     )
     auth.THROTTLE.reset()
     at = open_app("pages/imports.py")
+    # only a signed-in editor is offered the uploader
+    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
+    at.text_input(key="auth_password").set_value(password)
+    at.button(key="auth_sign_in").click().run()
     at.file_uploader(key="imports_file").set_value(
         ("ho_tro.csv", support_csv(RECORDS), "text/csv")
     ).run()
@@ -524,9 +528,6 @@ def test_the_page_previews_a_support_file_and_stores_it_with_a_decision_undone(
     assert ["250", "1.200", "0"] == list(totals["Kinh phí (triệu đồng, không tính hồ sơ hủy)"])
     [editor] = at.data_editor
     assert [3] == list(editor.value["Dòng"])
-    at.text_input(key="auth_name").set_value("Nguyễn Văn A")
-    at.text_input(key="auth_password").set_value(password)
-    at.button(key="auth_sign_in").click().run()
     at.session_state["imports_support_matches"] = {
         "edited_rows": {0: {"Không phải cùng một cơ sở": True}},
         "added_rows": [],
