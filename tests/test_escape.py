@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from apptest import open_app
+from apptest import open_app, open_as_editor
 
 from plans.escape import WORD_JOINER, markdown_literal, plotly_literal
 
@@ -254,7 +254,9 @@ def test_a_hostile_programme_title_is_shown_escaped(hostile_store: str, page: st
     assert not [m for m in rendered if "](https://evil" in m or "**đậm**" in m]
 
 
-def test_a_column_headers_unit_is_shown_as_text_in_the_mapping_warning(private_store) -> None:
+def test_a_column_headers_unit_is_shown_as_text_in_the_mapping_warning(
+    private_store, monkeypatch
+) -> None:
     # two columns of the file read as one template column: the warning names the column, with
     # the unit the header wrote in brackets; before, that unit's Markdown was rendered
     from plans.data import templates
@@ -265,7 +267,7 @@ def test_a_column_headers_unit_is_shown_as_text_in_the_mapping_warning(private_s
     rows[0][first] = f"Kinh phí 2018 {unit}"
     rows = [[*row, row[first]] for row in rows]
     rows[0][-1] = f"Kinh phi 2018 {unit}"
-    at = open_app("pages/imports.py")
+    at = open_as_editor("pages/imports.py", monkeypatch)  # only an editor is offered the uploader
     at.file_uploader(key="imports_file").set_value(
         ("hai_cot.csv", templates.to_csv(rows), "text/csv")
     ).run()

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit as st
-from apptest import open_app
+from apptest import open_app, open_as_editor
 
 from plans import auth, settings
 from plans.app.source_view import no_text_notice
@@ -309,7 +309,7 @@ def test_an_import_killed_after_the_swap_is_completed(store: Path) -> None:
     assert NEW_ID in programmes()
 
 
-def test_an_edited_original_is_not_cited(store: Path) -> None:
+def test_an_edited_original_is_not_cited(store: Path, monkeypatch) -> None:
     import_id = stored()
     assert document_text("mau_ke_hoach.csv", NEW_ID) is not None
     original = original_file(settings.IMPORTS_DIR, import_id)
@@ -317,7 +317,7 @@ def test_an_edited_original_is_not_cited(store: Path) -> None:
     assert document_text("mau_ke_hoach.csv", NEW_ID) is None
     assert no_text_notice("vi", "mau_ke_hoach.csv", NEW_ID).startswith(CHANGED_VI)
     assert no_text_notice("en", "mau_ke_hoach.csv", NEW_ID).startswith(CHANGED_EN)
-    at = open_app(HISTORY, lang="en")
+    at = open_as_editor(HISTORY, monkeypatch, lang="en")  # only an editor is offered originals
     assert not at.exception, [e.value for e in at.exception]
     assert [w for w in at.warning if w.value.startswith(CHANGED_EN)]
     assert not at.get("download_button"), "the changed file is not offered as the original"
