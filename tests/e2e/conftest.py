@@ -78,23 +78,30 @@ def fresh_server(built_db: Path, tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def e2e_browser(server: Server) -> Iterator:
+def chromium() -> Iterator:
+    """The session's one Playwright and headless Debian Chromium: a second `sync_playwright()`
+    in the same thread refuses to start while this one runs, so every test uses this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_browser(chromium, server: Server) -> Iterator:
     """One headless Debian Chromium (not pytest-playwright's `browser`, whose names would
     parametrize every test by browser); the server is warmed by one visit to "/" first.
 
     The warm-up visit builds the caches and runs `st.navigation` once before any test opens a
     page by its path (a fresh server's first deep link is its own test in test_browser.py).
     """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = chromium.new_page()
-        page.goto(server.url + "/")
-        page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
-        page.close()
-        yield chromium
-        chromium.close()
+    page = chromium.new_page()
+    page.goto(server.url + "/")
+    page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+    page.close()
+    yield chromium
 
 
 @pytest.fixture(scope="session")

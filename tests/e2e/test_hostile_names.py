@@ -86,23 +86,16 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def hostile_context(hostile_server: str) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.bench_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(
-            base_url=hostile_server, viewport={"width": 1400, "height": 1000}
-        )
-        context.set_default_timeout(60_000)
-        warm = context.new_page()
-        open_page(warm, "/")
-        warm.close()
-        yield context
-        context.close()
-        chromium.close()
+def hostile_context(chromium, hostile_server: str) -> Iterator:
+    context = chromium.new_context(
+        base_url=hostile_server, viewport={"width": 1400, "height": 1000}
+    )
+    context.set_default_timeout(60_000)
+    warm = context.new_page()
+    open_page(warm, "/")
+    warm.close()
+    yield context
+    context.close()
 
 
 # Every page on the whole programme; the budget page's other views (one tab is drawn at a time)

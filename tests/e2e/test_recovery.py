@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench_browser import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from benchmarks.bench_browser import start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_damaged_import_is_named_and_the_pages_render(built_db: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_a_damaged_import_is_named_and_the_pages_render(
+    chromium, built_db: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
 
     from plans.data import imports, templates
 
@@ -34,22 +36,20 @@ def test_a_damaged_import_is_named_and_the_pages_render(built_db: Path, tmp_path
     env = {**os.environ, "PLANS_DB": str(db), "PLANS_IMPORTS_DIR": str(imports_dir)}
     started = start_server(ROOT / "dashboard.py", env, tmp_path / "streamlit.log")
     try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = chromium.new_page(base_url=started.url)
-            page.set_default_timeout(60_000)
-            for path in ("/?lang=en", "/quality?lang=en", "/import_history?lang=en"):
-                page.goto(path)
-                expect(page.locator("h1").first).to_be_visible()
-                expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-                expect(page.get_by_role("button", name="Rebuild the database")).to_have_count(0)
-                if path != "/?lang=en":
-                    alert = page.get_by_text(f"Import {import_id} (file mau_ke_hoach.csv)")
-                    expect(alert).to_be_visible()
-            page.goto("/quality?lang=en")
-            expect(page.get_by_text("At start-up the dashboard found and repaired")).to_be_visible()
-            expect(page.get_by_text("1 temporary files")).to_be_visible()
-            chromium.close()
+        page = chromium.new_page(base_url=started.url)
+        page.set_default_timeout(60_000)
+        for path in ("/?lang=en", "/quality?lang=en", "/import_history?lang=en"):
+            page.goto(path)
+            expect(page.locator("h1").first).to_be_visible()
+            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+            expect(page.get_by_role("button", name="Rebuild the database")).to_have_count(0)
+            if path != "/?lang=en":
+                alert = page.get_by_text(f"Import {import_id} (file mau_ke_hoach.csv)")
+                expect(alert).to_be_visible()
+        page.goto("/quality?lang=en")
+        expect(page.get_by_text("At start-up the dashboard found and repaired")).to_be_visible()
+        expect(page.get_by_text("1 temporary files")).to_be_visible()
+        page.close()
     finally:
         stop_server(started.process)
     assert not (tmp_path / f".{db.name}.killed.tmp").exists()
