@@ -132,6 +132,14 @@ def test_pages_name_the_damaged_import_and_why(page: str) -> None:
     assert NEW_ID not in programmes()
 
 
+def test_a_first_start_building_the_missing_file_reports_nothing(tmp_path: Path) -> None:
+    # a newcomer's first start builds the database from data/: that is no repair, and the
+    # quality page said "found and repaired: rebuilt the database" to every new install
+    db = tmp_path / "plans.duckdb"
+    report = imports.recover(tmp_path / "imports", db)
+    assert (True, False, []) == (db.is_file(), report.rebuilt, report.lines("en"))
+
+
 def test_the_quality_page_reports_what_the_start_found() -> None:
     import_id = stored()
     spoil_tasks(import_id)

@@ -2939,7 +2939,8 @@ def recover(
                 if r["id"] not in aside and r["id"] not in report.quarantined
             )
             after = _file_version(db_path)
-            report.rebuilt = after is not None and after != before
+            # a first start builds a file that was not there: normal, not a repair to report
+            report.rebuilt = before is not None and after is not None and after != before
     for line in report.lines("en"):
         logger.warning("recovery: %s", line)
     return report
