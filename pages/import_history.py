@@ -14,7 +14,8 @@ from plans.data.faults import explain
 from plans.data.import_preview import history_frame, original_file
 from plans.data.imports import list_imports, remove
 from plans.data.sources import original_intact
-from plans.messages import N_, escape_markdown, t
+from plans.escape import markdown_literal
+from plans.messages import N_, t
 
 f = filters()
 lang = f.lang
@@ -111,7 +112,7 @@ else:
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         st.download_button(
-            t("import_history.original", lang, name=escape_markdown(record["filename"])),
+            t("import_history.original", lang, name=markdown_literal(record["filename"])),
             path.read_bytes(),
             f"{chosen}-{record['filename']}",
             mime,
@@ -124,7 +125,7 @@ else:
             "import_history.confirm",
             lang,
             id=chosen,
-            programme=escape_markdown(record["programme_id"]),
+            programme=markdown_literal(record["programme_id"]),
         ),
         key="history_confirm",
     )
@@ -138,7 +139,7 @@ else:
                 status.update(state="error")
                 # the reader's words, not the exception's (it names the server's files)
                 reason = explain(exc, lang, "remove").message
-                st.error(escape_markdown(t("import_history.failed", lang, error=reason)))
+                st.error(markdown_literal(t("import_history.failed", lang, error=reason)))
             else:
                 status.update(state="complete")
                 st.session_state["history_removed"] = chosen

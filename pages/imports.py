@@ -52,7 +52,7 @@ from plans.data.imports import (
 from plans.data.suggest import area_names, preview_rows
 from plans.data.support import Match
 from plans.escape import markdown_literal
-from plans.messages import N_, escape_markdown, t
+from plans.messages import N_, t
 from plans.numbers import format_mvnd, format_number
 
 f = filters()
@@ -238,7 +238,7 @@ with st.expander(t("imports.templates", lang), expanded=False):
         try:
             content = _template(tpl_kind, start_year, end_year, tpl_lang, fmt)
         except Exception as exc:  # a period the template cannot carry: say why, no button
-            col.warning(escape_markdown(t("imports.tpl_failed", lang, error=exc)))
+            col.warning(markdown_literal(t("imports.tpl_failed", lang, error=exc)))
             continue
         col.download_button(
             t("imports.tpl_download", lang, fmt=fmt.upper()),
@@ -347,7 +347,7 @@ def run(name: str, data: bytes) -> None:
             grid = st.columns(3)
             for i, column in enumerate(header):
                 label = (
-                    escape_markdown(column)
+                    markdown_literal(column)
                     if column.strip()
                     else t("imports.column_n", lang, n=i + 1)
                 )
@@ -363,7 +363,7 @@ def run(name: str, data: bytes) -> None:
             twice = duplicate_targets(mapping)
             if twice:
                 # a year column keeps the unit its header writes: the file's own words
-                names = ", ".join(map(escape_markdown, twice))
+                names = ", ".join(map(markdown_literal, twice))
                 st.warning(t("imports.duplicates", lang, names=names))
 
     key = (
@@ -466,7 +466,7 @@ def areas_editor(staged: Staged) -> None:
         for i, row in enumerate(rows.itertuples()):
             current = row.content_area if row.content_area in names else ""
             grid[i % 3].selectbox(
-                f"{row.task_code} · {escape_markdown(row.task_name, limit=60)}",
+                f"{row.task_code} · {markdown_literal(row.task_name, limit=60)}",
                 options,
                 index=options.index(current),
                 format_func=lambda code: f"{code} · {names[code]}" if code else unassigned,
@@ -510,7 +510,7 @@ def report(staged: Staged) -> None:
 def preview(staged: Staged) -> None:
     """Exactly the rows that would be stored."""
     st.subheader(t("imports.preview", lang))
-    programme_id = escape_markdown(staged.programme_id)
+    programme_id = markdown_literal(staged.programme_id)
     st.markdown(t("imports.programme_id", lang) + f": **{programme_id}**")
     tables = staged.tables
     if staged.kind == "results":
@@ -579,7 +579,7 @@ def support_preview(staged: Staged) -> None:
     c3.metric(
         t("imports.support_known", lang), format_number(staging.establishments_known, 0, lang)
     )
-    st.markdown(t("imports.programme_id", lang) + f": **{escape_markdown(staged.programme_id)}**")
+    st.markdown(t("imports.programme_id", lang) + f": **{markdown_literal(staged.programme_id)}**")
     totals = pd.DataFrame(staging.totals)
     if not totals.empty:
         st.markdown("**" + t("imports.support_totals", lang) + "**")
@@ -686,7 +686,7 @@ def confirm(staged: Staged, data: bytes) -> None:
     """The editor's sign-in and the confirm button; only here is anything written."""
     st.subheader(t("imports.confirm_head", lang))
     # only a signed-in editor has an upload to confirm (the sign-in above the uploader)
-    st.markdown(t("imports.editor", lang, name=escape_markdown(editor)))
+    st.markdown(t("imports.editor", lang, name=markdown_literal(editor)))
     blocked = not staged.storable
     clicked = st.button(
         t("imports.confirm", lang), key="imports_confirm", type="primary", disabled=blocked
@@ -707,7 +707,7 @@ def confirm(staged: Staged, data: bytes) -> None:
             # in the reader's words (rows that no longer fit, a full disk), never the
             # exception's own text: it names the server's files (the log keeps it)
             reason = explain(exc, lang, "import").message
-            st.error(escape_markdown(t("imports.failed", lang, error=reason)))
+            st.error(markdown_literal(t("imports.failed", lang, error=reason)))
             return
         bar.progress(1.0, text=t("imports.step_done", lang))
     st.session_state["imports_done"] = {

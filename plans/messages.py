@@ -22,20 +22,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from plans import settings
-from plans.escape import markdown_literal
 
 LANGS: tuple[str, ...] = ("vi", "en")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 # Under the tests a message id missing from the catalogues raises instead of showing the id.
 STRICT = os.environ.get("PLANS_STRICT_MESSAGES") == "1"
-
-
-def escape_markdown(text: object, limit: int | None = None) -> str:
-    """Text from an upload made inert for Streamlit labels and messages (which read Markdown):
-    plans.escape.markdown_literal, whole (the one place that knows how; kept under this name
-    for the callers that import it from here)."""
-    return markdown_literal(text, limit)
 
 
 def catalogue_path(lang: str) -> Path:

@@ -46,7 +46,7 @@ def test_presentation_mode_shows_the_charts_qr_code_with_the_sessions_filters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from plans import settings
-    from plans.messages import escape_markdown
+    from plans.escape import markdown_literal
     from plans.present.links import chart_link, printed_link
 
     monkeypatch.setattr(settings, "PUBLIC_URL", "https://khuyencong.example.vn")
@@ -63,7 +63,7 @@ def test_presentation_mode_shows_the_charts_qr_code_with_the_sessions_filters(
     )
     texts = [m.value for m in at.markdown]
     assert "**Scan to open on your phone**" in texts
-    assert f"[{escape_markdown(printed_link(link))}]({link})" in texts
+    assert f"[{markdown_literal(printed_link(link))}]({link})" in texts
     at.button(key="present_next").click().run()
     [image] = at.get("image")
     assert chart_link("https://khuyencong.example.vn", "years", view) == image.proto.link

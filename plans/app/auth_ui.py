@@ -8,7 +8,8 @@ from typing import Any
 import streamlit as st
 
 from plans.auth import ENV_VAR, load_editors, sign_in
-from plans.messages import escape_markdown, t
+from plans.escape import markdown_literal
+from plans.messages import t
 from plans.numbers import format_number
 
 SESSION_KEY = "auth_editor"
@@ -68,7 +69,7 @@ def require_editor(lang: str) -> str | None:
         name = None
     if name is not None:
         left, right = st.columns([4, 1])
-        left.markdown(t("auth_ui.signed_in", lang, name=escape_markdown(name)))
+        left.markdown(t("auth_ui.signed_in", lang, name=markdown_literal(name)))
         right.button(t("auth_ui.sign_out", lang), key="auth_sign_out", on_click=_sign_out)
         return name
     if not configured:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from plans.messages import N_, escape_markdown, t
+from plans.escape import markdown_literal
+from plans.messages import N_, t
 
 LANGS: tuple[str, ...] = ("vi", "en")
 AREA_MODES: tuple[str, ...] = ("section", "content_area")
@@ -170,7 +171,7 @@ def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict
     """
     lang = state.lang
     every = t("state.all", lang)
-    named = ", ".join(map(escape_markdown, state.provinces[:_NAMED_PROVINCES])) or every
+    named = ", ".join(map(markdown_literal, state.provinces[:_NAMED_PROVINCES])) or every
     more = len(state.provinces) - _NAMED_PROVINCES
     if more > 0:
         named += f" +{more}"
@@ -183,8 +184,8 @@ def filter_buttons(state: Filters, programme_title: str, area_name: str) -> dict
     return {
         "boundary": t("state.boundary", lang, boundary=t(key, lang)),
         "provinces": t("state.provinces", lang, provinces=named),
-        "programme": escape_markdown(programme_title),  # a title names itself
-        "area": t("state.area", lang, area=escape_markdown(area)),
+        "programme": markdown_literal(programme_title),  # a title names itself
+        "area": t("state.area", lang, area=markdown_literal(area)),
         "years": t("state.years", lang, years=years),
     }
 
