@@ -205,14 +205,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def server_command(script: Path) -> list[str]:
+    """How the README starts `script`: through `plans.app.serve` of the script's own tree.
+
+    A dashboard of another tree (a "before" worktree) is served by that tree's package, and by
+    plain `streamlit run` when it predates the launcher; a script outside any tree (the bare
+    page) by this tree's launcher, so both sides of a ratio run the same server.
+    """
+    tree = script.parent if (script.parent / "plans").is_dir() else ROOT
+    if not (tree / "plans" / "app" / "serve.py").is_file():
+        return [str(ROOT / ".venv" / "bin" / "streamlit"), "run", str(script)]
+    # `-c` puts the working directory (ROOT) first on sys.path; the tree must come before it.
+    launch = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); from plans.app.serve import main; main()"
+    )
+    return [str(ROOT / ".venv" / "bin" / "python"), "-c", launch, str(tree), str(script)]
+
+
 def start_server(script: Path, env: dict[str, str], log: Path) -> Server:
-    """`streamlit run script` on a free loopback port; returns once /_stcore/health says ok."""
+    """`script` served on a free loopback port (`server_command`); returns once healthy."""
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            *("run", str(script), "--server.headless", "true"),
+            *server_command(script),
+            *("--server.headless", "true"),
             *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
             *("--server.port", str(port)),
         ],

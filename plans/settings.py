@@ -47,6 +47,11 @@ QUERIES_DIR: Path = ROOT / "queries"
 # Plain-text copies of the source documents, so every figure can be shown with its lines.
 SOURCES_DIR: Path = DATA_DIR / "sources"
 
+# The longest link the served dashboard opens (PLANS_MAX_URL_KB, KiB of path and query): a
+# longer one is answered with a page of ours saying so (plans.app.serve), not parsed. The
+# dashboard's own links, QR codes included, are under 1 KiB.
+MAX_URL_BYTES: int = int(float(os.environ.get("PLANS_MAX_URL_KB", "64")) * 1024)
+
 # Language of messages: Vietnamese first, English switchable (PLANS_LANG=en).
 LANG: str = os.environ.get("PLANS_LANG", "vi")
 
