@@ -93,6 +93,27 @@ def test_the_second_of_two_imports_at_once_is_told_it_was_already_imported(place
     assert [] == leftovers(place)
 
 
+def test_the_report_command_builds_only_when_no_other_writer_holds_the_lock(place) -> None:
+    # `plans report` and `plans deck` build a missing database themselves; they did it without
+    # the imports' lock, so a dashboard starting meanwhile (its recovery removes a writer's
+    # `.plans.duckdb.*.tmp`) or an import could meet the build half-way
+    place["db"].unlink()
+    place["imports"].mkdir()
+    with (place["imports"] / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run = cli(place, "report", "--programme", "KHONG-CO", "--out", str(place["home"] / "r.pdf"))
+        deadline = time.monotonic() + 5.0  # the old code had begun its build well within this
+        written: list[str] = []
+        while time.monotonic() < deadline and run.poll() is None and not written:
+            written = [p.name for p in place["home"].glob("*plans.duckdb*")]
+            time.sleep(0.05)
+        assert ([], None) == (written, run.poll())  # waiting for the lock, nothing written
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    code, err = run.wait(timeout=300), run.stderr.read()
+    assert (1, True, True) == (code, "KHONG-CO" in err, place["db"].exists())
+    assert [] == leftovers(place)
+
+
 def test_a_full_disk_is_said_plainly_with_its_exit_code_and_nothing_changes(place) -> None:
     # a file-size limit below the database's size: copying it for the import fails with EFBIG
     # ("File too large"), as on a full disk; Python ignores SIGXFSZ, so the write raises

@@ -1461,6 +1461,21 @@ def ensure_database(
     return db_path
 
 
+def ensure_database_locked(
+    db_path: Path | None = None, data_dir: Path | None = None, imports_dir: Path | None = None
+) -> Path:
+    """`ensure_database` under the imports' write lock, for the commands that build on their own
+    (`plans deck`, `plans report`): a dashboard starting meanwhile (its recovery removes a
+    writer's temporary files, plans.data.imports.recover) or an import then waits for the build
+    instead of meeting it half-way. Not for callers already holding the lock (flock would wait
+    on itself)."""
+    from plans.data.registry import write_lock
+
+    imports_dir = Path(imports_dir or settings.IMPORTS_DIR)
+    with write_lock(imports_dir):
+        return ensure_database(db_path, data_dir, imports_dir)
+
+
 # ---------------------------------------------------------------------------------------------
 # The write path of imports: one import added to or removed from the built file, not a rebuild.
 # The current file is the cache of everything already validated: an import's rows are read and

@@ -783,11 +783,12 @@ def write_deck(
     db_path: Path, programme_id: str, chart_keys: str, lang: str, out: Path
 ) -> tuple[int, str]:
     """The `deck` command: (exit code, message). `chart_keys` picks and orders ('' = all)."""
-    from plans.data.build import BuildError, ensure_database
+    from plans.data.build import BuildError, ensure_database_locked
     from plans.db import connect
 
     try:
-        ensure_database(db_path)  # a fresh checkout: build it, as the dashboard does
+        # a fresh checkout: build it, as the dashboard does, under the imports' lock
+        ensure_database_locked(db_path)
         con = connect(db_path, read_only=True)
     except BuildError as exc:
         return 1, exc.report(lang)

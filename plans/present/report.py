@@ -223,11 +223,12 @@ def build_report(
 
 def cli(programme_id: str, chart_keys: list[str] | None, lang: str, out: Path) -> int:
     """`python -m plans report`: write the programme's report; 1 on unknown programme or chart."""
-    from plans.data.build import BuildError, ensure_database
+    from plans.data.build import BuildError, ensure_database_locked
     from plans.present.deck import catalog, deck_info  # written alongside; imported only when used
 
     try:
-        ensure_database(settings.DB_PATH)  # a fresh checkout: build it, as the dashboard does
+        # a fresh checkout: build it, as the dashboard does, under the imports' lock
+        ensure_database_locked(settings.DB_PATH)
         con = db.connect(settings.DB_PATH, read_only=True)
     except BuildError as exc:
         print(exc.report(lang), file=sys.stderr)
