@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -488,6 +489,19 @@ def _scanned_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def _docx_bomb() -> bytes:
+    """A real Word file plus a text part declaring 70 MB (a few kB packed)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(hanoi_docx())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info.filename))
+        bomb.writestr("word/padding.xml", b" " * (70 * 2**20))
+    return out.getvalue()
+
+
 def _huge_text() -> bytes:
     return ("\n".join([TOP, *HEAD] + ["1\tA\tKQ\t10\t10\t20\t"] * 25_000)).encode()
 
@@ -502,7 +516,9 @@ BAD = [
     pytest.param("x.txt", "Quyết định\nKhông có bảng nào.\n".encode(), "Không tìm thấy bảng phụ lục", id="no appendix table"),
     pytest.param("x.txt", "\n".join([TOP.replace("2021-2022", "2016-2020"), *HEAD, "1\tA\tKQ\t1\t1\t2\t"]).encode(),
                  "không khớp với giai đoạn 2016-2020", id="years outside the printed period"),
-    pytest.param("x.txt", _huge_text, "quá giới hạn 20000 dòng", id="huge document"),
+    pytest.param("x.txt", _huge_text, "quá giới hạn 20.000 dòng", id="huge document"),
+    pytest.param("x.docx", _docx_bomb, "phần chữ của tệp Word chiếm 71 MB, quá giới hạn 64 MB",
+                 id="docx unpacking to 70 MB of text"),
     pytest.param("x.txt", b"\xff\xfe\x00b", "NUL", id="text with NUL bytes"),
 ]  # fmt: skip
 
@@ -525,3 +541,17 @@ def test_a_document_over_the_size_limit_is_refused_before_reading(place, monkeyp
     monkeypatch.setattr(settings, "MAX_UPLOAD_BYTES", 1024)
     staged = run(place, "big.pdf", b"%PDF-1.4" + b"x" * 2048)
     assert ["import.too_large"] == [p.key for p in staged.errors]
+
+
+def test_a_word_file_unpacking_past_the_limit_is_never_parsed(monkeypatch) -> None:
+    # python-docx parses a Word file's text whole: a few kB of zip declaring gigabytes of XML
+    # took the server's memory; the zip's directory is read first, and nothing is unpacked
+    bomb = _docx_bomb()
+
+    def parse(*args, **kwargs):
+        raise AssertionError("docx.Document was called on the bomb")
+
+    monkeypatch.setattr(docx, "Document", parse)
+    problems: list = []
+    assert ([], []) == documents.read_document("bomb.docx", bomb, problems, {})
+    assert ["documents.docx_unpacked"] == [p.key for p in problems]

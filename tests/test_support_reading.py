@@ -828,6 +828,16 @@ def test_errors_are_listed_up_to_fifty_then_counted(seed, tmp_path: Path) -> Non
     assert "And 10 more errors (only the first 50 are listed)." == errors[-1].message("en")
 
 
+def test_the_count_of_further_errors_is_in_the_readers_notation(seed, tmp_path: Path) -> None:
+    rows = [_row(**{AMOUNT: "-1", "Số quyết định": str(n)}) for n in range(1_100)]
+    staged, problems = _stage(rows, seed, tmp_path)
+    last = _errors(problems)[-1]
+    assert ("Và 1.050 lỗi khác (chỉ liệt kê 50 lỗi đầu).", "And 1,050 more errors") == (
+        last.message("vi"),
+        last.message("en")[: len("And 1,050 more errors")],
+    )
+
+
 def test_the_staged_file_loads_as_support_records(seed, tmp_path: Path) -> None:
     rows = [_row(), _row(**{"Năm": "2022", "Ngày quyết định": "", "Số người hưởng lợi": ""})]
     staged, _problems = _stage(rows, seed, tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from plans.data import reading
 from plans.data.notation import words_to_vnd
-from plans.data.reading import Problem, _check_cell, _fold, _problem
+from plans.data.reading import Count, Problem, _check_cell, _fold, _problem
 from plans.messages import N_, t
 from plans.numbers import format_number
 
@@ -19,6 +19,11 @@ from plans.numbers import format_number
 # runs to a few dozen pages; thousands of pages are a wrong file, and would take minutes).
 MAX_PAGES = 300
 MAX_LINES = 20_000
+# A Word file's text parts (word/*.xml) are parsed whole by python-docx (lxml): a decision of a
+# hundred pages has 1-3 MB of them. More than this is refused from the zip's directory, before
+# any part is unpacked: a few kB of zip can declare gigabytes of XML (the XLSX checks' reason,
+# plans.data.reading._xlsx_refused). Pictures (word/media) are not parsed and do not count.
+MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 SUFFIXES = (".docx", ".pdf", ".txt", ".md")  # as plans.data.imports.DOCUMENT_SUFFIXES
 
 # The template columns a document's table becomes (plans.data.imports reads them as a plan).
@@ -130,6 +135,20 @@ def _docx_lines(name: str, data: bytes, problems: list[Problem]) -> list[_Line]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         problems.append(refused)
         raise _RefusedError
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        xml = sum(i.file_size for i in book.infolist() if i.filename.lower().endswith(".xml"))
+    if xml > MAX_DOCX_XML_BYTES:
+        problems.append(
+            _problem(
+                "error",
+                None,
+                None,
+                "documents.docx_unpacked",
+                size=Count(-(-xml // 2**20)),  # MB rounded up: 64,1 is over 64
+                limit=Count(MAX_DOCX_XML_BYTES // 2**20),
+            )
+        )
+        raise _RefusedError
     import docx  # python-docx loads only for Word files
     from docx.oxml.ns import qn
 
@@ -196,7 +215,7 @@ def _pdf_lines(name: str, data: bytes, problems: list[Problem]) -> list[_Line]:
                         None,
                         None,
                         "documents.too_many_pages",
-                        pages=len(pdf.pages),
+                        pages=Count(len(pdf.pages)),
                         limit=MAX_PAGES,
                     )
                 )
@@ -827,7 +846,12 @@ def read_document(
     if len(lines) > MAX_LINES:
         problems.append(
             _problem(
-                "error", None, None, "documents.too_many_lines", lines=len(lines), limit=MAX_LINES
+                "error",
+                None,
+                None,
+                "documents.too_many_lines",
+                lines=Count(len(lines)),
+                limit=Count(MAX_LINES),
             )
         )
         return [], []

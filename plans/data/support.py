@@ -662,7 +662,7 @@ class _Reading:
                     None,
                     None,
                     "support_import.more_errors",
-                    count=self.errors - MAX_ERRORS,
+                    count=Count(self.errors - MAX_ERRORS),
                     shown=MAX_ERRORS,
                 )
             )
