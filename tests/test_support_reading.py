@@ -830,7 +830,7 @@ def test_errors_are_listed_up_to_fifty_then_counted(seed, tmp_path: Path) -> Non
 
 def test_the_count_of_further_errors_is_in_the_readers_notation(seed, tmp_path: Path) -> None:
     rows = [_row(**{AMOUNT: "-1", "Số quyết định": str(n)}) for n in range(1_100)]
-    staged, problems = _stage(rows, seed, tmp_path)
+    _staged, problems = _stage(rows, seed, tmp_path)
     last = _errors(problems)[-1]
     assert ("Và 1.050 lỗi khác (chỉ liệt kê 50 lỗi đầu).", "And 1,050 more errors") == (
         last.message("vi"),
