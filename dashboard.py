@@ -9,6 +9,7 @@ from plans.app.cache import (
     DatabaseDamagedError,
     area_names,
     connection,
+    opened,
     programme_titles,
     sidebar,
 )
@@ -42,9 +43,12 @@ phone_style()  # narrow screens: filters, charts and presentation mode fit a pho
 # First start (or data/ changed since the last build): build the database before any page
 # reads it. Cached per process, so later reruns cost nothing.
 try:
-    # before the sidebar: the reader's language is not known yet, so both are shown
-    with st.spinner(" / ".join(t("frame.building_db", code) for code in ("vi", "en"))):
-        connection(str(settings.DB_PATH))
+    if opened(str(settings.DB_PATH)):
+        connection(str(settings.DB_PATH))  # built: no spinner (a transient element) on a visit
+    else:
+        # before the sidebar: the reader's language is not known yet, so both are shown
+        with st.spinner(" / ".join(t("frame.building_db", code) for code in ("vi", "en"))):
+            connection(str(settings.DB_PATH))
 except DatabaseDamagedError:
     from plans.app.recovery import damaged_database
 

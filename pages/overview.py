@@ -73,8 +73,10 @@ c5.metric(
     help=t("overview.change_real_help", lang, previous=previous, year=year),
 )
 
-for sentence in overview_sentences(row, this, before, lang, literal=markdown_literal):
-    st.markdown(f"- {sentence}")
+# one list in one element: an element per sentence cost the browser a Markdown render each
+sentences = overview_sentences(row, this, before, lang, literal=markdown_literal)
+if sentences:
+    st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
 if row["across_merger"]:
     # a merged province's own earlier programme covered only part of it: no change is shown
     st.info(t("overview.across_merger", lang, province=row["province"]))

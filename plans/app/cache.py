@@ -65,9 +65,21 @@ def connection(db_path: str) -> duckdb.DuckDBPyConnection:
     if _ensure(db_path).failed is not None and not Path(db_path).is_file():
         raise DatabaseDamagedError(db_path)
     try:
-        return _connection(db_path, _version(db_path))
+        con = _connection(db_path, _version(db_path))
     except duckdb.Error as exc:
         raise DatabaseDamagedError(db_path) from exc
+    _OPENED.add(db_path)
+    return con
+
+
+# The files this process has built or opened: the frame shows no "building" spinner for them
+# (on every run it was one more element for the browser to draw and take away).
+_OPENED: set[str] = set()
+
+
+def opened(db_path: str) -> bool:
+    """Whether this process has already opened `db_path` (its start-up build is done)."""
+    return db_path in _OPENED
 
 
 @st.cache_resource(show_spinner=False)
