@@ -169,3 +169,15 @@ def test_refusal_pages_escape_what_they_print(monkeypatch) -> None:
     monkeypatch.setattr(serve, "t", lambda key, lang, **fields: "<img src=x> & " + key)
     page = serve.refusal_page(414, 70_000).decode("utf-8")
     assert ("<img" in page, "&lt;img src=x&gt; &amp; http.url.title" in page) == (False, True)
+
+
+def test_the_launcher_serves_a_page_link_that_names_the_base(server: Server) -> None:
+    # plans.app.deep_links, installed by the launcher: a page's link is told the server's base
+    # so the browser does not probe /budget/_stcore/health first (issue 18, first chart)
+    request = b"GET /budget HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    root = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    page, home = ask(server, request, None), ask(server, root, None)
+    assert ((200, True), (200, False)) == (
+        (page[0], "BACKEND_BASE_URL" in page[1]),
+        (home[0], "BACKEND_BASE_URL" in home[1]),
+    )

@@ -14,7 +14,8 @@ the HTTP protocol is `PlansH11Protocol`, which
 
 Streamlit 1.67 builds `uvicorn.Config` itself and reads no option for either (its
 `_get_uvicorn_config_kwargs` is the one place), and nothing of the dashboard's own runs before
-the first request, so the change has to be made before Streamlit starts: here.
+the first request, so the change has to be made before Streamlit starts: here. The same goes
+for `plans.app.deep_links` (a page's link served an index.html that names the server's base).
 """
 
 from __future__ import annotations
@@ -213,6 +214,10 @@ def main(argv: list[str] | None = None) -> None:
             f"usage: python -m plans.app.serve [script.py] [streamlit options]: {args[0]}"
         )
     install()
+    # a link to one page (a chart's QR code) connects without Streamlit's 100 ms probe
+    from plans.app import deep_links
+
+    deep_links.install()
     sys.argv = ["streamlit", "run", *args]
     cli.main(prog_name="streamlit")
 
