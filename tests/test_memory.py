@@ -1,6 +1,6 @@
 """Memory handed back when the dashboard is idle (plans.app.memory): the shared caches dropped,
 free heap pages returned to the system on a real process, the release made once per quiet spell,
-and the launcher's allocator environment."""
+and the launcher's allocator (plans.app.allocator)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import pytest
 
 from plans import db
-from plans.app import cache, memory
+from plans.app import allocator, cache, memory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,11 +119,11 @@ def test_no_releaser_when_the_setting_is_zero() -> None:
 
 
 def test_the_allocator_environment_defers_to_one_chosen_already() -> None:
-    chosen = memory.allocator_env({"PYTHONMALLOC": "pymalloc", "X": "1"}, "libjemalloc.so.2")
+    chosen = allocator.allocator_env({"PYTHONMALLOC": "pymalloc", "X": "1"}, "libjemalloc.so.2")
     assert {"PYTHONMALLOC": "pymalloc", "X": "1"} == chosen
-    preloaded = memory.allocator_env({"LD_PRELOAD": "libtcmalloc.so"}, "libjemalloc.so.2")
+    preloaded = allocator.allocator_env({"LD_PRELOAD": "libtcmalloc.so"}, "libjemalloc.so.2")
     assert {"LD_PRELOAD": "libtcmalloc.so"} == preloaded
-    plain = memory.allocator_env({"X": "1"}, "libjemalloc.so.2")
+    plain = allocator.allocator_env({"X": "1"}, "libjemalloc.so.2")
     assert ("malloc", "libjemalloc.so.2", "1") == (
         plain["PYTHONMALLOC"],
         plain["LD_PRELOAD"],
@@ -134,14 +134,14 @@ def test_the_allocator_environment_defers_to_one_chosen_already() -> None:
 
 REEXEC = """
 import json, os
-from plans.app import memory
-memory.reexec_with_allocator()
+from plans.app import allocator
+allocator.reexec_with_allocator()
 maps = open("/proc/self/maps").read()
 print(json.dumps({"pythonmalloc": os.environ.get("PYTHONMALLOC"), "jemalloc": "jemalloc" in maps}))
 """
 
 
-@pytest.mark.skipif(memory.jemalloc() is None, reason="no jemalloc on this system")
+@pytest.mark.skipif(allocator.jemalloc() is None, reason="no jemalloc on this system")
 def test_the_launcher_restarts_itself_on_jemalloc() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONMALLOC", "LD_PRELOAD")}
     assert {"pythonmalloc": "malloc", "jemalloc": True} == _child(REEXEC, env)

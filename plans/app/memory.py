@@ -7,10 +7,9 @@ import ctypes.util
 import gc
 import logging
 import os
-import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plans import settings
@@ -23,17 +22,8 @@ logger = logging.getLogger(__name__)
 # nor in the sessions (they hold ~5 MiB between them), but in the shared caches the wave
 # filled (~25 MiB) and in free memory the allocators keep: Python's own allocator returns an
 # arena of 1 MiB only once every object in it is gone, and after a wave 30 of them are not.
-# With Python's objects on jemalloc instead (PYTHONMALLOC=malloc and jemalloc preloaded, both
-# before the interpreter starts) each page that empties goes back within a second or so, at no
-# cost in CPU; on glibc's malloc it did too after malloc_trim, but each change cost ~15 % more
-# CPU, so without jemalloc the server stays on Python's allocator.
-JEMALLOC_CONF = (
-    # a thread of jemalloc's own returns free pages: without it that happens only when the
-    # process allocates or frees, so an idle server would keep them
-    "background_thread:true,"
-    # pages unused for 1 s are handed back at once (MADV_DONTNEED), not kept "muzzy"
-    "dirty_decay_ms:1000,muzzy_decay_ms:0"
-)
+# With Python's objects on jemalloc instead (plans.app.allocator, for the launcher) the pages
+# that empty go back too.
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -122,35 +112,3 @@ def start(idle_s: float | None = None) -> Releaser | None:
             _STARTED = Releaser(idle, every_s=min(5.0, idle / 4))
             threading.Thread(target=_STARTED.run, name="plans-release", daemon=True).start()
         return _STARTED
-
-
-def jemalloc() -> str | None:
-    """The name of the system's jemalloc library (Debian: libjemalloc2), None if absent."""
-    return ctypes.util.find_library("jemalloc")
-
-
-def allocator_env(environ: Mapping[str, str], library: str | None = None) -> dict[str, str]:
-    """`environ` with Python's objects on jemalloc (`library`, default: the system's), or as
-    it is when there is no jemalloc or whoever starts the server chose an allocator already
-    (PYTHONMALLOC or LD_PRELOAD set: theirs wins)."""
-    library = library or jemalloc()
-    if library is None or "PYTHONMALLOC" in environ or "LD_PRELOAD" in environ:
-        return dict(environ)
-    return {
-        **environ,
-        "PYTHONMALLOC": "malloc",
-        "LD_PRELOAD": library,
-        "MALLOC_CONF": environ.get("MALLOC_CONF", JEMALLOC_CONF),
-    }
-
-
-def reexec_with_allocator() -> None:
-    """For the launcher, first thing: start this same command again under allocator_env.
-
-    PYTHONMALLOC and LD_PRELOAD are read only when the process starts, so one that did not
-    get them replaces itself (os.execve: the same PID, nothing run twice if called before any
-    work); returns at once when they are set or there is no jemalloc."""
-    env = allocator_env(os.environ)
-    if env == dict(os.environ):
-        return
-    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
