@@ -14,6 +14,7 @@ from plans.app.cache import (
     sidebar,
 )
 from plans.app.layout import phone_style
+from plans.app.memory import start as release_when_idle
 from plans.app.state import (
     AREA_MODES,
     BOUNDARIES,
@@ -53,6 +54,10 @@ except DatabaseDamagedError:
     from plans.app.recovery import damaged_database
 
     damaged_database()  # a clear message and a rebuild button instead of a stack trace; stops
+
+# once per process: the shared caches dropped and memory handed back when nobody has read them
+# for a while (plans.app.memory, settings.RELEASE_IDLE_S)
+release_when_idle()
 
 # the filters' choices, computed once per database file (plans.app.cache.sidebar)
 offered = sidebar()

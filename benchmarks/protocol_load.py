@@ -12,7 +12,13 @@ until `--seconds` have passed; then all leave and the server is stopped. Prints 
 the new chart's message (to the end of the run for a view without a chart), server CPU per
 interaction, server RSS at its peak, when the sessions have left, and once the server has
 dropped their state (`--ttl`, Streamlit's server.disconnectedSessionTTL, 20 s here, and one
-visitor after it, whose leaving reaps the expired sessions); `--waves` repeats the N sessions.
+visitor after it, whose leaving reaps the expired sessions, and `--idle` seconds more: the
+server's PLANS_RELEASE_IDLE_S, after which it drops its shared caches, plans.app.memory);
+`--waves` repeats the N sessions. `--envs` compares server environments side by side (e.g. an
+allocator: 'PYTHONMALLOC=malloc LD_PRELOAD=...'); `--probe` loads benchmarks/server_probe into
+the server and prints where its memory is (anonymous or file-backed, Python's arenas, glibc's,
+DuckDB's duckdb_memory()) when warm, when they left and after each wave, and `--probe-actions`
+then asks it to clear caches, collect, trim or run SQL to see what each gives back.
 
 A few real Chromium sessions (`--browsers`, at the first N) do the same in the same run, their
 websocket frames recorded: what they send is compared with what the protocol sessions send (the
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import random
@@ -243,6 +250,55 @@ def rss_mib(pid: int) -> float:
     return memory_mib(pid)["now_mib"]
 
 
+PROBE = Path(__file__).parent / "server_probe"
+
+
+def probe(folder: Path | None, label: str, actions: tuple[str, ...] = (), out=print) -> dict:
+    """Ask the server's probe (benchmarks/server_probe, `--probe`) where its memory is."""
+    if folder is None:
+        return {}
+    name = f"{time.monotonic_ns()}"
+    request = folder / f"{name}.request"
+    request.write_text(json.dumps({"label": label, "actions": list(actions)}))
+    reply = folder / f"{name}.reply"
+    deadline = time.monotonic() + 60
+    while not reply.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not reply.exists():
+        out(f"  probe {label}: no answer")
+        return {}
+    found = json.loads(reply.read_text())
+    if "error" in found:
+        out(f"  probe {label}: {found['error']}")
+        return found
+    roll = found["smaps"]["rollup"]
+    glibc, py, duck = found["glibc"], found["pymalloc"], found["duckdb"]
+    for action, said in found["actions"].items():
+        if len(said) > 8:
+            out(f"    {action}: {said}")
+    out(
+        f"  probe {label}{' after ' + ','.join(actions) if actions else ''}:"
+        f" RSS {roll['Rss']:.0f} MiB (anonymous {roll['Anonymous']:.0f},"
+        f" file {roll.get('Rss', 0) - roll['Anonymous']:.0f}), sessions {found['sessions']},"
+        f" threads {found['threads']}"
+    )
+    mappings = found["smaps"]["by_mapping"].items()
+    out("    mappings: " + ", ".join(f"{k} {v:.0f}" for k, v in mappings))
+    out(
+        f"    glibc: {glibc['arena count']} arenas, {glibc['sbrk+arenas MiB']:.0f} MiB in them"
+        f" ({glibc['in use MiB']:.0f} in use, {glibc['free in arenas MiB']:.0f} free),"
+        f" {glibc['mmapped MiB']:.0f} mmapped"
+    )
+    out(
+        f"    pymalloc: {py.get('arenas allocated current')} arenas now"
+        f" (highwater {py.get('arenas highwater mark')}), {py.get('Total MiB', 0):.0f} MiB,"
+        f" {py.get('bytes in allocated blocks MiB', 0):.0f} in blocks in use"
+    )
+    if duck:
+        out(f"    duckdb: {duck['memory MiB']}, temporary {duck['temporary files']}")
+    return found
+
+
 async def crowd(
     url: str,
     n: int,
@@ -288,8 +344,9 @@ async def crowd(
     return tally, peak, spent
 
 
-def settle_after(url: str, ttl: int, hall: Hall) -> None:
-    """Wait out the TTL of the sessions that left, then let one visitor come and go.
+def settle_after(url: str, ttl: int, hall: Hall, idle: float = 0) -> None:
+    """Wait out the TTL of the sessions that left, then let one visitor come and go, and
+    wait for the server's idle release (`idle`, settings.RELEASE_IDLE_S) after them.
 
     Streamlit keeps a closed session in a TTL cache that is reaped only when it is next written
     to (streamlit.runtime.memory_session_storage), so without a later visitor the sessions of
@@ -302,7 +359,7 @@ def settle_after(url: str, ttl: int, hall: Hall) -> None:
         await session.close()
 
     asyncio.run(visitor())
-    time.sleep(5)
+    time.sleep(idle + 5)
 
 
 def one_n(
@@ -313,6 +370,7 @@ def one_n(
     with_browsers: int,
     hall: Hall,
     app: Path = ROOT / "dashboard.py",
+    extra_env: str = "",
 ) -> dict:
     """Start a server, warm it, run N sessions (and browsers), measure, stop it."""
     imports = home / f"imports-{n}"
@@ -322,13 +380,23 @@ def one_n(
         "PLANS_DB": str(db),
         "PLANS_IMPORTS_DIR": str(imports),
         "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(args.ttl),
+        "PLANS_RELEASE_IDLE_S": str(args.idle),
+        **dict(pair.split("=", 1) for pair in extra_env.split()),
     }
+    folder = None
+    if args.probe:
+        folder = Path(tempfile.mkdtemp(prefix="probe-", dir=home))
+        env["PLANS_PROBE_DIR"] = str(folder)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROBE), env.get("PYTHONPATH")]))
+    if extra_env:
+        print(f"  server environment: {extra_env}")
     log = home / f"streamlit-{n}-{len(list(home.glob('streamlit-*.log')))}.log"
     server: Server = start_server(app, env, log)
     pid = server.process.pid
     try:
         quiet = warm(server.url, pid, hall)
         rss_before = rss_mib(pid)
+        probe(folder, "warm")
         seen: dict[str, Any] = {}
         thread = None
         if with_browsers:
@@ -347,8 +415,10 @@ def one_n(
         if thread is not None:
             thread.join(timeout=300)
         rss_left = rss_mib(pid)
-        settle_after(server.url, args.ttl, hall)
+        probe(folder, "wave 1 left")
+        settle_after(server.url, args.ttl, hall, args.idle)
         rss_dropped = rss_mib(pid)
+        probe(folder, "wave 1 after the TTL")
         # Later waves of N: memory the first wave's sessions left behind is reused, not added
         # to, if their peaks and what stays after their TTL do not grow wave after wave.
         waves = []
@@ -357,7 +427,8 @@ def one_n(
                 crowd(server.url, n, args.seconds, args.ramp, tuple(args.think), pid, hall)
             )
             wave_left = rss_mib(pid)
-            settle_after(server.url, args.ttl, hall)
+            settle_after(server.url, args.ttl, hall, args.idle)
+            probe(folder, f"wave {len(waves) + 2} after the TTL")
             waves.append(
                 {
                     "errors": len(more.errors),
@@ -366,6 +437,8 @@ def one_n(
                     "rss_dropped_mib": rss_mib(pid),
                 }
             )
+        for action in args.probe_actions:  # what each release would give back, in turn
+            probe(folder, "then", tuple(action.split("|")))
     finally:
         stop_server(server.process)
     interactions = len(tally.opens) + len(tally.changes)
@@ -454,6 +527,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(3.0, 6.0))
     parser.add_argument("--ttl", type=int, default=20, help="server.disconnectedSessionTTL")
     parser.add_argument(
+        "--idle",
+        type=float,
+        default=15.0,
+        help="PLANS_RELEASE_IDLE_S for the server; measured this long after the last visitor",
+    )
+    parser.add_argument(
         "--waves", type=int, default=1, help="N sessions this many times, one after the other"
     )
     parser.add_argument("--browsers", type=int, default=2, help="Chromium tabs at the first N")
@@ -469,6 +548,21 @@ def main(argv: list[str] | None = None) -> None:
         help="dashboard.py files to compare, comma-separated (e.g. an earlier checkout's)",
     )
     parser.add_argument("--db", type=Path, default=None, help="a built database (default: seeds)")
+    parser.add_argument(
+        "--envs",
+        nargs="*",
+        default=[""],
+        help="server environments to compare, each 'K=V K2=V2' ('' the plain one)",
+    )
+    parser.add_argument(
+        "--probe", action="store_true", help="print where the server's memory is (server_probe)"
+    )
+    parser.add_argument(
+        "--probe-actions",
+        nargs="*",
+        default=[],
+        help="after the waves, ask the probe to do these in turn (trim, gc, 'sql:...'; '|' joins)",
+    )
     args = parser.parse_args(argv)
     ns = [int(x) for x in args.sessions.split(",")]
     print(
@@ -490,5 +584,7 @@ def main(argv: list[str] | None = None) -> None:
         apps = [Path(a).resolve() for a in args.apps.split(",")] if args.apps else [None]
         for i, n in enumerate(ns):
             for app in apps:  # side by side in one run: an earlier checkout's dashboard, this one
-                kept = {"app": app} if app else {}
-                report(one_n(n, args, db, home, args.browsers if i == 0 else 0, hall, **kept))
+                for extra in args.envs:
+                    kept = {"app": app} if app else {}
+                    browsers_now = args.browsers if i == 0 else 0
+                    report(one_n(n, args, db, home, browsers_now, hall, **kept, extra_env=extra))

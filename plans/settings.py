@@ -42,6 +42,10 @@ MAX_SHARED_STRINGS_BYTES: int = int(
 # import into 10 million records took 7,8 GiB unbounded; at 512 MB one of them ran out).
 WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "1024"))
 
+# The dashboard drops its shared caches and gives the freed memory back to the system once no
+# page has read them for this many seconds (PLANS_RELEASE_IDLE_S; 0: never; plans.app.memory).
+RELEASE_IDLE_S: float = float(os.environ.get("PLANS_RELEASE_IDLE_S", "60"))
+
 QUERIES_DIR: Path = ROOT / "queries"
 
 # Plain-text copies of the source documents, so every figure can be shown with its lines.

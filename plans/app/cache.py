@@ -7,6 +7,7 @@ import logging
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,8 +125,35 @@ def _cached(
         cursor.close()
 
 
+# When a page last read the shared caches (time.monotonic()): plans.app.memory drops them once
+# nobody has for a while. A plain float assignment: no lock on the pages' path.
+_last_read = time.monotonic()
+
+
+def last_read() -> float:
+    """time.monotonic() of the last read of the shared result, figure or chart caches."""
+    return _last_read
+
+
+def _read() -> None:
+    global _last_read
+    _last_read = time.monotonic()
+
+
+def clear_shared() -> None:
+    """Empty the caches every session shares (results, figures, the presenter's charts).
+
+    What they hold is rebuilt on the next read; the connection, the start-up report and the
+    sidebar's choices (small, read on every rerun) stay."""
+    _cached.clear()
+    _charts.clear()
+    with _FIGURES_LOCK:
+        _FIGURES.clear()
+
+
 def query(name: str, **params: Any) -> pd.DataFrame:
     """Result of queries/<name>.sql for these parameters, cached per database file version."""
+    _read()
     path = str(settings.DB_PATH)
     connection(path)
     return _cached(path, _version(path), name, tuple(sorted(params.items()))).copy(deep=False)
@@ -150,6 +178,7 @@ def _charts(db_path: str, version: int, programme_id: str, lang: str) -> list[An
 
 def charts(programme_id: str, lang: str) -> list[Any]:
     """The presenter's charts of one programme (present.deck.catalog), cached per file version."""
+    _read()
     path = str(settings.DB_PATH)
     connection(path)
     return _charts(path, _version(path), programme_id, lang)
@@ -204,6 +233,7 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
         tuple(_fingerprint(a) for a in args),
         tuple((k, _fingerprint(v)) for k, v in sorted(kwargs.items())),
     )
+    _read()
     with _FIGURES_LOCK:
         found = _FIGURES.get(key)
         if found is not None:
