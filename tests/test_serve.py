@@ -181,3 +181,17 @@ def test_the_launcher_serves_a_page_link_that_names_the_base(server: Server) -> 
         (page[0], "BACKEND_BASE_URL" in page[1]),
         (home[0], "BACKEND_BASE_URL" in home[1]),
     )
+
+
+def test_the_launcher_runs_the_server_on_jemalloc_where_installed(server: Server) -> None:
+    # plans.app.allocator, called first by the launcher: the freed pages of a hall's wave go
+    # back to the system (BENCHMARKS.md, "Memory when they leave")
+    from plans.app.allocator import jemalloc
+
+    if jemalloc() is None:
+        if os.environ.get("PLANS_REQUIRE_EXPORT_TOOLS"):
+            pytest.fail("libjemalloc2 is not installed (.ci/run installs it)")
+        pytest.skip("libjemalloc2 is not installed: the server runs on Python's allocator")
+    maps = Path(f"/proc/{server.process.pid}/maps").read_text()
+    environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
+    assert (True, True) == ("libjemalloc" in maps, b"PYTHONMALLOC=malloc" in environ)

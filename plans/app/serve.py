@@ -21,6 +21,7 @@ for `plans.app.deep_links` (a page's link served an index.html that names the se
 from __future__ import annotations
 
 import html
+import os
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -30,6 +31,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from plans import settings
+from plans.app.allocator import jemalloc, reexec_with_allocator
 from plans.messages import N_, t
 from plans.numbers import format_number
 
@@ -204,6 +206,12 @@ def install() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`streamlit run` the dashboard (or the script given first) with our server settings."""
+    # first: Python's objects on the system's jemalloc, whose free pages go back to the system
+    # (the same command started again, before Streamlit is imported; nothing without jemalloc)
+    reexec_with_allocator()
+    # what the server starts (kaleido's Chromium, a command) keeps its own allocator
+    if os.environ.get("LD_PRELOAD") == jemalloc():
+        del os.environ["LD_PRELOAD"]
     from streamlit.web import cli
 
     args = list(sys.argv[1:] if argv is None else argv)
