@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ def get(handler, path: str) -> tuple[int, dict[str, str], bytes]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(handler(scope, receive, send))
+    # in a thread of its own: after the browser tests, Playwright's sync API keeps an event loop
+    # running in this one, where asyncio.run refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, handler(scope, receive, send)).result()
     start = sent[0]
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in sent[1:])
