@@ -20,6 +20,13 @@ for `plans.app.deep_links` (a page's link served an index.html that names the se
 
 from __future__ import annotations
 
+if __name__ == "__main__":
+    # Run as the launcher: onto jemalloc before uvicorn, h11 and Babel are imported (0,17 s
+    # that the re-executed process would import again); main() does it for other callers.
+    from plans.app.allocator import reexec_with_allocator
+
+    reexec_with_allocator()
+
 import html
 import os
 import sys
