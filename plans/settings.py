@@ -46,6 +46,11 @@ WRITE_MEMORY_MB: int = int(os.environ.get("PLANS_WRITE_MEMORY_MB", "1024"))
 # page has read them for this many seconds (PLANS_RELEASE_IDLE_S; 0: never; plans.app.memory).
 RELEASE_IDLE_S: float = float(os.environ.get("PLANS_RELEASE_IDLE_S", "60"))
 
+# The served dashboard sends Streamlit's browser code (its /static/ files: 4,7 MB of plotly.js
+# among them) gzip-compressed from memory, each file compressed once (plans.app.static_files);
+# PLANS_STATIC_GZIP=0 serves them as Streamlit does, from disk and uncompressed.
+STATIC_GZIP: bool = os.environ.get("PLANS_STATIC_GZIP", "1") != "0"
+
 QUERIES_DIR: Path = ROOT / "queries"
 
 # Plain-text copies of the source documents, so every figure can be shown with its lines.

@@ -195,3 +195,19 @@ def test_the_launcher_runs_the_server_on_jemalloc_where_installed(server: Server
     maps = Path(f"/proc/{server.process.pid}/maps").read_text()
     environ = Path(f"/proc/{server.process.pid}/environ").read_bytes().split(b"\0")
     assert (True, True) == ("libjemalloc" in maps, b"PYTHONMALLOC=malloc" in environ)
+
+
+def test_the_launcher_sends_streamlits_bundles_compressed(server: Server) -> None:
+    # plans.app.static_files, installed by the launcher: plotly's 4,7 MB chunk goes as gzip
+    import gzip
+    import urllib.request
+
+    import streamlit
+
+    chunk = next((Path(streamlit.__file__).parent / "static/static/js").glob("PlotlyChart.*.js"))
+    request = urllib.request.Request(
+        f"{server.url}/static/js/{chunk.name}", headers={"Accept-Encoding": "gzip, br"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        encoding, body = response.headers.get("Content-Encoding"), response.read()
+    assert ("gzip", chunk.read_bytes()) == (encoding, gzip.decompress(body))

@@ -15,7 +15,8 @@ the HTTP protocol is `PlansH11Protocol`, which
 Streamlit 1.67 builds `uvicorn.Config` itself and reads no option for either (its
 `_get_uvicorn_config_kwargs` is the one place), and nothing of the dashboard's own runs before
 the first request, so the change has to be made before Streamlit starts: here. The same goes
-for `plans.app.deep_links` (a page's link served an index.html that names the server's base).
+for `plans.app.deep_links` (a page's link served an index.html that names the server's base)
+and `plans.app.static_files` (Streamlit's browser code sent compressed from memory).
 """
 
 from __future__ import annotations
@@ -233,6 +234,10 @@ def main(argv: list[str] | None = None) -> None:
     from plans.app import deep_links
 
     deep_links.install()
+    # its browser code compressed once and sent in one piece (plotly's chunk: 4,7 MB -> 1,4 MB)
+    from plans.app import static_files
+
+    static_files.install()
     sys.argv = ["streamlit", "run", *args]
     cli.main(prog_name="streamlit")
 
