@@ -296,6 +296,13 @@ def probe(folder: Path | None, label: str, actions: tuple[str, ...] = (), out=pr
     )
     if duck:
         out(f"    duckdb: {duck['memory MiB']}, temporary {duck['temporary files']}")
+    if jem := found.get("jemalloc"):
+        out("    jemalloc MiB: " + ", ".join(f"{k} {v}" for k, v in jem.items()))
+    if arrow := found.get("arrow"):
+        out(
+            f"    pyarrow ({arrow['backend']}): {arrow['allocated MiB']} MiB allocated,"
+            f" peak {arrow['peak MiB']}"
+        )
     return found
 
 
@@ -561,7 +568,8 @@ def main(argv: list[str] | None = None) -> None:
         "--probe-actions",
         nargs="*",
         default=[],
-        help="after the waves, ask the probe to do these in turn (trim, gc, 'sql:...'; '|' joins)",
+        help="after the waves, ask the probe to do these in turn"
+        " (trim, gc, arrow, purge, 'sql:...'; '|' joins)",
     )
     args = parser.parse_args(argv)
     ns = [int(x) for x in args.sessions.split(",")]

@@ -140,6 +140,55 @@ def _duckdb() -> dict[str, object]:
         cur.close()
 
 
+def _arrow() -> dict[str, object]:
+    """pyarrow's memory pool (Streamlit's tables and dataframes go through it)."""
+    arrow = sys.modules.get("pyarrow")
+    if arrow is None:
+        return {}
+    pool = arrow.default_memory_pool()
+    return {
+        "backend": pool.backend_name,
+        "allocated MiB": round(pool.bytes_allocated() / 2**20, 1),
+        "peak MiB": round(pool.max_memory() / 2**20, 1),
+    }
+
+
+def _jemalloc_purge() -> str:
+    """jemalloc's arenas purged now (MALLCTL_ARENAS_ALL = 4096), if the process runs on it."""
+    try:
+        lib = ctypes.CDLL(None)
+        mallctl = lib.mallctl
+    except (OSError, AttributeError):
+        return "no jemalloc"
+    return str(mallctl(b"arena.4096.purge", None, None, None, ctypes.c_size_t(0)))
+
+
+def _jemalloc() -> dict[str, float]:
+    """jemalloc's own figures (MiB), if the process runs on it: what is allocated, in active
+    pages, resident, its metadata, and retained (virtual, given back)."""
+    try:
+        mallctl = ctypes.CDLL(None).mallctl
+    except (OSError, AttributeError):
+        return {}
+    epoch = ctypes.c_uint64(1)
+    size = ctypes.c_size_t(8)
+    mallctl(b"epoch", None, None, ctypes.byref(epoch), size)
+    found = {}
+    for name in ("allocated", "active", "resident", "metadata", "mapped", "retained"):
+        value = ctypes.c_size_t(0)
+        length = ctypes.c_size_t(ctypes.sizeof(value))
+        if (
+            mallctl(f"stats.{name}".encode(), ctypes.byref(value), ctypes.byref(length), None, 0)
+            == 0
+        ):
+            found[name] = round(value.value / 2**20, 1)
+    narenas = ctypes.c_uint(0)
+    length = ctypes.c_size_t(ctypes.sizeof(narenas))
+    if mallctl(b"arenas.narenas", ctypes.byref(narenas), ctypes.byref(length), None, 0) == 0:
+        found["arenas"] = narenas.value
+    return found
+
+
 def _sessions() -> int | None:
     with contextlib.suppress(Exception):
         from streamlit.runtime import Runtime
@@ -174,6 +223,13 @@ def _act(action: str) -> str:
         return "ok"
     if action == "gc":
         return str(gc.collect())
+    if action == "arrow":
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+        return "ok"
+    if action == "purge":
+        return _jemalloc_purge()
     if action == "types":  # the most numerous live objects, and what the caches hold
         counts: dict[str, int] = {}
         for obj in gc.get_objects():
@@ -208,8 +264,38 @@ def _act(action: str) -> str:
     return "?"
 
 
+def _traced(label: str) -> str | None:
+    """With PLANS_PROBE_TRACEMALLOC=1: tracing starts at "warm"; later reports name the lines
+    whose allocations since then are still alive (what a wave left behind), largest first."""
+    if not os.environ.get("PLANS_PROBE_TRACEMALLOC"):
+        return None
+    import tracemalloc
+
+    if label == "warm":
+        tracemalloc.start(12)
+        return "started"
+    if not tracemalloc.is_tracing():
+        return None
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    total = sum(s.size for s in snapshot.statistics("filename"))
+    top = snapshot.statistics("traceback")[:12]
+    lines = [f"{total / 2**20:.1f} MiB alive since warm"]
+    for stat in top:
+        frames = [
+            f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno}"
+            for f in stat.traceback
+            if "site-packages/streamlit/runtime/scriptrunner" not in f.filename
+        ][-6:]
+        lines.append(f"{stat.size / 2**20:.2f} MiB {stat.count}x " + " < ".join(reversed(frames)))
+    return "\n      ".join(lines)
+
+
 def report(label: str, actions: list[str]) -> dict[str, object]:
     done = {a: _act(a) for a in actions}
+    if (traced := _traced(label)) is not None:
+        done["tracemalloc"] = traced
     return {
         "label": label,
         "actions": done,
@@ -219,6 +305,8 @@ def report(label: str, actions: list[str]) -> dict[str, object]:
         "pymalloc": _pymalloc(),
         "glibc": _glibc(),
         "duckdb": _duckdb(),
+        "arrow": _arrow(),
+        "jemalloc": _jemalloc(),
     }
 
 
@@ -237,5 +325,7 @@ def _loop(folder: Path) -> None:
         time.sleep(0.2)
 
 
-if _DIR and "streamlit" in " ".join(sys.argv):
+# the server, started as `streamlit run` or through the launcher (plans.app.serve, whose
+# command line names it in `-c`'s code: sys.orig_argv), not the tools it starts
+if _DIR and any(n in " ".join(sys.orig_argv) for n in ("streamlit", "plans.app.serve")):
     threading.Thread(target=_loop, args=(Path(_DIR),), daemon=True, name="probe").start()
