@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import asgi
 import pytest
 import streamlit
 from streamlit.web.server.starlette import starlette_static_routes as routes
 
-from plans.app import deep_links
+from plans.app import deep_links, static_hook
 
 STATIC = Path(streamlit.__file__).parent / "static"
 
 
 def get(handler, path: str) -> tuple[int, dict[str, str], bytes]:
-    """One GET through the ASGI handler: status, headers, body."""
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"prog=YB-2021-2025",
-        "headers": [(b"host", b"127.0.0.1")],
-    }
-    sent: list[dict] = []
-    requests = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive() -> dict:
-        if requests:
-            return requests.pop()
-        await asyncio.Event().wait()  # the client stays: the response ends by itself
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    # in a thread of its own: after the browser tests, Playwright's sync API keeps an event loop
-    # running in this one, where asyncio.run refuses to start
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, handler(scope, receive, send)).result()
-    start = sent[0]
-    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    body = b"".join(m.get("body", b"") for m in sent[1:])
-    return start["status"], headers, body
+    """One GET through the ASGI handler, with a link's query: status, headers, body."""
+    return asgi.get(handler, path, query=b"prog=YB-2021-2025")
 
 
 @pytest.fixture
@@ -85,7 +56,7 @@ def test_static_files_are_served_as_they_were(handler) -> None:
 
 
 def test_install_is_made_once(handler) -> None:
-    assert getattr(routes.create_streamlit_static_handler, deep_links.MARKER)
+    assert static_hook.wrapped(deep_links.MARKER)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,51 +9,18 @@ from pathlib import Path
 
 import pytest
 import streamlit
+from asgi import get
 from starlette.staticfiles import StaticFiles
 from streamlit.web.server.starlette import starlette_static_routes as routes
 
 from plans import settings
-from plans.app import deep_links, static_files
+from plans.app import deep_links, static_files, static_hook
 
 STATIC = Path(streamlit.__file__).parent / "static"
 JS = STATIC / "static" / "js"
 PLOTLY = next(JS.glob("PlotlyChart.*.js"))  # 4,7 MB, the largest bundle a page asks for
 RADIO = next(JS.glob("Radio.*.js"))  # a small one (5 KB), asked for by every page
 GZIP = [(b"accept-encoding", b"gzip, deflate, br, zstd")]  # what Chromium sends
-
-
-def get(
-    handler, path: str, headers: list[tuple[bytes, bytes]] = (), method: str = "GET"
-) -> tuple[int, dict[str, str], bytes]:
-    """One request through the ASGI handler: status, headers, body."""
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"127.0.0.1"), *headers],
-    }
-    sent: list[dict] = []
-    requests = [{"type": "http.request", "body": b"", "more_body": False}]
-
-    async def receive() -> dict:
-        if requests:
-            return requests.pop()
-        await asyncio.Event().wait()  # the client stays: the response ends by itself
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    # in a thread of its own: after the browser tests Playwright keeps a loop in this one
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, handler(scope, receive, send)).result()
-    start = sent[0]
-    got = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    body = b"".join(m.get("body", b"") for m in sent[1:])
-    return start["status"], got, body
 
 
 @pytest.fixture
@@ -179,6 +145,15 @@ def test_a_crowd_asking_at_once_reads_and_compresses_once(monkeypatch) -> None:
         kept = list(pool.map(ask, range(16)))
     assert [PLOTLY.stat().st_size] == calls
     assert all(k is kept[0] for k in kept)
+
+
+def test_each_hook_is_made_once_whatever_the_order(handler) -> None:
+    deep_links.install()  # again, after static_files wrapped the factory
+    static_files.install()
+    handler = routes.create_streamlit_static_handler(str(STATIC), None)
+    _, _, page = get(handler, "/budget", GZIP)
+    assert 1 == page.count(deep_links.SCRIPT.encode())
+    assert static_hook.wrapped(deep_links.MARKER) and static_hook.wrapped(static_files.MARKER)
 
 
 def test_switched_off_it_changes_nothing(monkeypatch) -> None:

@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from plans.app.static_hook import GetResponse, wrap_get_response
+
 # Opened at /budget, Streamlit 1.67's browser code does not know whether /budget is a page or
 # the server's base path: it asks /budget/_stcore/health (404), waits 100 ms and then asks
 # /_stcore/health. Every visit by a link to a page (a chart's QR code, a shared view) lost
@@ -46,15 +48,8 @@ def install() -> None:
     page's URL) is changed; files, the root and the health check are served as they were.
     """
     from starlette.responses import FileResponse, Response
-    from streamlit.web.server.starlette import starlette_static_routes as routes
 
-    original = routes.create_streamlit_static_handler
-    if getattr(original, MARKER, False):
-        return
-
-    def create(directory: str, base_url: str | None) -> Any:
-        handler = original(directory, base_url)
-        served = handler.get_response
+    def wrap(served: GetResponse, directory: str) -> GetResponse:
         index = str(Path(directory) / "index.html")
 
         async def get_response(path: str, scope: MutableMapping[str, Any]) -> Response:
@@ -70,8 +65,6 @@ def install() -> None:
                 return Response(page_html(index), response.status_code, headers)
             return response
 
-        handler.get_response = get_response
-        return handler
+        return get_response
 
-    setattr(create, MARKER, True)
-    routes.create_streamlit_static_handler = create
+    wrap_get_response(MARKER, wrap)

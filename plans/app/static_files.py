@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from plans import settings
+from plans.app.static_hook import GetResponse, wrap_get_response
 
 # Why: a first visit to one of our pages fetches about a hundred files, 7,3 MiB (Streamlit's
 # main bundle and the 60 it preloads, then a chunk per kind of element as it is first drawn:
@@ -125,16 +126,8 @@ def install() -> None:
     import anyio.to_thread
     from starlette.datastructures import Headers
     from starlette.responses import FileResponse, Response
-    from streamlit.web.server.starlette import starlette_static_routes as routes
 
-    original = routes.create_streamlit_static_handler
-    if getattr(original, MARKER, False):
-        return
-
-    def create(directory: str, base_url: str | None) -> Any:
-        handler = original(directory, base_url)
-        served = handler.get_response
-
+    def wrap(served: GetResponse, directory: str) -> GetResponse:
         async def get_response(path: str, scope: MutableMapping[str, Any]) -> Response:
             request = Headers(scope=scope)
             plain = (
@@ -170,8 +163,6 @@ def install() -> None:
                 return response
             return Response(found[1], 200, dict(found[0]))
 
-        handler.get_response = get_response
-        return handler
+        return get_response
 
-    setattr(create, MARKER, True)
-    routes.create_streamlit_static_handler = create
+    wrap_get_response(MARKER, wrap)
