@@ -39,6 +39,9 @@ class Kept:
     headers: tuple[tuple[str, str], ...]
     raw: bytes | None
     gzipped: bytes | None
+    # computed once here, not per request
+    raw_headers: tuple[tuple[str, str], ...] = ()
+    gzip_headers: tuple[tuple[str, str], ...] = ()
 
 
 # Request path under static/ -> the file as answered. Its bundles are named by their content
@@ -90,26 +93,30 @@ def keep(path: str, file: str, headers: tuple[tuple[str, str], ...]) -> Kept:
                 else None
             )
             raw = data if len(data) <= RAW_BYTES else None
-            kept = Kept(headers, raw, gzipped)
+            vary = (("vary", "Accept-Encoding"),) if gzipped is not None else ()
+            kept = Kept(headers, raw, gzipped, headers + vary, gzip_headers(headers))
             _kept[path] = kept
     return kept
+
+
+def gzip_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Streamlit's headers for a file, as they go with its compressed bytes."""
+    # a range of this answer would be a range of the compressed bytes, which Streamlit's
+    # handler does not serve: ranges stay with the file itself
+    kept = [(k, v) for k, v in headers if k not in ("accept-ranges", "etag")]
+    # another encoding of the same file: a weak tag, which still answers If-None-Match
+    etag = dict(headers).get("etag")
+    if etag:
+        kept.append(("etag", etag if etag.startswith("W/") else "W/" + etag))
+    return (*kept, ("content-encoding", "gzip"), ("vary", "Accept-Encoding"))
 
 
 def answer(kept: Kept, accepts: bool) -> tuple[tuple[tuple[str, str], ...], bytes] | None:
     """The headers and body to send for a kept file, or None: serve it from disk."""
     if accepts and kept.gzipped is not None:
-        # a range of this answer would be a range of the compressed bytes, which Streamlit's
-        # handler does not serve: ranges stay with the file itself
-        headers = [(k, v) for k, v in kept.headers if k not in ("accept-ranges", "etag")]
-        # another encoding of the same file: a weak tag, which still answers If-None-Match
-        etag = dict(kept.headers).get("etag")
-        if etag:
-            headers.append(("etag", etag if etag.startswith("W/") else "W/" + etag))
-        headers += [("content-encoding", "gzip"), ("vary", "Accept-Encoding")]
-        return tuple(headers), kept.gzipped
+        return kept.gzip_headers, kept.gzipped
     if kept.raw is not None:
-        vary = (("vary", "Accept-Encoding"),) if kept.gzipped is not None else ()
-        return kept.headers + vary, kept.raw
+        return kept.raw_headers, kept.raw
     return None
 
 
